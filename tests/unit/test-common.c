@@ -1,0 +1,59 @@
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/nd-buf.h"
+#include "common/nd-err.h"
+#include "tests/unit/suites.h"
+
+START_TEST(test_err_first_wins)
+{
+	struct nd_err err = { 0 };
+	char buf[256];
+
+	ck_assert_int_eq(nd_err_set(&err, EINVAL, "a.xml:3", "first %d", 1), -EINVAL);
+	ck_assert_int_eq(nd_err_set(&err, -ENOENT, "b", "second"), -ENOENT);
+	ck_assert_int_eq(err.code, -EINVAL);
+	ck_assert_str_eq(nd_err_text(&err, buf, sizeof(buf)), "a.xml:3: first 1");
+	ck_assert_int_eq(nd_err_set(NULL, -EIO, NULL, "no buffer"), -EIO);
+}
+END_TEST
+
+START_TEST(test_buf_escape)
+{
+	struct nd_buf b = { 0 };
+	char *s;
+
+	nd_buf_printf(&b, "<a x='");
+	nd_buf_xml_escape(&b, "1<2 & 'q' \"d\"\n");
+	nd_buf_puts(&b, "'/>");
+	ck_assert_int_eq(nd_buf_error(&b), 0);
+	s = nd_buf_steal(&b);
+	ck_assert_str_eq(s, "<a x='1&lt;2 &amp; &apos;q&apos; &quot;d&quot;&#10;'/>");
+	free(s);
+}
+END_TEST
+
+START_TEST(test_buf_grows)
+{
+	struct nd_buf b = { 0 };
+
+	for (int i = 0; i < 10000; i++)
+		nd_buf_printf(&b, "%05d", i);
+	ck_assert_uint_eq(b.len, 50000);
+	ck_assert(strncmp(b.data + 49995, "09999", 5) == 0);
+	nd_buf_free(&b);
+}
+END_TEST
+
+Suite *make_common_suite(void)
+{
+	Suite *s = suite_create("common");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, test_err_first_wins);
+	tcase_add_test(tc, test_buf_escape);
+	tcase_add_test(tc, test_buf_grows);
+	suite_add_tcase(s, tc);
+	return s;
+}
