@@ -42,6 +42,8 @@ COMMON_SRCS := common/nd-err.c common/nd-buf.c
 XML_SRCS    := xml/netdef.c xml/netdef-addr.c xml/netdef-random-sys.c xml/netdef-parse.c \
 	xml/netdef-parse-util.c xml/netdef-parse-ip.c xml/netdef-parse-dns.c \
 	xml/netdef-parse-port.c xml/netdef-format.c xml/netdef-validate.c
+FW_SRCS     := firewall/fw-expr.c firewall/fw-batch.c firewall/fw-build.c firewall/fw-rules.c \
+	firewall/fw-apply.c
 NETDCTL_SRCS := netd/netdctl.c
 
 UNIT_SRCS := tests/unit/check-unit.c tests/unit/test-netdef-corpus.c \
@@ -52,12 +54,13 @@ objs = $(patsubst %.c,$(BUILD)/%.o,$(1))
 
 COMMON_A := $(BUILD)/libnd-common.a
 XML_A    := $(BUILD)/libnd-xml.a
+FW_A     := $(BUILD)/libnd-firewall.a
 BINS     := $(BUILD)/netdctl
 UNIT_BIN := $(BUILD)/check-unit
 
 CORPUS_DIR ?= $(abspath $(CURDIR)/../shared/corpus)
 
-all: $(BUILD)/.deps-ok $(BINS)
+all: $(BUILD)/.deps-ok $(BINS) $(FW_A)
 
 # -- dependencies ---------------------------------------------------------
 deps:
@@ -79,6 +82,7 @@ $(BUILD)/.deps-ok: Makefile
 # -- compile ----------------------------------------------------------------
 $(BUILD)/common/%.o: PKGS :=
 $(BUILD)/xml/%.o: PKGS := $(XML_PC)
+$(BUILD)/firewall/%.o: PKGS := $(XML_PC) $(FW_PC)
 $(BUILD)/netd/%.o: PKGS := $(NETD_PC)
 $(BUILD)/tests/%.o: PKGS := $(NETD_PC) check
 
@@ -89,6 +93,7 @@ $(BUILD)/%.o: %.c | $(BUILD)/.deps-ok
 
 $(COMMON_A): $(call objs,$(COMMON_SRCS))
 $(XML_A): $(call objs,$(XML_SRCS))
+$(FW_A): $(call objs,$(FW_SRCS))
 $(BUILD)/%.a:
 	@$(if $(Q),echo "  AR      $@")
 	$(Q)rm -f $@ && ar rcs $@ $^

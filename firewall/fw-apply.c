@@ -1,0 +1,129 @@
+/* Sends a batch on NETLINK_NETFILTER and reads one answer per message. */
+#include <sys/socket.h>
+#include <errno.h>
+#include <stdio.h> /* before libnftnl headers, which use FILE */
+#include <libmnl/libmnl.h>
+#include <libnftnl/common.h>
+#include <libnftnl/table.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <string.h>
+#include <sys/time.h>
+
+#include "firewall/fw.h"
+
+static struct mnl_socket *open_socket(struct nd_err *err)
+{
+	struct timeval tv = { .tv_sec = 5 };
+	struct mnl_socket *nl = mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC);
+	int one = 1;
+
+	if (!nl) {
+		nd_err_set(err, -errno, "nftables", "cannot open a netfilter netlink socket: %s",
+			   strerror(errno));
+		return NULL;
+	}
+	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		nd_err_set(err, -errno, "nftables", "cannot bind the netlink socket: %s", strerror(errno));
+		mnl_socket_close(nl);
+		return NULL;
+	}
+	/* small ACKs; bounded wait: a kernel that never answers is an error, not a hang */
+	setsockopt(mnl_socket_get_fd(nl), SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
+	setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	return nl;
+}
+
+static const char *note_for(const struct fw_batch *b, uint32_t seq)
+{
+	for (size_t i = 0; i < b->n_notes; i++)
+		if (b->notes[i].seq == seq)
+			return b->notes[i].what;
+	return "unknown message";
+}
+
+int fw_batch_apply(const struct fw_batch *b, struct nd_err *err)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE * 4];
+	size_t expected = b->n_notes >= 2 ? b->n_notes - 2 : 0, got = 0;
+	struct mnl_socket *nl;
+	int first = 0;
+
+	if (!(nl = open_socket(err)))
+		return err ? err->code : -EIO;
+	if (mnl_socket_sendto(nl, b->buf, b->len) < 0) {
+		int e = errno;
+
+		mnl_socket_close(nl);
+		return nd_err_set(err, -e, "nftables", "cannot send the batch: %s", strerror(e));
+	}
+	while (got < expected) {
+		ssize_t n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
+		struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
+		int len = (int)n;
+
+		if (n < 0) {
+			int e = errno == EAGAIN ? ETIMEDOUT : errno;
+
+			mnl_socket_close(nl);
+			return nd_err_set(err, -e, "nftables", "no answer for %zu of %zu messages: %s",
+					  expected - got, expected, strerror(e));
+		}
+		for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
+			const struct nlmsgerr *e;
+			char where[128];
+
+			if (nlh->nlmsg_type != NLMSG_ERROR)
+				continue;
+			got++;
+			e = mnl_nlmsg_get_payload(nlh);
+			if (e->error == 0 || first)
+				continue;
+			first = e->error;
+			snprintf(where, sizeof(where), "nft seq %u", nlh->nlmsg_seq);
+			nd_err_set(err, e->error, where, "kernel refused '%s': %s",
+				   note_for(b, nlh->nlmsg_seq), strerror(-e->error));
+		}
+	}
+	mnl_socket_close(nl);
+	return first;
+}
+
+int fw_table_exists(struct nd_err *err)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nftnl_table *t = nftnl_table_alloc();
+	struct mnl_socket *nl;
+	struct nlmsghdr *nlh;
+	int result = -EIO;
+	ssize_t n;
+
+	if (!t)
+		return nd_err_set(err, -ENOMEM, "nftables", "out of memory");
+	if (!(nl = open_socket(err))) {
+		nftnl_table_free(t);
+		return err ? err->code : -EIO;
+	}
+	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETTABLE, NFPROTO_INET, NLM_F_ACK, 1);
+	nftnl_table_set_str(t, NFTNL_TABLE_NAME, FW_TABLE);
+	nftnl_table_nlmsg_build_payload(nlh, t);
+	nftnl_table_free(t);
+	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0 ||
+	    (n = mnl_socket_recvfrom(nl, buf, sizeof(buf))) < 0) {
+		result = nd_err_set(err, -errno, "nftables", "cannot query table: %s", strerror(errno));
+	} else {
+		nlh = (struct nlmsghdr *)buf;
+		if (nlh->nlmsg_type == NLMSG_ERROR) {
+			const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+
+			result = e->error == -ENOENT ? 0 : e->error == 0 ? 1 :
+				 nd_err_set(err, e->error, "nftables", "cannot query table: %s",
+					    strerror(-e->error));
+		} else {
+			result = 1;
+		}
+	}
+	mnl_socket_close(nl);
+	return result;
+}

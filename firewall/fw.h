@@ -1,0 +1,55 @@
+#pragma once
+/*
+ * The nftables ruleset of netd, built as one libnftnl batch (pure bytes) and
+ * applied with libmnl. One table, `inet netd`, owned by netd alone: base
+ * chains dispatch through verdict maps keyed by interface name to a few
+ * regular chains per network, so a packet's cost does not grow with the
+ * number of networks, and starting network N+1 only adds its own chains and
+ * map elements.
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/nd-err.h"
+#include "xml/netdef.h"
+
+#define FW_TABLE "netd"
+
+/* what each message of a batch was for, to name it when the kernel says no */
+struct fw_note {
+	uint32_t seq;
+	char what[96];
+};
+
+struct fw_batch {
+	void *buf;
+	size_t len, cap;
+	uint32_t seq_first, seq_next; /* seq_first = BATCH_BEGIN */
+	struct fw_note *notes;
+	size_t n_notes;
+};
+
+/*
+ * Start: (re)creates table, base chains, maps and the dispatch rules, then
+ * the network's chains, rules and map elements. Idempotent for the shared
+ * part, so the first and the 1000th network build the same skeleton.
+ * bridge is the kernel name of the network's bridge.
+ */
+int fw_build_network_start(const struct netdef *def, const char *bridge, uint32_t seq,
+			   struct fw_batch *b, struct nd_err *err);
+/* Stop: the network's map elements and chains only. */
+int fw_build_network_stop(const struct netdef *def, const char *bridge, uint32_t seq,
+			  struct fw_batch *b, struct nd_err *err);
+/* The whole table (when no network needs it any more). */
+int fw_build_table_delete(uint32_t seq, struct fw_batch *b, struct nd_err *err);
+/* true when the mode has rules at all (open has none) */
+int fw_network_has_rules(const struct netdef *def);
+/* chain names of a network, for tests and repair: "<name>-fwd-in" ... */
+int fw_chain_name(const char *net, const char *kind, char *buf, size_t len);
+
+void fw_batch_free(struct fw_batch *b);
+
+/* -- fw-apply.c: send a batch on a NETLINK_NETFILTER socket, read every ACK -- */
+int fw_batch_apply(const struct fw_batch *b, struct nd_err *err);
+/* Is the netd table present? 1 yes, 0 no, <0 error */
+int fw_table_exists(struct nd_err *err);
