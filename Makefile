@@ -44,6 +44,8 @@ XML_SRCS    := xml/netdef.c xml/netdef-addr.c xml/netdef-random-sys.c xml/netdef
 	xml/netdef-parse-port.c xml/netdef-format.c xml/netdef-validate.c
 FW_SRCS     := firewall/fw-expr.c firewall/fw-batch.c firewall/fw-build.c firewall/fw-rules.c \
 	firewall/fw-apply.c
+TAPDEV_SRCS := tapdev/tapdev-nlerr.c tapdev/tapdev-link-build.c tapdev/tapdev-link-sys.c \
+	tapdev/tapdev-addr-sys.c
 NETDCTL_SRCS := netd/netdctl.c
 
 UNIT_SRCS := tests/unit/check-unit.c tests/unit/test-netdef-corpus.c \
@@ -55,12 +57,13 @@ objs = $(patsubst %.c,$(BUILD)/%.o,$(1))
 COMMON_A := $(BUILD)/libnd-common.a
 XML_A    := $(BUILD)/libnd-xml.a
 FW_A     := $(BUILD)/libnd-firewall.a
+TAPDEV_A := $(BUILD)/libnd-tapdev.a
 BINS     := $(BUILD)/netdctl
 UNIT_BIN := $(BUILD)/check-unit
 
 CORPUS_DIR ?= $(abspath $(CURDIR)/../shared/corpus)
 
-all: $(BUILD)/.deps-ok $(BINS) $(FW_A)
+all: $(BUILD)/.deps-ok $(BINS) $(FW_A) $(TAPDEV_A)
 
 # -- dependencies ---------------------------------------------------------
 deps:
@@ -83,6 +86,7 @@ $(BUILD)/.deps-ok: Makefile
 $(BUILD)/common/%.o: PKGS :=
 $(BUILD)/xml/%.o: PKGS := $(XML_PC)
 $(BUILD)/firewall/%.o: PKGS := $(XML_PC) $(FW_PC)
+$(BUILD)/tapdev/%.o: PKGS := $(XML_PC) $(TAPDEV_PC)
 $(BUILD)/netd/%.o: PKGS := $(NETD_PC)
 $(BUILD)/tests/%.o: PKGS := $(NETD_PC) check
 
@@ -94,6 +98,7 @@ $(BUILD)/%.o: %.c | $(BUILD)/.deps-ok
 $(COMMON_A): $(call objs,$(COMMON_SRCS))
 $(XML_A): $(call objs,$(XML_SRCS))
 $(FW_A): $(call objs,$(FW_SRCS))
+$(TAPDEV_A): $(call objs,$(TAPDEV_SRCS))
 $(BUILD)/%.a:
 	@$(if $(Q),echo "  AR      $@")
 	$(Q)rm -f $@ && ar rcs $@ $^
