@@ -38,14 +38,19 @@ FW_PC     := libmnl libnftnl
 TAPDEV_PC := libnl-3.0 libnl-route-3.0
 NETD_PC   := json-c $(XML_PC) $(FW_PC) $(TAPDEV_PC)
 
-COMMON_SRCS := common/nd-err.c common/nd-buf.c
+COMMON_SRCS := common/nd-err.c common/nd-buf.c common/nd-file.c
 XML_SRCS    := xml/netdef.c xml/netdef-addr.c xml/netdef-random-sys.c xml/netdef-parse.c \
 	xml/netdef-parse-util.c xml/netdef-parse-ip.c xml/netdef-parse-dns.c \
-	xml/netdef-parse-port.c xml/netdef-format.c xml/netdef-validate.c
+	xml/netdef-parse-port.c xml/netdef-format.c xml/netdef-validate.c \
+	xml/netdef-update.c
 FW_SRCS     := firewall/fw-expr.c firewall/fw-batch.c firewall/fw-build.c firewall/fw-rules.c \
 	firewall/fw-apply.c
 TAPDEV_SRCS := tapdev/tapdev-nlerr.c tapdev/tapdev-link-build.c tapdev/tapdev-link-sys.c \
 	tapdev/tapdev-addr-sys.c
+DHCP_SRCS   := dhcp/dhcp-conf.c dhcp/dhcp-leases.c dhcp/dhcp-proc-sys.c
+NETD_SRCS   := netd/netd.c netd/netd-log.c netd/netd-paths.c netd/netd-registry.c \
+	netd/netd-driver.c netd/netd-sysctl.c netd/netd-dnsmasq.c netd/netd-control.c \
+	netd/netd-methods.c
 NETDCTL_SRCS := netd/netdctl.c
 
 UNIT_SRCS := tests/unit/check-unit.c tests/unit/test-netdef-corpus.c \
@@ -58,12 +63,13 @@ COMMON_A := $(BUILD)/libnd-common.a
 XML_A    := $(BUILD)/libnd-xml.a
 FW_A     := $(BUILD)/libnd-firewall.a
 TAPDEV_A := $(BUILD)/libnd-tapdev.a
-BINS     := $(BUILD)/netdctl
+DHCP_A   := $(BUILD)/libnd-dhcp.a
+BINS     := $(BUILD)/bin/netd $(BUILD)/bin/netdctl
 UNIT_BIN := $(BUILD)/check-unit
 
 CORPUS_DIR ?= $(abspath $(CURDIR)/../shared/corpus)
 
-all: $(BUILD)/.deps-ok $(BINS) $(FW_A) $(TAPDEV_A)
+all: $(BUILD)/.deps-ok $(BINS)
 
 # -- dependencies ---------------------------------------------------------
 deps:
@@ -87,6 +93,7 @@ $(BUILD)/common/%.o: PKGS :=
 $(BUILD)/xml/%.o: PKGS := $(XML_PC)
 $(BUILD)/firewall/%.o: PKGS := $(XML_PC) $(FW_PC)
 $(BUILD)/tapdev/%.o: PKGS := $(XML_PC) $(TAPDEV_PC)
+$(BUILD)/dhcp/%.o: PKGS := $(XML_PC)
 $(BUILD)/netd/%.o: PKGS := $(NETD_PC)
 $(BUILD)/tests/%.o: PKGS := $(NETD_PC) check
 
@@ -99,11 +106,18 @@ $(COMMON_A): $(call objs,$(COMMON_SRCS))
 $(XML_A): $(call objs,$(XML_SRCS))
 $(FW_A): $(call objs,$(FW_SRCS))
 $(TAPDEV_A): $(call objs,$(TAPDEV_SRCS))
+$(DHCP_A): $(call objs,$(DHCP_SRCS))
 $(BUILD)/%.a:
 	@$(if $(Q),echo "  AR      $@")
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/netdctl: $(call objs,$(NETDCTL_SRCS)) $(XML_A) $(COMMON_A)
+$(BUILD)/bin/netd: $(call objs,$(NETD_SRCS)) $(FW_A) $(DHCP_A) $(TAPDEV_A) $(XML_A) $(COMMON_A)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDSAN) $(LDFLAGS) -o $@ $^ $(call pl,$(NETD_PC))
+
+$(BUILD)/bin/netdctl: $(call objs,$(NETDCTL_SRCS)) $(XML_A) $(COMMON_A)
+	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDSAN) $(LDFLAGS) -o $@ $^ $(call pl,$(NETD_PC))
 
@@ -155,7 +169,9 @@ demo: all
 # -- install -------------------------------------------------------------------
 install: all
 	install -d $(DESTDIR)$(BINDIR)
-	install -m 0755 $(BUILD)/netdctl $(DESTDIR)$(BINDIR)/netdctl
+	install -d $(DESTDIR)$(SBINDIR)
+	install -m 0755 $(BUILD)/bin/netd $(DESTDIR)$(SBINDIR)/netd
+	install -m 0755 $(BUILD)/bin/netdctl $(DESTDIR)$(BINDIR)/netdctl
 
 clean:
 	rm -rf $(BUILD)

@@ -1,56 +1,507 @@
-/* netdctl: the command-line client. net-validate works offline. */
+/* netdctl: the command-line client, with virsh's verbs and output shapes. */
 #include <errno.h>
+#include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "common/nd-cleanup.h"
+#include "common/nd-file.h"
 #include "xml/netdef.h"
 
-static void print_err(const struct nd_err *err)
-{
-	char buf[768];
+#define REPLY_MAX (4u << 20)
 
-	fprintf(stderr, "error: %s\n", nd_err_text(err, buf, sizeof(buf)));
+static const char *socket_path = "/run/netd/netd.sock";
+
+static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("error: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return 1;
 }
 
-static int cmd_net_validate(int argc, char **argv)
+/* One request, one reply. Returns the "result" (owned by *ret_reply) or NULL after printing the error. */
+static json_object *call(const char *method, json_object *params, json_object **ret_reply)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	_cleanup_close_ int fd = -EBADF;
+	_cleanup_free_ char *buf = malloc(REPLY_MAX + 1);
+	json_object *req = json_object_new_object(), *reply, *v;
+	const char *text;
+	ssize_t n;
+
+	*ret_reply = NULL;
+	json_object_object_add(req, "jsonrpc", json_object_new_string("2.0"));
+	json_object_object_add(req, "id", json_object_new_int(1));
+	json_object_object_add(req, "method", json_object_new_string(method));
+	json_object_object_add(req, "params", params ? params : json_object_new_object());
+	if (!buf || strlen(socket_path) >= sizeof(sa.sun_path)) {
+		json_object_put(req);
+		fail("bad socket path");
+		return NULL;
+	}
+	strcpy(sa.sun_path, socket_path);
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		json_object_put(req);
+		fail("cannot connect to netd at %s: %s", socket_path, strerror(errno));
+		return NULL;
+	}
+	text = json_object_to_json_string_ext(req, JSON_C_TO_STRING_PLAIN);
+	if (send(fd, text, strlen(text), MSG_NOSIGNAL) < 0) {
+		json_object_put(req);
+		fail("cannot send to netd: %s", strerror(errno));
+		return NULL;
+	}
+	json_object_put(req);
+	n = recv(fd, buf, REPLY_MAX, 0);
+	if (n <= 0) {
+		fail("no reply from netd: %s", n < 0 ? strerror(errno) : "connection closed");
+		return NULL;
+	}
+	buf[n] = '\0';
+	reply = json_tokener_parse(buf);
+	if (!reply || !json_object_is_type(reply, json_type_object)) {
+		json_object_put(reply);
+		fail("malformed reply from netd");
+		return NULL;
+	}
+	if (json_object_object_get_ex(reply, "error", &v)) {
+		json_object *m;
+
+		fail("%s", json_object_object_get_ex(v, "message", &m) ? json_object_get_string(m) : "failed");
+		json_object_put(reply);
+		return NULL;
+	}
+	if (!json_object_object_get_ex(reply, "result", &v)) {
+		json_object_put(reply);
+		fail("reply from netd has no result");
+		return NULL;
+	}
+	*ret_reply = reply;
+	return v;
+}
+
+static json_object *name_params(const char *name)
+{
+	json_object *p = json_object_new_object();
+
+	json_object_object_add(p, "name", json_object_new_string(name));
+	return p;
+}
+
+static const char *str(json_object *o, const char *key)
+{
+	json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) ? json_object_get_string(v) : "";
+}
+
+static bool flag(json_object *o, const char *key)
+{
+	json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) && json_object_get_boolean(v);
+}
+
+static bool has_opt(int argc, char **argv, const char *opt)
+{
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], opt) == 0)
+			return true;
+	return false;
+}
+
+/* the first argument that is not an --option */
+static const char *positional(int argc, char **argv, int nth)
+{
+	for (int i = 1; i < argc; i++)
+		if (strncmp(argv[i], "--", 2) != 0 && nth-- == 0)
+			return argv[i];
+	return NULL;
+}
+
+static int simple(const char *method, int argc, char **argv, const char *done_fmt)
+{
+	const char *name = positional(argc, argv, 0);
+	json_object *reply;
+
+	if (!name)
+		return fail("usage: netdctl %s NETWORK", argv[0]);
+	if (!call(method, name_params(name), &reply))
+		return 1;
+	if (done_fmt)
+		printf(done_fmt, name);
+	json_object_put(reply);
+	return 0;
+}
+
+static int cmd_define(int argc, char **argv, const char *method, const char *done)
+{
+	const char *file = positional(argc, argv, 0);
+	_cleanup_free_ char *xml = NULL;
+	struct nd_err err = { 0 };
+	json_object *p, *reply, *res;
+
+	if (!file)
+		return fail("usage: netdctl %s FILE", argv[0]);
+	if (nd_file_read(file, 4u << 20, &xml, NULL, &err) < 0)
+		return fail("%s: %s", file, err.code ? err.msg : strerror(ENOENT));
+	p = json_object_new_object();
+	json_object_object_add(p, "xml", json_object_new_string(xml));
+	if (!(res = call(method, p, &reply)))
+		return 1;
+	printf(done, str(res, "name"), file);
+	json_object_put(reply);
+	return 0;
+}
+
+static int cmd_list(int argc, char **argv)
+{
+	bool all = has_opt(argc, argv, "--all"), names = has_opt(argc, argv, "--name");
+	json_object *reply, *res = call("net-list", NULL, &reply), *out;
+
+	if (!res)
+		return 1;
+	if (has_opt(argc, argv, "--json")) {
+		out = json_object_new_array();
+		for (size_t i = 0; i < json_object_array_length(res); i++) {
+			json_object *o = json_object_array_get_idx(res, i);
+
+			if (all || flag(o, "active"))
+				json_object_array_add(out, json_object_get(o));
+		}
+		printf("%s\n", json_object_to_json_string_ext(out, JSON_C_TO_STRING_PRETTY));
+		json_object_put(out);
+		json_object_put(reply);
+		return 0;
+	}
+	if (!names) {
+		printf(" %-20s %-10s %-12s %s\n", "Name", "State", "Autostart", "Persistent");
+		printf("----------------------------------------------------------\n");
+	}
+	for (size_t i = 0; i < json_object_array_length(res); i++) {
+		json_object *o = json_object_array_get_idx(res, i);
+
+		if (!all && !flag(o, "active"))
+			continue;
+		if (names)
+			printf("%s\n", str(o, "name"));
+		else
+			printf(" %-20s %-10s %-12s %s\n", str(o, "name"), flag(o, "active") ? "active" : "inactive",
+			       flag(o, "autostart") ? "yes" : "no", flag(o, "persistent") ? "yes" : "no");
+	}
+	if (!names)
+		printf("\n");
+	json_object_put(reply);
+	return 0;
+}
+
+static int cmd_info(int argc, char **argv)
+{
+	const char *name = positional(argc, argv, 0);
+	json_object *reply, *res;
+
+	if (!name)
+		return fail("usage: netdctl net-info NETWORK");
+	if (!(res = call("net-info", name_params(name), &reply)))
+		return 1;
+	printf("%-16s%s\n", "Name:", str(res, "name"));
+	printf("%-16s%s\n", "UUID:", str(res, "uuid"));
+	printf("%-16s%s\n", "Active:", flag(res, "active") ? "yes" : "no");
+	printf("%-16s%s\n", "Persistent:", flag(res, "persistent") ? "yes" : "no");
+	printf("%-16s%s\n", "Autostart:", flag(res, "autostart") ? "yes" : "no");
+	printf("%-16s%s\n", "Bridge:", str(res, "bridge"));
+	printf("%-16s%s\n", "Forward:", str(res, "forward"));
+	printf("%-16s%s\n", "DHCP/DNS pid:", str(res, "dnsmasq_pid"));
+	printf("%-16s%s\n", "DHCP restarts:", str(res, "dnsmasq_restarts"));
+	json_object_put(reply);
+	return 0;
+}
+
+static int cmd_uuid_or_name(int argc, char **argv, bool want_uuid)
+{
+	const char *key = positional(argc, argv, 0);
+	json_object *reply, *res;
+
+	if (!key)
+		return fail("usage: netdctl %s %s", argv[0], want_uuid ? "NETWORK" : "UUID");
+	if (!(res = call("net-list", NULL, &reply)))
+		return 1;
+	for (size_t i = 0; i < json_object_array_length(res); i++) {
+		json_object *o = json_object_array_get_idx(res, i);
+
+		if (strcmp(str(o, want_uuid ? "name" : "uuid"), key) == 0) {
+			printf("%s\n", str(o, want_uuid ? "uuid" : "name"));
+			json_object_put(reply);
+			return 0;
+		}
+	}
+	json_object_put(reply);
+	return fail("network '%s' not found", key);
+}
+
+static int cmd_dumpxml(int argc, char **argv)
+{
+	const char *name = positional(argc, argv, 0);
+	json_object *reply, *res, *p;
+
+	if (!name)
+		return fail("usage: netdctl net-dumpxml NETWORK [--inactive]");
+	p = name_params(name);
+	json_object_object_add(p, "inactive", json_object_new_boolean(has_opt(argc, argv, "--inactive")));
+	if (!(res = call("net-dumpxml", p, &reply)))
+		return 1;
+	fputs(str(res, "xml"), stdout);
+	json_object_put(reply);
+	return 0;
+}
+
+static int cmd_autostart(int argc, char **argv)
+{
+	const char *name = positional(argc, argv, 0);
+	bool disable = has_opt(argc, argv, "--disable");
+	json_object *reply, *p;
+
+	if (!name)
+		return fail("usage: netdctl net-autostart NETWORK [--disable]");
+	p = name_params(name);
+	json_object_object_add(p, "enable", json_object_new_boolean(!disable));
+	if (!call("net-autostart", p, &reply))
+		return 1;
+	printf("Network %s %s\n", name, disable ? "unmarked as autostarted" : "marked as autostarted");
+	json_object_put(reply);
+	return 0;
+}
+
+static int cmd_leases(int argc, char **argv)
+{
+	const char *name = positional(argc, argv, 0);
+	json_object *reply, *res;
+
+	if (!name)
+		return fail("usage: netdctl net-dhcp-leases NETWORK [--json]");
+	if (!(res = call("net-dhcp-leases", name_params(name), &reply)))
+		return 1;
+	if (has_opt(argc, argv, "--json")) {
+		printf("%s\n", json_object_to_json_string_ext(res, JSON_C_TO_STRING_PRETTY));
+		json_object_put(reply);
+		return 0;
+	}
+	printf(" %-21s %-19s %-10s %-22s %-12s %s\n", "Expiry Time", "MAC address", "Protocol",
+	       "IP address", "Hostname", "Client ID or DUID");
+	printf("-----------------------------------------------------------------------------------------------------------\n");
+	for (size_t i = 0; i < json_object_array_length(res); i++) {
+		json_object *o = json_object_array_get_idx(res, i), *v;
+		char when[32] = "never", ip[64];
+		time_t t = 0;
+
+		if (json_object_object_get_ex(o, "expiry", &v))
+			t = (time_t)json_object_get_int64(v);
+		if (t) {
+			struct tm tm;
+
+			localtime_r(&t, &tm);
+			strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
+		}
+		snprintf(ip, sizeof(ip), "%s%s%s", str(o, "ip"), str(o, "prefix")[0] ? "/" : "", str(o, "prefix"));
+		printf(" %-21s %-19s %-10s %-22s %-12s %s\n", when, str(o, "mac")[0] ? str(o, "mac") : "-",
+		       str(o, "type"), ip, str(o, "hostname")[0] ? str(o, "hostname") : "-",
+		       str(o, "clientid")[0] ? str(o, "clientid") : "-");
+	}
+	printf("\n");
+	json_object_put(reply);
+	return 0;
+}
+
+/* XML given inline or as a file name, as virsh net-update takes it */
+static int read_xml_arg(const char *arg, char **ret)
+{
+	struct stat st;
+
+	if (arg[0] != '<' && stat(arg, &st) == 0)
+		return nd_file_read(arg, 1u << 20, ret, NULL, NULL);
+	*ret = strdup(arg);
+	return *ret ? 0 : -ENOMEM;
+}
+
+static int cmd_update(int argc, char **argv)
+{
+	const char *name = positional(argc, argv, 0), *command = positional(argc, argv, 1);
+	const char *section = positional(argc, argv, 2), *xmlarg = positional(argc, argv, 3);
+	_cleanup_free_ char *xml = NULL;
+	json_object *reply, *p;
+
+	if (!name || !command || !section || !xmlarg)
+		return fail("usage: netdctl net-update NETWORK add|delete|modify ip-dhcp-host|dns-host XML-OR-FILE");
+	if (read_xml_arg(xmlarg, &xml) < 0)
+		return fail("cannot read %s", xmlarg);
+	p = name_params(name);
+	json_object_object_add(p, "command", json_object_new_string(command));
+	json_object_object_add(p, "section", json_object_new_string(section));
+	json_object_object_add(p, "xml", json_object_new_string(xml));
+	if (!call("net-update", p, &reply))
+		return 1;
+	printf("Updated network %s\n", name);
+	json_object_put(reply);
+	return 0;
+}
+
+static int run_editor(const char *path)
+{
+	const char *editor = getenv("VISUAL") ? getenv("VISUAL") : getenv("EDITOR") ? getenv("EDITOR") : "vi";
+	char *copy = strdup(editor), *args[16], *save = NULL;
+	int n = 0, status;
+	pid_t pid;
+
+	if (!copy)
+		return -ENOMEM;
+	for (char *t = strtok_r(copy, " \t", &save); t && n < 14; t = strtok_r(NULL, " \t", &save))
+		args[n++] = t;
+	args[n++] = (char *)path;
+	args[n] = NULL;
+	pid = fork();
+	if (pid == 0) {
+		execvp(args[0], args);
+		_exit(127);
+	}
+	free(copy);
+	if (pid < 0 || waitpid(pid, &status, 0) < 0)
+		return -errno;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -ECANCELED;
+}
+
+static int cmd_edit(int argc, char **argv)
+{
+	const char *name = positional(argc, argv, 0);
+	char path[] = "/tmp/netdctl-edit-XXXXXX.xml";
+	_cleanup_free_ char *xml = NULL;
+	struct netdef *def = NULL;
+	struct nd_err err = { 0 };
+	json_object *reply, *res, *p;
+	int fd, rc;
+
+	if (!name)
+		return fail("usage: netdctl net-edit NETWORK");
+	p = name_params(name);
+	json_object_object_add(p, "inactive", json_object_new_boolean(true));
+	if (!(res = call("net-dumpxml", p, &reply)))
+		return 1;
+	fd = mkstemps(path, 4);
+	if (fd < 0 || write(fd, str(res, "xml"), strlen(str(res, "xml"))) < 0) {
+		json_object_put(reply);
+		return fail("cannot write a temporary file: %s", strerror(errno));
+	}
+	close(fd);
+	json_object_put(reply);
+	if (run_editor(path) < 0) {
+		unlink(path);
+		return fail("editor failed; nothing changed");
+	}
+	/* validated here, before anything is sent */
+	if (netdef_parse_file(path, &def, &err) < 0) {
+		char text[768];
+
+		fail("%s (your edit is kept in %s)", nd_err_text(&err, text, sizeof(text)), path);
+		return 1;
+	}
+	netdef_free(def);
+	nd_file_read(path, 4u << 20, &xml, NULL, NULL);
+	p = json_object_new_object();
+	json_object_object_add(p, "xml", json_object_new_string(xml ? xml : ""));
+	rc = call("net-define", p, &reply) ? 0 : 1;
+	if (rc == 0) {
+		printf("Network %s XML configuration edited.\n", name);
+		json_object_put(reply);
+		unlink(path);
+	}
+	return rc;
+}
+
+static int cmd_validate(int argc, char **argv)
 {
 	_cleanup_(netdef_freep) struct netdef *def = NULL;
 	_cleanup_free_ char *xml = NULL;
 	struct nd_err err = { 0 };
+	char text[768];
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: netdctl net-validate FILE\n");
-		return 2;
-	}
-	if (netdef_parse_file(argv[1], &def, &err) < 0 || netdef_format(def, &xml, &err) < 0) {
-		print_err(&err);
-		return 1;
-	}
+	if (argc != 2)
+		return fail("usage: netdctl net-validate FILE");
+	if (netdef_parse_file(argv[1], &def, &err) < 0 || netdef_format(def, &xml, &err) < 0)
+		return fail("%s", nd_err_text(&err, text, sizeof(text)));
 	fputs(xml, stdout);
 	return 0;
 }
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: netdctl COMMAND [ARGS]\n"
-		   "  net-validate FILE    check a network definition offline, print it normalized\n");
+	fprintf(f, "usage: netdctl [--socket PATH] COMMAND [ARGS]   (or NETD_SOCKET=PATH)\n"
+		   "  net-define FILE            define a persistent network\n"
+		   "  net-create FILE            create and start a transient network\n"
+		   "  net-undefine NETWORK       remove a persistent definition\n"
+		   "  net-start NETWORK          start a defined network\n"
+		   "  net-destroy NETWORK        stop a network\n"
+		   "  net-list [--all] [--name] [--json]\n"
+		   "  net-info NETWORK\n"
+		   "  net-dumpxml NETWORK [--inactive]\n"
+		   "  net-autostart NETWORK [--disable]\n"
+		   "  net-uuid NETWORK | net-name UUID\n"
+		   "  net-dhcp-leases NETWORK [--json]\n"
+		   "  net-edit NETWORK           edit with $EDITOR, validated before it is sent\n"
+		   "  net-update NETWORK add|delete|modify ip-dhcp-host|dns-host XML-OR-FILE\n"
+		   "  net-validate FILE          check a definition offline, print it normalized\n");
 }
 
 int main(int argc, char **argv)
 {
+	const char *cmd;
+
+	if (getenv("NETD_SOCKET"))
+		socket_path = getenv("NETD_SOCKET");
+	while (argc > 2 && strcmp(argv[1], "--socket") == 0) {
+		socket_path = argv[2];
+		argc -= 2;
+		argv += 2;
+	}
 	if (argc < 2) {
 		usage(stderr);
 		return 2;
 	}
-	if (strcmp(argv[1], "net-validate") == 0)
-		return cmd_net_validate(argc - 1, argv + 1);
-	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
+	cmd = argv[1];
+	argc--;
+	argv++;
+	if (strcmp(cmd, "net-validate") == 0) return cmd_validate(argc, argv);
+	if (strcmp(cmd, "net-define") == 0) return cmd_define(argc, argv, "net-define", "Network %s defined from %s\n");
+	if (strcmp(cmd, "net-create") == 0) return cmd_define(argc, argv, "net-create", "Network %s created from %s\n");
+	if (strcmp(cmd, "net-undefine") == 0) return simple("net-undefine", argc, argv, "Network %s has been undefined\n");
+	if (strcmp(cmd, "net-start") == 0) return simple("net-start", argc, argv, "Network %s started\n");
+	if (strcmp(cmd, "net-destroy") == 0) return simple("net-destroy", argc, argv, "Network %s destroyed\n");
+	if (strcmp(cmd, "net-list") == 0) return cmd_list(argc, argv);
+	if (strcmp(cmd, "net-info") == 0) return cmd_info(argc, argv);
+	if (strcmp(cmd, "net-dumpxml") == 0) return cmd_dumpxml(argc, argv);
+	if (strcmp(cmd, "net-autostart") == 0) return cmd_autostart(argc, argv);
+	if (strcmp(cmd, "net-uuid") == 0) return cmd_uuid_or_name(argc, argv, true);
+	if (strcmp(cmd, "net-name") == 0) return cmd_uuid_or_name(argc, argv, false);
+	if (strcmp(cmd, "net-dhcp-leases") == 0) return cmd_leases(argc, argv);
+	if (strcmp(cmd, "net-update") == 0) return cmd_update(argc, argv);
+	if (strcmp(cmd, "net-edit") == 0) return cmd_edit(argc, argv);
+	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
 		usage(stdout);
 		return 0;
 	}
-	fprintf(stderr, "error: unknown command '%s'\n", argv[1]);
+	fprintf(stderr, "error: unknown command '%s'\n", cmd);
 	usage(stderr);
 	return 2;
 }

@@ -22,7 +22,7 @@ static int parse_forwarder(struct pctx *c, const xmlNode *n, struct netdef_dns *
 	return 0;
 }
 
-static int parse_dns_host(struct pctx *c, const xmlNode *n, struct netdef_dns *dns)
+int parse_dns_host(struct pctx *c, const xmlNode *n, struct netdef_dns *dns)
 {
 	static const char *const attrs[] = { "ip", NULL };
 	struct netdef_dns_host *h;

@@ -45,6 +45,8 @@ void *array_add(void **array, size_t *n, size_t size);
 #define ARRAY_ADD(arr, n) ((__typeof__(arr))array_add((void **)&(arr), &(n), sizeof(*(arr))))
 
 int parse_ip(struct pctx *c, const xmlNode *n, struct netdef *def);
+int parse_dhcp_host(struct pctx *c, const xmlNode *n, struct netdef_ip *ip);
+int parse_dns_host(struct pctx *c, const xmlNode *n, struct netdef_dns *dns);
 int parse_route(struct pctx *c, const xmlNode *n, struct netdef *def);
 int parse_dns(struct pctx *c, const xmlNode *n, struct netdef_dns *dns);
 int parse_virtualport(struct pctx *c, const xmlNode *n, struct netdef_virtualport *vp);

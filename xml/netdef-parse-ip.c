@@ -114,7 +114,7 @@ static int parse_lease(struct pctx *c, const xmlNode *parent, struct netdef_leas
 	return 0;
 }
 
-static int parse_dhcp_host(struct pctx *c, const xmlNode *n, struct netdef_ip *ip)
+int parse_dhcp_host(struct pctx *c, const xmlNode *n, struct netdef_ip *ip)
 {
 	static const char *const attrs[] = { "mac", "id", "name", "ip", NULL };
 	struct netdef_dhcp_host *h;

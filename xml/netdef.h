@@ -327,5 +327,15 @@ bool netdef_name_is_safe(const char *name);
 /* an interface name (or %d template) that fits IFNAMSIZ once expanded */
 bool netdef_ifname_is_valid(const char *name, bool allow_template);
 
+/* -- netdef-update.c: virsh net-update's sections, applied to a copy -- */
+enum netdef_update_cmd { NETDEF_UPDATE_ADD, NETDEF_UPDATE_DELETE, NETDEF_UPDATE_MODIFY, _NETDEF_UPDATE_CMD_MAX };
+enum netdef_update_section { NETDEF_SECTION_IP_DHCP_HOST, NETDEF_SECTION_DNS_HOST, _NETDEF_SECTION_MAX };
+int netdef_update_command_from_string(const char *s);
+int netdef_update_section_from_string(const char *s);
+/* *ret is a validated copy of def with the change applied; def is untouched */
+int netdef_update(const struct netdef *def, int cmd, int section, const char *xml, struct netdef **ret,
+		  struct nd_err *err);
+int netdef_copy(const struct netdef *def, struct netdef **ret, struct nd_err *err);
+
 /* -- netdef-random-sys.c -- */
 int netdef_random_bytes(void *buf, size_t len);

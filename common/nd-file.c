@@ -1,0 +1,120 @@
+#include "common/nd-file.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/nd-cleanup.h"
+
+static int fsync_dir_of(const char *path)
+{
+	_cleanup_free_ char *copy = strdup(path);
+	_cleanup_close_ int fd = -EBADF;
+
+	if (!copy)
+		return -ENOMEM;
+	fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || fsync(fd) < 0)
+		return -errno;
+	return 0;
+}
+
+int nd_file_write_atomic(const char *path, const void *data, size_t len, mode_t mode, struct nd_err *err)
+{
+	char tmp[4200];
+	_cleanup_close_ int fd = -EBADF;
+	size_t done = 0;
+	int r;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid()) >= (int)sizeof(tmp))
+		return nd_err_set(err, -ENAMETOOLONG, path, "path too long");
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
+	if (fd < 0)
+		return nd_err_set(err, -errno, tmp, "cannot create: %s", strerror(errno));
+	while (done < len) {
+		ssize_t n = write(fd, (const char *)data + done, len - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			r = -errno;
+			unlink(tmp);
+			return nd_err_set(err, r, tmp, "cannot write: %s", strerror(-r));
+		}
+		done += (size_t)n;
+	}
+	if (fchmod(fd, mode) < 0 || fsync(fd) < 0 || close(TAKE_FD(fd)) < 0) {
+		r = -errno;
+		unlink(tmp);
+		return nd_err_set(err, r, tmp, "cannot flush: %s", strerror(-r));
+	}
+	if (rename(tmp, path) < 0) {
+		r = -errno;
+		unlink(tmp);
+		return nd_err_set(err, r, path, "cannot rename into place: %s", strerror(-r));
+	}
+	fsync_dir_of(path);
+	return 0;
+}
+
+int nd_file_read(const char *path, size_t max, char **ret, size_t *ret_len, struct nd_err *err)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	_cleanup_free_ char *buf = NULL;
+	struct stat st;
+	size_t got = 0;
+
+	if (fd < 0)
+		return errno == ENOENT ? -ENOENT : nd_err_set(err, -errno, path, "cannot open: %s", strerror(errno));
+	if (fstat(fd, &st) < 0)
+		return nd_err_set(err, -errno, path, "cannot stat: %s", strerror(errno));
+	if (!S_ISREG(st.st_mode) || (size_t)st.st_size > max)
+		return nd_err_set(err, -EFBIG, path, "not a regular file of at most %zu bytes", max);
+	buf = malloc((size_t)st.st_size + 1);
+	if (!buf)
+		return nd_err_set(err, -ENOMEM, path, "out of memory");
+	while (got < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return nd_err_set(err, -errno, path, "cannot read: %s", strerror(errno));
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	buf[got] = '\0';
+	*ret = TAKE_PTR(buf);
+	if (ret_len)
+		*ret_len = got;
+	return 0;
+}
+
+int nd_mkdir_p(const char *path, mode_t mode, struct nd_err *err)
+{
+	char buf[4096];
+	size_t len = strlen(path);
+
+	if (len == 0 || len >= sizeof(buf))
+		return nd_err_set(err, -EINVAL, path, "bad directory path");
+	memcpy(buf, path, len + 1);
+	for (char *p = buf + 1; ; p++) {
+		if (*p == '/' || *p == '\0') {
+			char c = *p;
+
+			*p = '\0';
+			if (mkdir(buf, mode) < 0 && errno != EEXIST)
+				return nd_err_set(err, -errno, buf, "cannot create directory: %s", strerror(errno));
+			*p = c;
+			if (!c)
+				break;
+		}
+	}
+	return 0;
+}

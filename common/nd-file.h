@@ -1,0 +1,11 @@
+#pragma once
+/* Files: atomic replace (temp + fsync + rename + fsync dir), whole reads, mkdir -p. */
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "common/nd-err.h"
+
+int nd_file_write_atomic(const char *path, const void *data, size_t len, mode_t mode, struct nd_err *err);
+/* NUL-terminated contents, at most max bytes; -ENOENT when absent */
+int nd_file_read(const char *path, size_t max, char **ret, size_t *ret_len, struct nd_err *err);
+int nd_mkdir_p(const char *path, mode_t mode, struct nd_err *err);

@@ -1,0 +1,303 @@
+/*
+ * dnsmasq configuration from the model, after libvirt's networkxml2conf
+ * (see ../shared/corpus/libvirt-extra/networkxml2confdata) with netd's choices:
+ * - bind-dynamic + interface=<bridge> + except-interface=lo: dnsmasq binds only
+ *   the bridge's addresses, so it coexists with other DNS servers;
+ * - no-ping: dnsmasq would ping every address for ~3 s before offering it; netd
+ *   reserves static hosts through the hostsfile and keeps the lease file, which
+ *   is what keeps an address from being handed out twice;
+ * - dhcp-authoritative: a restarted network answers its old clients at once.
+ */
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "common/nd-buf.h"
+#include "dhcp/dhcp.h"
+
+bool dhcp_needed(const struct netdef *def)
+{
+	if (def->forward.mode == NETDEF_FORWARD_BRIDGE || def->n_ips == 0)
+		return false;
+	if (def->dns.enable != NETDEF_NO)
+		return true;
+	for (size_t i = 0; i < def->n_ips; i++)
+		if (def->ips[i].has_dhcp || def->ips[i].family == AF_INET6)
+			return true;
+	return false;
+}
+
+static const char *addr_s(const struct netdef_addr *a, char *buf)
+{
+	return netdef_addr_format(a, buf, INET6_ADDRSTRLEN);
+}
+
+static void lease_suffix(struct nd_buf *b, const struct netdef_lease *l)
+{
+	long long s = netdef_lease_seconds(l);
+
+	if (s == 0)
+		nd_buf_puts(b, ",infinite");
+	else if (s > 0)
+		nd_buf_printf(b, ",%lld", s);
+}
+
+static unsigned long long range_size(const struct netdef_range *r)
+{
+	unsigned long long a = 0, b = 0;
+	size_t off = r->start.family == AF_INET ? 0 : 8, n = r->start.family == AF_INET ? 4 : 16;
+
+	for (size_t i = off; i < n; i++) {
+		a = a << 8 | r->start.bytes[i];
+		b = b << 8 | r->end.bytes[i];
+	}
+	return b - a + 1;
+}
+
+static void render_dns(struct nd_buf *b, const struct netdef *def)
+{
+	const struct netdef_dns *dns = &def->dns;
+	bool plain_server = false;
+	char t[INET6_ADDRSTRLEN];
+
+	if (dns->enable == NETDEF_NO) {
+		nd_buf_puts(b, "port=0\n");
+		return;
+	}
+	if (dns->forward_plain_names == NETDEF_NO)
+		nd_buf_puts(b, "domain-needed\nlocal=//\n");
+	for (size_t i = 0; i < dns->n_forwarders; i++) {
+		const struct netdef_dns_forwarder *f = &dns->forwarders[i];
+
+		nd_buf_puts(b, "server=");
+		if (f->domain)
+			nd_buf_printf(b, "/%s/", f->domain);
+		if (f->addr.family)
+			nd_buf_puts(b, addr_s(&f->addr, t));
+		else
+			nd_buf_puts(b, "#"); /* domain resolved by the host's own resolvers */
+		nd_buf_puts(b, "\n");
+		plain_server |= !f->domain && f->addr.family;
+	}
+	if (plain_server)
+		nd_buf_puts(b, "no-resolv\n");
+	for (size_t i = 0; i < dns->n_srvs; i++) {
+		const struct netdef_dns_srv *s = &dns->srvs[i];
+
+		nd_buf_printf(b, "srv-host=_%s._%s", s->service, s->protocol);
+		if (s->domain)
+			nd_buf_printf(b, ".%s", s->domain);
+		if (s->target) {
+			nd_buf_printf(b, ",%s", s->target);
+			if (s->has_port || s->has_priority || s->has_weight)
+				nd_buf_printf(b, ",%u,%u,%u", s->port, s->priority, s->weight);
+		}
+		nd_buf_puts(b, "\n");
+	}
+	for (size_t i = 0; i < dns->n_txts; i++) {
+		nd_buf_printf(b, "txt-record=%s,\"", dns->txts[i].name);
+		for (const char *p = dns->txts[i].value; *p; p++) {
+			if (*p == '"' || *p == '\\')
+				nd_buf_puts(b, "\\");
+			nd_buf_append(b, p, 1);
+		}
+		nd_buf_puts(b, "\"\n");
+	}
+}
+
+static void render_ip(struct nd_buf *b, const struct netdef_ip *ip, unsigned long long *lease_max)
+{
+	char s[INET6_ADDRSTRLEN], e[INET6_ADDRSTRLEN];
+
+	for (size_t i = 0; i < ip->n_ranges; i++) {
+		const struct netdef_range *r = &ip->ranges[i];
+
+		nd_buf_printf(b, "dhcp-range=%s,%s", addr_s(&r->start, s), addr_s(&r->end, e));
+		if (ip->family == AF_INET) {
+			struct netdef_addr mask;
+
+			netdef_prefix_to_netmask(ip->prefix, &mask);
+			nd_buf_printf(b, ",%s", addr_s(&mask, s));
+		} else {
+			nd_buf_printf(b, ",%u", ip->prefix);
+		}
+		lease_suffix(b, &r->lease);
+		nd_buf_puts(b, "\n");
+		*lease_max += range_size(r);
+	}
+	if (ip->family == AF_INET6 && ip->n_ranges == 0 && ip->n_hosts > 0) {
+		/* static DHCPv6 hosts only: a range covering the subnet, addresses from the hosts */
+		struct netdef_addr net;
+
+		netdef_addr_mask(&ip->address, ip->prefix, &net);
+		nd_buf_printf(b, "dhcp-range=%s,static,%u\n", addr_s(&net, s), ip->prefix);
+	}
+	if (ip->family == AF_INET && ip->n_ranges == 0 && ip->n_hosts > 0) {
+		struct netdef_addr net;
+
+		netdef_addr_mask(&ip->address, ip->prefix, &net);
+		nd_buf_printf(b, "dhcp-range=%s,static\n", addr_s(&net, s));
+	}
+	if (ip->n_ranges || ip->n_hosts)
+		nd_buf_puts(b, "dhcp-no-override\ndhcp-authoritative\nno-ping\n");
+	if (ip->tftp_root)
+		nd_buf_printf(b, "enable-tftp\ntftp-root=%s\n", ip->tftp_root);
+	if (ip->bootp_file) {
+		nd_buf_printf(b, "dhcp-boot=%s", ip->bootp_file);
+		if (ip->bootp_server)
+			nd_buf_printf(b, ",,%s", ip->bootp_server);
+		nd_buf_puts(b, "\n");
+	}
+	for (size_t i = 0; i < ip->n_options; i++)
+		nd_buf_printf(b, "dhcp-option=%u,\"%s\"\n", ip->options[i].number,
+			      ip->options[i].value ? ip->options[i].value : "");
+}
+
+int dhcp_conf_render(const struct netdef *def, const char *bridge, const struct dhcp_paths *paths,
+		     char **ret, struct nd_err *err)
+{
+	unsigned long long lease_max = 0;
+	struct nd_buf b = { 0 };
+	bool v6 = false, v6_dhcp = false;
+	char t[INET6_ADDRSTRLEN];
+
+	nd_buf_printf(&b, "## generated by netd for network '%s': changes are overwritten\n", def->name);
+	nd_buf_puts(&b, "strict-order\n");
+	if (def->domain.name) {
+		nd_buf_printf(&b, "domain=%s\nexpand-hosts\n", def->domain.name);
+		if (def->domain.local_only == NETDEF_YES)
+			nd_buf_printf(&b, "local=/%s/\n", def->domain.name);
+	}
+	render_dns(&b, def);
+	nd_buf_printf(&b, "except-interface=lo\nbind-dynamic\ninterface=%s\n", bridge);
+	for (size_t i = 0; i < def->n_ips; i++) {
+		const struct netdef_ip *ip = &def->ips[i];
+
+		render_ip(&b, ip, &lease_max);
+		if (ip->family == AF_INET6) {
+			v6 = true;
+			v6_dhcp |= ip->n_ranges || ip->n_hosts;
+			if (!ip->n_ranges && !ip->n_hosts)
+				nd_buf_printf(&b, "dhcp-range=%s,ra-only\n", addr_s(&ip->address, t));
+		}
+	}
+	if (lease_max)
+		nd_buf_printf(&b, "dhcp-lease-max=%llu\n", lease_max > 1000000 ? 1000000 : lease_max);
+	nd_buf_printf(&b, "dhcp-leasefile=%s\n", paths->leasefile);
+	nd_buf_printf(&b, "dhcp-hostsfile=%s\naddn-hosts=%s\n", paths->hostsfile, paths->addnhosts);
+	if (v6)
+		nd_buf_puts(&b, "enable-ra\n");
+	(void)v6_dhcp;
+	for (size_t i = 0; i < def->n_dnsmasq_options; i++)
+		nd_buf_printf(&b, "%s\n", def->dnsmasq_options[i]);
+	if (nd_buf_error(&b) < 0) {
+		nd_buf_free(&b);
+		return nd_err_set(err, -ENOMEM, def->name, "out of memory rendering dnsmasq.conf");
+	}
+	*ret = nd_buf_steal(&b);
+	return 0;
+}
+
+int dhcp_hosts_render(const struct netdef *def, char **ret, struct nd_err *err)
+{
+	struct nd_buf b = { 0 };
+	char t[INET6_ADDRSTRLEN];
+
+	nd_buf_puts(&b, "");
+	for (size_t i = 0; i < def->n_ips; i++) {
+		const struct netdef_ip *ip = &def->ips[i];
+
+		for (size_t j = 0; j < ip->n_hosts; j++) {
+			const struct netdef_dhcp_host *h = &ip->hosts[j];
+			bool first = true;
+
+			if (h->mac) {
+				nd_buf_puts(&b, h->mac);
+				first = false;
+			} else if (h->id) {
+				nd_buf_printf(&b, "id:%s", h->id);
+				first = false;
+			}
+			if (h->ip.family) {
+				nd_buf_puts(&b, first ? "" : ",");
+				nd_buf_printf(&b, ip->family == AF_INET6 ? "[%s]" : "%s", addr_s(&h->ip, t));
+				first = false;
+			}
+			if (h->name)
+				nd_buf_printf(&b, "%s%s", first ? "" : ",", h->name);
+			lease_suffix(&b, &h->lease);
+			nd_buf_puts(&b, "\n");
+		}
+	}
+	if (nd_buf_error(&b) < 0) {
+		nd_buf_free(&b);
+		return nd_err_set(err, -ENOMEM, def->name, "out of memory rendering the hostsfile");
+	}
+	*ret = nd_buf_steal(&b);
+	return 0;
+}
+
+int dhcp_addnhosts_render(const struct netdef *def, char **ret, struct nd_err *err)
+{
+	struct nd_buf b = { 0 };
+	char t[INET6_ADDRSTRLEN];
+
+	nd_buf_puts(&b, "");
+	for (size_t i = 0; i < def->dns.n_hosts; i++) {
+		const struct netdef_dns_host *h = &def->dns.hosts[i];
+
+		nd_buf_puts(&b, addr_s(&h->ip, t));
+		for (size_t j = 0; j < h->n_hostnames; j++)
+			nd_buf_printf(&b, " %s", h->hostnames[j]);
+		nd_buf_puts(&b, "\n");
+	}
+	if (nd_buf_error(&b) < 0) {
+		nd_buf_free(&b);
+		return nd_err_set(err, -ENOMEM, def->name, "out of memory rendering addn-hosts");
+	}
+	*ret = nd_buf_steal(&b);
+	return 0;
+}
+
+void dhcp_argv_free(char **argv)
+{
+	for (char **p = argv; p && *p; p++)
+		free(*p);
+	free(argv);
+}
+
+int dhcp_argv_build(const char *binary, const char *conf_path, const char *user, char ***ret,
+		    struct nd_err *err)
+{
+	char **argv = calloc(8, sizeof(char *));
+	int n = 0;
+
+	if (!argv)
+		return nd_err_set(err, -ENOMEM, "dnsmasq", "out of memory");
+	/* every value is its own argv element: nothing here goes through a shell */
+	if (!(argv[n++] = strdup(binary)) || asprintf(&argv[n++], "--conf-file=%s", conf_path) < 0 ||
+	    !(argv[n++] = strdup("--keep-in-foreground")) || !(argv[n++] = strdup("--pid-file")) ||
+	    (user && asprintf(&argv[n++], "--user=%s", user) < 0)) {
+		argv[n - 1] = NULL;
+		dhcp_argv_free(argv);
+		return nd_err_set(err, -ENOMEM, "dnsmasq", "out of memory");
+	}
+	argv[n] = NULL;
+	*ret = argv;
+	return 0;
+}
+
+const char *dhcp_exit_reason(int status)
+{
+	switch (status) {
+	case 0: return "exited normally";
+	case 1: return "configuration problem (exit 1)";
+	case 2: return "network problem, e.g. address in use or permission denied (exit 2)";
+	case 3: return "filesystem problem, e.g. missing file (exit 3)";
+	case 4: return "out of memory (exit 4)";
+	default: return "other problem (exit 5 or unknown)";
+	}
+}

@@ -1,0 +1,51 @@
+#pragma once
+/*
+ * DHCP and DNS through dnsmasq: its configuration, hosts files and argv
+ * built from the model (pure), the lease file reader, and starting/stopping
+ * the process (dhcp-proc-sys.c). One dnsmasq per network that needs one.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "common/nd-err.h"
+#include "xml/netdef.h"
+
+struct dhcp_paths {
+	const char *conf;      /* generated configuration */
+	const char *hostsfile; /* --dhcp-hostsfile: static DHCP hosts (SIGHUP re-reads) */
+	const char *addnhosts; /* --addn-hosts: <dns><host> entries (SIGHUP re-reads) */
+	const char *leasefile; /* --dhcp-leasefile */
+};
+
+/* does this network run a dnsmasq at all? */
+bool dhcp_needed(const struct netdef *def);
+
+/* -- dhcp-conf.c -- */
+int dhcp_conf_render(const struct netdef *def, const char *bridge, const struct dhcp_paths *paths,
+		     char **ret, struct nd_err *err);
+int dhcp_hosts_render(const struct netdef *def, char **ret, struct nd_err *err);
+int dhcp_addnhosts_render(const struct netdef *def, char **ret, struct nd_err *err);
+/* NULL-terminated argv for execve; free with dhcp_argv_free */
+int dhcp_argv_build(const char *binary, const char *conf_path, const char *user, char ***ret,
+		    struct nd_err *err);
+void dhcp_argv_free(char **argv);
+/* dnsmasq's exit status (EC_* 1..5) in words */
+const char *dhcp_exit_reason(int status);
+
+/* -- dhcp-leases.c -- */
+struct dhcp_lease {
+	long long expiry; /* unix time, 0 = infinite */
+	char mac[18];     /* empty for DHCPv6 */
+	char ip[46];
+	char hostname[64];
+	char clientid[256];
+	bool ipv6;
+};
+int dhcp_leases_parse(const char *text, size_t len, struct dhcp_lease **ret, size_t *ret_n,
+		      struct nd_err *err);
+int dhcp_leases_read(const char *path, struct dhcp_lease **ret, size_t *ret_n, struct nd_err *err);
+
+/* -- dhcp-proc-sys.c -- */
+/* fork + execve; stdout/stderr to log_path; returns the pid */
+int dhcp_proc_spawn(char *const argv[], const char *log_path, pid_t *ret_pid, struct nd_err *err);

@@ -1,0 +1,455 @@
+/*
+ * Starting and stopping a network. Start is a transaction: the status file
+ * is written first ("starting", with the bridge name), then each step runs;
+ * a failure undoes the steps done, in reverse, and the error names the step.
+ * A crash at any point leaves a status file that the next daemon reads:
+ * "active" with its bridge present is adopted, anything else is removed.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <json-c/json.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "common/nd-cleanup.h"
+#include "common/nd-file.h"
+#include "dhcp/dhcp.h"
+#include "firewall/fw.h"
+#include "netd/netd-log.h"
+#include "netd/netd.h"
+#include "tapdev/tapdev.h"
+
+enum step { STEP_BRIDGE, STEP_ADDRESSES, STEP_LINK_UP, STEP_ROUTES, STEP_SYSCTL, STEP_FIREWALL,
+	    STEP_DNSMASQ, _STEP_MAX };
+
+static const char *const step_names[_STEP_MAX] = { "bridge", "addresses", "link up", "routes",
+						   "sysctls", "firewall", "dnsmasq" };
+
+/* "step 'firewall': <original error>" */
+static int step_failed(struct nd_err *err, enum step s)
+{
+	char msg[sizeof(err->msg)];
+
+	snprintf(msg, sizeof(msg), "step '%s' failed: %.480s", step_names[s], err->msg);
+	memcpy(err->msg, msg, sizeof(msg));
+	return err->code;
+}
+
+static int write_status(struct netd *d, struct netd_net *n, const char *state, struct nd_err *err)
+{
+	json_object *o = json_object_new_object();
+	char path[4096];
+	const char *text;
+	int r;
+
+	netd_path(d, NETD_PATH_RUN_STATUS, netd_net_name(n), path, sizeof(path));
+	json_object_object_add(o, "state", json_object_new_string(state));
+	json_object_object_add(o, "bridge", json_object_new_string(n->bridge));
+	json_object_object_add(o, "dnsmasq_pid", json_object_new_int(n->dnsmasq_pid));
+	json_object_object_add(o, "dnsmasq_restarts", json_object_new_int((int)n->dnsmasq_restarts));
+	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+	r = nd_file_write_atomic(path, text, strlen(text), 0644, err);
+	json_object_put(o);
+	return r;
+}
+
+int netd_status_save(struct netd *d, struct netd_net *n, struct nd_err *err)
+{
+	return write_status(d, n, "active", err);
+}
+
+static void remove_run_files(struct netd *d, const char *name)
+{
+	static const enum netd_path kinds[] = { NETD_PATH_RUN_STATUS, NETD_PATH_RUN_XML,
+						NETD_PATH_DNSMASQ_CONF, NETD_PATH_DNSMASQ_HOSTS,
+						NETD_PATH_DNSMASQ_ADDN };
+	char path[4096];
+
+	for (size_t i = 0; i < ND_ELEMENTSOF(kinds); i++)
+		if (netd_path(d, kinds[i], name, path, sizeof(path)) == 0)
+			unlink(path);
+}
+
+static bool other_firewalled_active(struct netd *d, const struct netd_net *self)
+{
+	for (struct netd_net *n = d->nets; n; n = n->next)
+		if (n != self && n->active && fw_network_has_rules(n->live))
+			return true;
+	return false;
+}
+
+static int firewall_apply(struct netd *d, const struct netdef *def, const char *bridge, bool start,
+			  struct nd_err *err)
+{
+	struct fw_batch b;
+	int r;
+
+	r = start ? fw_build_network_start(def, bridge, d->nft_seq, &b, err)
+		  : fw_build_network_stop(def, bridge, d->nft_seq, &b, err);
+	if (r < 0)
+		return r;
+	d->nft_seq = b.seq_next;
+	r = fw_batch_apply(&b, err);
+	fw_batch_free(&b);
+	return r;
+}
+
+static void firewall_remove(struct netd *d, struct netd_net *n)
+{
+	struct nd_err err = { 0 };
+	struct fw_batch b;
+
+	if (firewall_apply(d, n->live, n->bridge, false, &err) < 0 && err.code != -ENOENT)
+		netd_log_err(netd_net_name(n), "removing firewall rules", &err);
+	if (!other_firewalled_active(d, n) && fw_build_table_delete(d->nft_seq, &b, NULL) == 0) {
+		d->nft_seq = b.seq_next;
+		fw_batch_apply(&b, NULL); /* ENOENT when someone flushed it: nothing left to do */
+		fw_batch_free(&b);
+	}
+}
+
+/* refuse before anything changes: a foreign bridge, overlapping subnets */
+static int check_collisions(struct netd *d, struct netd_net *n, struct tapdev_nl *nl, struct nd_err *err)
+{
+	const struct netdef *def = n->live;
+	char desc[128], t[64];
+
+	if (tapdev_link_exists(nl, n->bridge))
+		return nd_err_set(err, -EEXIST, def->name,
+				  "bridge '%s' already exists and is not netd's: refusing to take it over",
+				  n->bridge);
+	for (size_t i = 0; i < def->n_ips; i++) {
+		const struct netdef_ip *ip = &def->ips[i];
+		int r;
+
+		for (struct netd_net *o = d->nets; o; o = o->next) {
+			if (o == n || !o->active)
+				continue;
+			for (size_t j = 0; j < o->live->n_ips; j++)
+				if (netdef_subnets_overlap(&ip->address, ip->prefix, &o->live->ips[j].address,
+							   o->live->ips[j].prefix))
+					return nd_err_set(err, -EADDRINUSE, def->name,
+							  "subnet %s/%u overlaps network '%s'",
+							  netdef_addr_format(&ip->address, t, sizeof(t)), ip->prefix,
+							  o->live->name);
+		}
+		r = tapdev_route_overlap(nl, &ip->address, ip->prefix, NULL, desc, sizeof(desc), err);
+		if (r < 0)
+			return r;
+		if (r > 0)
+			return nd_err_set(err, -EADDRINUSE, def->name,
+					  "subnet %s/%u overlaps the host route %s",
+					  netdef_addr_format(&ip->address, t, sizeof(t)), ip->prefix, desc);
+	}
+	return 0;
+}
+
+static int bridge_cfg(const struct netd_net *n, struct tapdev_bridge_cfg *cfg)
+{
+	const struct netdef *def = n->live;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->name = n->bridge;
+	cfg->mtu = def->mtu;
+	cfg->stp = def->bridge.stp == NETDEF_YES; /* netd's default: off (README) */
+	cfg->delay_s = def->bridge.has_delay ? def->bridge.delay : 0;
+	if (def->mac && netdef_mac_parse(def->mac, cfg->mac) == 0)
+		cfg->has_mac = true;
+	return 0;
+}
+
+static int do_step(struct netd *d, struct netd_net *n, struct tapdev_nl *nl, enum step s, struct nd_err *err)
+{
+	const struct netdef *def = n->live;
+	struct tapdev_bridge_cfg cfg;
+	int r = 0;
+
+	switch (s) {
+	case STEP_BRIDGE:
+		bridge_cfg(n, &cfg);
+		return tapdev_bridge_add(nl, &cfg, err);
+	case STEP_ADDRESSES:
+		for (size_t i = 0; i < def->n_ips && r >= 0; i++)
+			r = tapdev_addr_add(nl, n->bridge, &def->ips[i].address, def->ips[i].prefix, err);
+		return r;
+	case STEP_LINK_UP:
+		return tapdev_link_set_up(nl, n->bridge, true, err);
+	case STEP_ROUTES:
+		for (size_t i = 0; i < def->n_routes && r >= 0; i++)
+			r = tapdev_route_add(nl, n->bridge, &def->routes[i], err);
+		return r;
+	case STEP_SYSCTL:
+		return netd_sysctl_prepare(def, n->bridge, err);
+	case STEP_FIREWALL:
+		return fw_network_has_rules(def) ? firewall_apply(d, def, n->bridge, true, err) : 0;
+	case STEP_DNSMASQ:
+		return dhcp_needed(def) ? netd_dnsmasq_start(d, n, err) : 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+static void undo_step(struct netd *d, struct netd_net *n, struct tapdev_nl *nl, enum step s)
+{
+	switch (s) {
+	case STEP_BRIDGE:
+		tapdev_link_delete(nl, n->bridge, NULL); /* takes its addresses and routes along */
+		break;
+	case STEP_FIREWALL:
+		if (fw_network_has_rules(n->live))
+			firewall_remove(d, n);
+		break;
+	case STEP_DNSMASQ:
+		netd_dnsmasq_stop(d, n);
+		break;
+	default:
+		break; /* addresses/routes go with the bridge; sysctls stay, as with libvirt */
+	}
+}
+
+/* a host bridge (forward mode bridge) is only checked, never changed */
+static int start_host_bridge(struct netd *d, struct netd_net *n, struct tapdev_nl *nl, struct nd_err *err)
+{
+	struct tapdev_link_info info;
+	int r;
+
+	if (!n->live->bridge.name)
+		return nd_err_set(err, -EINVAL, n->live->name,
+				  "<forward mode='bridge'> needs <bridge name='...'/> to start");
+	r = tapdev_link_get(nl, n->live->bridge.name, &info, err);
+	if (r == -ENODEV)
+		return nd_err_set(err, -ENODEV, n->live->name, "host bridge '%s' does not exist",
+				  n->live->bridge.name);
+	if (r < 0)
+		return r;
+	snprintf(n->bridge, sizeof(n->bridge), "%s", n->live->bridge.name);
+	return write_status(d, n, "active", err);
+}
+
+static int save_live(struct netd *d, struct netd_net *n, struct nd_err *err)
+{
+	_cleanup_free_ char *xml = NULL;
+	char path[4096];
+	int r;
+
+	netd_path(d, NETD_PATH_RUN_XML, n->live->name, path, sizeof(path));
+	if ((r = netdef_format(n->live, &xml, err)) < 0)
+		return r;
+	return nd_file_write_atomic(path, xml, strlen(xml), 0644, err);
+}
+
+int netd_net_start(struct netd *d, struct netd_net *n, struct nd_err *err)
+{
+	struct tapdev_nl *nl = NULL;
+	enum step s;
+	int r;
+
+	if (n->active)
+		return nd_err_set(err, -EALREADY, netd_net_name(n), "network '%s' is already active",
+				  netd_net_name(n));
+	if (!n->live && (r = netdef_copy(n->def, &n->live, err)) < 0)
+		return r;
+	if ((r = tapdev_nl_open(&nl, err)) < 0)
+		goto fail_nl;
+	if (n->live->forward.mode == NETDEF_FORWARD_BRIDGE) {
+		r = start_host_bridge(d, n, nl, err);
+		if (r == 0)
+			r = save_live(d, n, err);
+		goto done;
+	}
+	if ((r = tapdev_pick_bridge_name(nl, n->live->bridge.name, n->bridge, err)) < 0 ||
+	    (r = check_collisions(d, n, nl, err)) < 0 || (r = save_live(d, n, err)) < 0 ||
+	    (r = write_status(d, n, "starting", err)) < 0)
+		goto done;
+	for (s = 0; s < _STEP_MAX; s++) {
+		if ((r = do_step(d, n, nl, s, err)) < 0) {
+			step_failed(err, s);
+			while (s-- > 0)
+				undo_step(d, n, nl, s);
+			remove_run_files(d, n->live->name);
+			goto done;
+		}
+	}
+	r = write_status(d, n, "active", err);
+	if (r < 0) {
+		for (s = _STEP_MAX; s-- > 0;)
+			undo_step(d, n, nl, s);
+		remove_run_files(d, n->live->name);
+	}
+done:
+	tapdev_nl_close(nl);
+fail_nl:
+	if (r < 0) {
+		n->live = netdef_free(n->live);
+		n->bridge[0] = '\0';
+		return r;
+	}
+	n->active = true;
+	netd_log(NETD_LOG_INFO, n->live->name, "started on bridge %s", n->bridge);
+	return 0;
+}
+
+int netd_net_stop(struct netd *d, struct netd_net *n, struct nd_err *err)
+{
+	struct tapdev_nl *nl = NULL;
+	const char *name;
+	int r = 0;
+
+	if (!n->active)
+		return nd_err_set(err, -EINVAL, netd_net_name(n), "network '%s' is not active", netd_net_name(n));
+	name = n->live->name;
+	write_status(d, n, "stopping", NULL);
+	netd_dnsmasq_stop(d, n);
+	if (n->live->forward.mode != NETDEF_FORWARD_BRIDGE) {
+		if (fw_network_has_rules(n->live))
+			firewall_remove(d, n);
+		if ((r = tapdev_nl_open(&nl, err)) == 0) {
+			r = tapdev_link_delete(nl, n->bridge, err);
+			if (r == -ENODEV) /* someone deleted it already: nothing left to do */
+				r = 0;
+			tapdev_nl_close(nl);
+		}
+	}
+	remove_run_files(d, name);
+	netd_log(NETD_LOG_INFO, name, "stopped");
+	n->active = false;
+	n->live = netdef_free(n->live);
+	n->bridge[0] = '\0';
+	if (!n->def)
+		netd_net_remove(d, n); /* transient: gone with its last run */
+	return r;
+}
+
+/* -- after a restart -- */
+
+struct status {
+	char state[16];
+	char bridge[16];
+	int dnsmasq_pid;
+	int restarts;
+};
+
+static int read_status(const char *path, struct status *st)
+{
+	_cleanup_free_ char *text = NULL;
+	json_object *o, *v;
+
+	memset(st, 0, sizeof(*st));
+	if (nd_file_read(path, 65536, &text, NULL, NULL) < 0)
+		return -EINVAL;
+	o = json_tokener_parse(text);
+	if (!o || !json_object_is_type(o, json_type_object)) {
+		json_object_put(o);
+		return -EINVAL;
+	}
+	if (json_object_object_get_ex(o, "state", &v))
+		snprintf(st->state, sizeof(st->state), "%s", json_object_get_string(v));
+	if (json_object_object_get_ex(o, "bridge", &v))
+		snprintf(st->bridge, sizeof(st->bridge), "%s", json_object_get_string(v));
+	if (json_object_object_get_ex(o, "dnsmasq_pid", &v))
+		st->dnsmasq_pid = json_object_get_int(v);
+	if (json_object_object_get_ex(o, "dnsmasq_restarts", &v))
+		st->restarts = json_object_get_int(v);
+	json_object_put(o);
+	return 0;
+}
+
+/* remove whatever a half-started or vanished network left */
+static void clean_leftovers(struct netd *d, const char *name, struct netdef *live, const struct status *st)
+{
+	struct tapdev_nl *nl = NULL;
+	struct netd_net tmp = { .live = live, .dnsmasq_pidfd = -1 };
+
+	netd_log(NETD_LOG_WARN, name, "was not running completely (state '%s'): removing its leftovers",
+		 st->state[0] ? st->state : "unreadable");
+	snprintf(tmp.bridge, sizeof(tmp.bridge), "%s", st->bridge);
+	if (st->dnsmasq_pid > 0 && live && netd_dnsmasq_adopt(d, &tmp, st->dnsmasq_pid))
+		netd_dnsmasq_stop(d, &tmp);
+	if (live && fw_network_has_rules(live) && st->bridge[0])
+		firewall_remove(d, &tmp);
+	if (live && live->forward.mode != NETDEF_FORWARD_BRIDGE && st->bridge[0] &&
+	    tapdev_nl_open(&nl, NULL) == 0) {
+		tapdev_link_delete(nl, st->bridge, NULL);
+		tapdev_nl_close(nl);
+	}
+	remove_run_files(d, name);
+}
+
+static void adopt_one(struct netd *d, const char *name)
+{
+	char path[4096];
+	struct nd_err err = { 0 };
+	struct netdef *live = NULL;
+	struct tapdev_link_info info;
+	struct tapdev_nl *nl = NULL;
+	struct netd_net *n;
+	struct status st;
+	bool bridge_ok = false;
+
+	netd_path(d, NETD_PATH_RUN_STATUS, name, path, sizeof(path));
+	if (read_status(path, &st) < 0)
+		netd_log(NETD_LOG_ERR, name, "%s: unreadable status file", path);
+	netd_path(d, NETD_PATH_RUN_XML, name, path, sizeof(path));
+	if (netdef_parse_file(path, &live, &err) < 0) {
+		netd_log_err(name, "unreadable live definition", &err);
+		live = NULL;
+	}
+	if (live && tapdev_nl_open(&nl, NULL) == 0) {
+		bridge_ok = st.bridge[0] && tapdev_link_get(nl, st.bridge, &info, NULL) == 0 &&
+			    (info.is_bridge || live->forward.mode == NETDEF_FORWARD_BRIDGE);
+		tapdev_nl_close(nl);
+	}
+	if (!live || strcmp(st.state, "active") != 0 || !bridge_ok || strcmp(live->name, name) != 0) {
+		clean_leftovers(d, name, live, &st);
+		netdef_free(live);
+		return;
+	}
+	n = netd_net_find(d, name);
+	if (!n && !(n = netd_net_add(d))) {
+		netdef_free(live);
+		return;
+	}
+	n->live = live;
+	n->active = true;
+	n->dnsmasq_restarts = (unsigned)st.restarts;
+	snprintf(n->bridge, sizeof(n->bridge), "%s", st.bridge);
+	/* the ruleset is rebuilt whole: repairs an external flush, costs one batch */
+	if (fw_network_has_rules(live) && firewall_apply(d, live, n->bridge, true, &err) < 0)
+		netd_log_err(name, "re-applying firewall rules", &err);
+	if (dhcp_needed(live) && !netd_dnsmasq_adopt(d, n, st.dnsmasq_pid)) {
+		memset(&err, 0, sizeof(err));
+		if (netd_dnsmasq_start(d, n, &err) < 0)
+			netd_log_err(name, "restarting dnsmasq", &err);
+	}
+	netd_status_save(d, n, NULL);
+	netd_log(NETD_LOG_INFO, name, "adopted: running on bridge %s", n->bridge);
+}
+
+static int status_suffix(const struct dirent *e)
+{
+	size_t n = strlen(e->d_name);
+
+	return e->d_name[0] != '.' && n > 7 && strcmp(e->d_name + n - 7, ".status") == 0;
+}
+
+void netd_adopt_running(struct netd *d)
+{
+	char dir[4096];
+	struct dirent **ents;
+	int n;
+
+	snprintf(dir, sizeof(dir), "%s/networks", d->opts.run_dir);
+	n = scandir(dir, &ents, status_suffix, alphasort);
+	for (int i = 0; i < n; i++) {
+		ents[i]->d_name[strlen(ents[i]->d_name) - 7] = '\0';
+		if (netdef_name_is_safe(ents[i]->d_name))
+			adopt_one(d, ents[i]->d_name);
+		free(ents[i]);
+	}
+	if (n > 0)
+		free(ents);
+}

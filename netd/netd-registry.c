@@ -1,0 +1,247 @@
+/*
+ * The networks netd knows: persistent definitions in config/networks/NAME.xml
+ * (autostart as a symlink in config/networks/autostart/), transient and live
+ * ones in run/networks/. Every write is atomic.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/nd-cleanup.h"
+#include "common/nd-file.h"
+#include "netd/netd-log.h"
+#include "netd/netd.h"
+#include "tapdev/tapdev.h"
+
+struct netd_net *netd_net_find(struct netd *d, const char *name)
+{
+	for (struct netd_net *n = d->nets; n; n = n->next)
+		if (strcmp(netd_net_name(n), name) == 0)
+			return n;
+	return NULL;
+}
+
+struct netd_net *netd_net_find_uuid(struct netd *d, const uint8_t uuid[16])
+{
+	for (struct netd_net *n = d->nets; n; n = n->next)
+		if (memcmp(netd_net_def(n)->uuid, uuid, 16) == 0)
+			return n;
+	return NULL;
+}
+
+struct netd_net *netd_net_add(struct netd *d)
+{
+	struct netd_net *n = calloc(1, sizeof(*n)), **tail = &d->nets;
+
+	if (!n)
+		return NULL;
+	n->dnsmasq_pidfd = -1;
+	while (*tail)
+		tail = &(*tail)->next;
+	*tail = n;
+	return n;
+}
+
+void netd_net_remove(struct netd *d, struct netd_net *n)
+{
+	for (struct netd_net **p = &d->nets; *p; p = &(*p)->next) {
+		if (*p == n) {
+			*p = n->next;
+			break;
+		}
+	}
+	netdef_free(n->def);
+	netdef_free(n->live);
+	free(n);
+}
+
+static bool bridge_claimed(struct netd *d, const char *name, const struct netd_net *self)
+{
+	for (struct netd_net *n = d->nets; n; n = n->next) {
+		const struct netdef *def = netd_net_def(n);
+
+		if (n == self || def->forward.mode == NETDEF_FORWARD_BRIDGE)
+			continue;
+		if ((def->bridge.name && strcmp(def->bridge.name, name) == 0) ||
+		    (n->active && strcmp(n->bridge, name) == 0))
+			return true;
+	}
+	return false;
+}
+
+struct pick_ctx {
+	struct netd *d;
+	const struct netd_net *self;
+	struct tapdev_nl *nl;
+};
+
+static bool bridge_in_use(const char *name, void *ud)
+{
+	struct pick_ctx *c = ud;
+
+	return bridge_claimed(c->d, name, c->self) || (c->nl && tapdev_link_exists(c->nl, name));
+}
+
+int netd_net_complete_def(struct netd *d, struct netdef *def, const struct netd_net *self,
+			  struct nd_err *err)
+{
+	struct netd_net *same_name = netd_net_find(d, def->name);
+	struct netd_net *same_uuid = netd_net_find_uuid(d, def->uuid);
+	char uuid[37];
+	int r;
+
+	netdef_uuid_format(def->uuid, uuid);
+	if (same_name && same_name != self && memcmp(netd_net_def(same_name)->uuid, def->uuid, 16) != 0)
+		return nd_err_set(err, -EEXIST, def->name, "network '%s' already exists with another UUID",
+				  def->name);
+	if (same_uuid && same_uuid != self && strcmp(netd_net_name(same_uuid), def->name) != 0)
+		return nd_err_set(err, -EEXIST, def->name, "UUID %s is already network '%s'", uuid,
+				  netd_net_name(same_uuid));
+	if (def->forward.mode == NETDEF_FORWARD_BRIDGE)
+		return 0;
+	if (def->bridge.name && !strchr(def->bridge.name, '%') &&
+	    bridge_claimed(d, def->bridge.name, self ? self : same_name))
+		return nd_err_set(err, -EEXIST, def->name, "bridge '%s' is already used by another network",
+				  def->bridge.name);
+	if (!def->bridge.name) {
+		struct pick_ctx c = { .d = d, .self = self ? self : same_name };
+		char name[16];
+
+		tapdev_nl_open(&c.nl, NULL);
+		r = tapdev_name_from_template("virbr%d", bridge_in_use, &c, name, err);
+		tapdev_nl_close(c.nl);
+		if (r < 0)
+			return r;
+		if (!(def->bridge.name = strdup(name)))
+			return nd_err_set(err, -ENOMEM, def->name, "out of memory");
+		def->bridge.present = true;
+	}
+	if (!def->mac) {
+		uint8_t mac[6] = { 0x52, 0x54, 0x00 };
+
+		if ((r = netdef_random_bytes(mac + 3, 3)) < 0)
+			return nd_err_set(err, r, def->name, "cannot generate a MAC address");
+		if (!(def->mac = malloc(18)))
+			return nd_err_set(err, -ENOMEM, def->name, "out of memory");
+		netdef_mac_format(mac, def->mac);
+	}
+	return 0;
+}
+
+static int save_def(struct netd *d, enum netd_path kind, const struct netdef *def, struct nd_err *err)
+{
+	_cleanup_free_ char *xml = NULL;
+	char path[4096];
+	int r;
+
+	if ((r = netd_path(d, kind, def->name, path, sizeof(path))) < 0)
+		return nd_err_set(err, r, def->name, "path too long");
+	if ((r = netdef_format(def, &xml, err)) < 0)
+		return r;
+	return nd_file_write_atomic(path, xml, strlen(xml), 0644, err);
+}
+
+int netd_net_define(struct netd *d, struct netdef *def, struct netd_net **ret, struct nd_err *err)
+{
+	_cleanup_(netdef_freep) struct netdef *owned = def;
+	struct netd_net *n = netd_net_find(d, def->name);
+	int r;
+
+	if ((r = netd_net_complete_def(d, def, n, err)) < 0)
+		return r;
+	if ((r = save_def(d, NETD_PATH_CONFIG_XML, def, err)) < 0)
+		return r;
+	if (!n && !(n = netd_net_add(d)))
+		return nd_err_set(err, -ENOMEM, def->name, "out of memory");
+	netdef_free(n->def);
+	n->def = TAKE_PTR(owned);
+	*ret = n;
+	return 0;
+}
+
+int netd_net_undefine(struct netd *d, struct netd_net *n, struct nd_err *err)
+{
+	char path[4096];
+
+	if (!n->def)
+		return nd_err_set(err, -EINVAL, netd_net_name(n), "network '%s' is transient, not defined",
+				  netd_net_name(n));
+	netd_path(d, NETD_PATH_AUTOSTART, n->def->name, path, sizeof(path));
+	unlink(path);
+	netd_path(d, NETD_PATH_CONFIG_XML, n->def->name, path, sizeof(path));
+	if (unlink(path) < 0 && errno != ENOENT)
+		return nd_err_set(err, -errno, path, "cannot remove: %s", strerror(errno));
+	n->autostart = false;
+	if (n->active) {
+		/* like libvirt: a running network becomes transient */
+		n->def = netdef_free(n->def);
+		return 0;
+	}
+	netd_net_remove(d, n);
+	return 0;
+}
+
+int netd_net_set_autostart(struct netd *d, struct netd_net *n, bool on, struct nd_err *err)
+{
+	char link[4096], target[4096];
+
+	if (!n->def)
+		return nd_err_set(err, -EINVAL, netd_net_name(n), "a transient network cannot autostart");
+	netd_path(d, NETD_PATH_AUTOSTART, n->def->name, link, sizeof(link));
+	netd_path(d, NETD_PATH_CONFIG_XML, n->def->name, target, sizeof(target));
+	unlink(link);
+	if (on && symlink(target, link) < 0)
+		return nd_err_set(err, -errno, link, "cannot create the autostart link: %s", strerror(errno));
+	n->autostart = on;
+	return 0;
+}
+
+static int xml_suffix(const struct dirent *e)
+{
+	size_t n = strlen(e->d_name);
+
+	return e->d_name[0] != '.' && n > 4 && strcmp(e->d_name + n - 4, ".xml") == 0;
+}
+
+/* persistent definitions; a broken file is reported by name and skipped */
+int netd_registry_load(struct netd *d)
+{
+	char dir[4096], path[4400];
+	struct dirent **ents;
+	int n;
+
+	snprintf(dir, sizeof(dir), "%s/networks", d->opts.config_dir);
+	n = scandir(dir, &ents, xml_suffix, alphasort);
+	if (n < 0)
+		return 0;
+	for (int i = 0; i < n; i++) {
+		struct netdef *def = NULL;
+		struct nd_err err = { 0 };
+		struct netd_net *net;
+		char expect[300];
+
+		snprintf(path, sizeof(path), "%s/%s", dir, ents[i]->d_name);
+		if (netdef_parse_file(path, &def, &err) < 0) {
+			netd_log_err(NULL, "skipping a broken definition", &err);
+		} else if (snprintf(expect, sizeof(expect), "%s.xml", def->name),
+			   strcmp(expect, ents[i]->d_name) != 0) {
+			netd_log(NETD_LOG_ERR, NULL, "%s: skipped: it defines network '%s', not its file name",
+				 path, def->name);
+			netdef_free(def);
+		} else if (netd_net_find(d, def->name)) {
+			netdef_free(def);
+		} else if (!(net = netd_net_add(d))) {
+			netdef_free(def);
+		} else {
+			net->def = def;
+			netd_path(d, NETD_PATH_AUTOSTART, def->name, path, sizeof(path));
+			net->autostart = access(path, F_OK) == 0;
+		}
+		free(ents[i]);
+	}
+	free(ents);
+	return 0;
+}

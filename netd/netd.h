@@ -1,0 +1,130 @@
+#pragma once
+/* The daemon's state, shared by the netd-*.c files. */
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "common/nd-err.h"
+#include "xml/netdef.h"
+
+struct netd_opts {
+	const char *socket_path;
+	const char *config_dir;
+	const char *run_dir;
+	const char *state_dir;
+	const char *dnsmasq_bin;
+	const char *dnsmasq_user; /* NULL: dnsmasq's default (nobody) */
+	const char *admin_group;
+	gid_t admin_gid;
+	bool have_admin_gid;
+	bool verbose;
+	bool daemonize;
+};
+
+/* epoll tags */
+enum netd_ev_kind { NETD_EV_LISTEN, NETD_EV_SIGNAL, NETD_EV_CLIENT, NETD_EV_DNSMASQ };
+struct netd_ev {
+	enum netd_ev_kind kind;
+	void *ptr;
+};
+
+struct netd_net {
+	struct netd_net *next;
+	struct netdef *def;  /* the persistent definition; NULL for a transient network */
+	struct netdef *live; /* the running definition while active */
+	bool autostart;
+	bool active;
+	char bridge[16];     /* kernel name of the bridge while active */
+	/* dnsmasq supervision */
+	pid_t dnsmasq_pid;       /* 0 = not running */
+	int dnsmasq_pidfd;       /* -1 = none */
+	bool dnsmasq_is_child;   /* ours to reap (false when adopted after a restart) */
+	unsigned dnsmasq_restarts;
+	unsigned backoff_ms;
+	long long restart_at_ms;  /* 0 = no restart pending */
+	long long dnsmasq_started_ms;
+	int dnsmasq_last_exit;
+	struct netd_ev dnsmasq_ev;
+};
+
+struct netd_client;
+
+struct netd {
+	struct netd_opts opts;
+	struct netd_net *nets;
+	struct netd_client *clients;
+	int epfd, listen_fd, sig_fd;
+	bool quit;
+	uint32_t nft_seq;
+};
+
+/* what a network is called in logs and errors */
+static inline const char *netd_net_name(const struct netd_net *n)
+{
+	return n->live ? n->live->name : n->def->name;
+}
+/* the definition in force: live while active, else persistent */
+static inline const struct netdef *netd_net_def(const struct netd_net *n)
+{
+	return n->live ? n->live : n->def;
+}
+
+long long netd_now_ms(void);
+
+/* -- netd-paths.c -- */
+enum netd_path {
+	NETD_PATH_CONFIG_XML,   /* config/networks/NAME.xml */
+	NETD_PATH_AUTOSTART,    /* config/networks/autostart/NAME.xml (symlink) */
+	NETD_PATH_RUN_XML,      /* run/networks/NAME.xml: the live definition */
+	NETD_PATH_RUN_STATUS,   /* run/networks/NAME.status */
+	NETD_PATH_DNSMASQ_CONF, /* run/dnsmasq/NAME.conf */
+	NETD_PATH_DNSMASQ_HOSTS,
+	NETD_PATH_DNSMASQ_ADDN,
+	NETD_PATH_DNSMASQ_LOG,
+	NETD_PATH_LEASES,       /* state/dnsmasq/NAME.leases */
+};
+int netd_path(const struct netd *d, enum netd_path kind, const char *name, char *buf, size_t len);
+int netd_dirs_create(const struct netd *d, struct nd_err *err);
+
+/* -- netd-registry.c -- */
+struct netd_net *netd_net_find(struct netd *d, const char *name);
+struct netd_net *netd_net_find_uuid(struct netd *d, const uint8_t uuid[16]);
+struct netd_net *netd_net_add(struct netd *d);
+void netd_net_remove(struct netd *d, struct netd_net *n);
+int netd_registry_load(struct netd *d);
+/* define (persistent) or redefine; takes ownership of def */
+int netd_net_define(struct netd *d, struct netdef *def, struct netd_net **ret, struct nd_err *err);
+int netd_net_undefine(struct netd *d, struct netd_net *n, struct nd_err *err);
+int netd_net_set_autostart(struct netd *d, struct netd_net *n, bool on, struct nd_err *err);
+/* fill in bridge name template and MAC when absent, checks against other networks */
+int netd_net_complete_def(struct netd *d, struct netdef *def, const struct netd_net *self,
+			  struct nd_err *err);
+
+/* -- netd-driver.c -- */
+int netd_net_start(struct netd *d, struct netd_net *n, struct nd_err *err);
+int netd_net_stop(struct netd *d, struct netd_net *n, struct nd_err *err);
+/* after a restart: take over what is still running, clean up the rest */
+void netd_adopt_running(struct netd *d);
+int netd_status_save(struct netd *d, struct netd_net *n, struct nd_err *err);
+
+/* -- netd-dnsmasq.c -- */
+int netd_dnsmasq_write_files(struct netd *d, struct netd_net *n, struct nd_err *err);
+int netd_dnsmasq_start(struct netd *d, struct netd_net *n, struct nd_err *err);
+void netd_dnsmasq_stop(struct netd *d, struct netd_net *n);
+/* the process of n ended (pidfd readable) */
+void netd_dnsmasq_exited(struct netd *d, struct netd_net *n);
+/* run pending restarts; returns ms until the next one, or -1 */
+int netd_dnsmasq_tick(struct netd *d);
+/* take over a running dnsmasq by pid; false when it is not ours or gone */
+bool netd_dnsmasq_adopt(struct netd *d, struct netd_net *n, pid_t pid);
+int netd_dnsmasq_reload(struct netd *d, struct netd_net *n, struct nd_err *err);
+
+/* -- netd-sysctl.c -- */
+int netd_sysctl_prepare(const struct netdef *def, const char *bridge, struct nd_err *err);
+
+/* -- netd-control.c -- */
+int netd_control_listen(struct netd *d, struct nd_err *err);
+void netd_control_accept(struct netd *d);
+void netd_control_client_event(struct netd *d, struct netd_client *c, uint32_t events);
+void netd_control_close_all(struct netd *d);
+
