@@ -121,16 +121,24 @@ $(BUILD)/bin/netdctl: $(call objs,$(NETDCTL_SRCS)) $(XML_A) $(COMMON_A)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDSAN) $(LDFLAGS) -o $@ $^ $(call pl,$(NETD_PC))
 
+$(BUILD)/bin/nd-rawsend: $(call objs,tests/tools/nd-rawsend.c)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(LDSAN) $(LDFLAGS) -o $@ $^
+
 $(UNIT_BIN): $(call objs,$(UNIT_SRCS)) $(XML_A) $(COMMON_A)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDSAN) $(LDFLAGS) -o $@ $^ $(call pl,$(NETD_PC) check)
 
 # -- tests ------------------------------------------------------------------
-check: check-unit check-unit-san check-headers check-layering
+check: check-unit check-unit-san check-headers check-layering check-integration
 
 check-unit: $(UNIT_BIN) $(BINS)
 	@echo "== unit tests ($(BUILD))"
 	$(Q)NETD_CORPUS_DIR=$(CORPUS_DIR) NETD_BUILD_DIR=$(abspath $(BUILD)) $(UNIT_BIN)
+
+check-integration: $(BINS) $(BUILD)/bin/nd-rawsend
+	@echo "== integration tests (root, each in its own PID and network namespaces)"
+	$(Q)BIN=$(abspath $(BUILD)/bin) bash tests/integration/run.sh
 
 check-unit-san: | $(BUILD)/.deps-ok
 	@echo "== unit tests under AddressSanitizer + UndefinedBehaviorSanitizer"
@@ -177,7 +185,7 @@ clean:
 	rm -rf $(BUILD)
 
 
-.PHONY: all deps demo check check-unit check-unit-san check-headers check-layering install clean
+.PHONY: all deps demo check check-integration check-unit check-unit-san check-headers check-layering install clean
 .DELETE_ON_ERROR:
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -272,7 +272,7 @@ void dhcp_argv_free(char **argv)
 int dhcp_argv_build(const char *binary, const char *conf_path, const char *user, char ***ret,
 		    struct nd_err *err)
 {
-	char **argv = calloc(8, sizeof(char *));
+	char **argv = calloc(10, sizeof(char *));
 	int n = 0;
 
 	if (!argv)
@@ -280,6 +280,7 @@ int dhcp_argv_build(const char *binary, const char *conf_path, const char *user,
 	/* every value is its own argv element: nothing here goes through a shell */
 	if (!(argv[n++] = strdup(binary)) || asprintf(&argv[n++], "--conf-file=%s", conf_path) < 0 ||
 	    !(argv[n++] = strdup("--keep-in-foreground")) || !(argv[n++] = strdup("--pid-file")) ||
+	    !(argv[n++] = strdup("--log-facility=-")) ||
 	    (user && asprintf(&argv[n++], "--user=%s", user) < 0)) {
 		argv[n - 1] = NULL;
 		dhcp_argv_free(argv);

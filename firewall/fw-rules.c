@@ -8,7 +8,9 @@
  *                  <nat><address> as SNAT range, [only out of dev];
  *   route:    out: from the subnet accept; in: to the subnet accept; else reject;
  *   isolated: nothing forwarded either way; the host only for DHCP/DNS(/TFTP).
- *   every mode with rules: DHCP, DNS (and TFTP when configured) to the host accepted.
+ *   every mode with rules: DHCP, DNS (and TFTP when configured) to the host accepted,
+ *   and guest-to-guest traffic on the bridge accepted (it meets the forward hook
+ *   when br_netfilter is loaded).
  */
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -96,10 +98,18 @@ static void build_fwd_out(struct rb *x)
 static void build_fwd_in(struct rb *x)
 {
 	const char *dev = out_dev(x->def);
+	struct fw_rule fr;
+
+	/* guest to guest on the same bridge: with br_netfilter, bridged traffic
+	 * passes the forward hook too (iif and oif both the bridge) */
+	if (rule_new(x, &fr)) {
+		fw_match_ifname(&fr, true, x->bridge);
+		fw_verdict(&fr, NF_ACCEPT);
+		rule_add(x, &fr, "rule %s: accept guest to guest%s", NULL);
+	}
 
 	for (size_t i = 0; x->def->forward.mode != NETDEF_FORWARD_NONE && i < x->def->n_ips; i++) {
 		const struct netdef_ip *ip = &x->def->ips[i];
-		struct fw_rule fr;
 
 		if (!rule_new(x, &fr))
 			return;

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# route: the uplink sees the guest's own address and may connect in;
+# isolated: a lease, and the uplink is unreachable; open: no netd rules at all.
+. "$(dirname "$0")/lib.sh"
+need_root
+ip link set lo up
+start_netd || exit 1
+make_uplink
+in_ns uplink ip route add 192.168.160.0/24 via 10.99.0.1
+
+cat >"$T/route.xml" <<'XML'
+<network>
+  <name>routed</name>
+  <forward mode='route'/>
+  <bridge name='ndrt0'/>
+  <ip address='192.168.160.1' prefix='24'>
+    <dhcp><range start='192.168.160.10' end='192.168.160.20'/></dhcp>
+  </ip>
+</network>
+XML
+cat >"$T/iso.xml" <<'XML'
+<network>
+  <name>iso</name>
+  <bridge name='ndiso0'/>
+  <ip address='192.168.170.1' prefix='24'>
+    <dhcp><range start='192.168.170.10' end='192.168.170.20'/></dhcp>
+  </ip>
+</network>
+XML
+cat >"$T/open.xml" <<'XML'
+<network>
+  <name>opennet</name>
+  <forward mode='open'/>
+  <bridge name='ndop0'/>
+  <ip address='192.168.180.1' prefix='24'/>
+</network>
+XML
+
+check "route: net-create" "$BIN/netdctl" net-create "$T/route.xml"
+guest_on_bridge r1 ndrt0
+check "route: guest gets a lease" dhcp r1
+rip=$(lease_of r1 2>/dev/null)
+check "route: guest reaches the uplink" ping_from r1 10.99.0.2
+check "route: the uplink saw the guest's own address" test "$(uplink_count from_guest)" -ge 1
+check "route: the uplink saw no masqueraded packet" test "$(uplink_count from_host)" = 0
+check "route: the uplink may connect to the guest" ping_from uplink "$rip"
+
+check "isolated: net-create" "$BIN/netdctl" net-create "$T/iso.xml"
+guest_on_bridge i1 ndiso0
+check "isolated: guest gets a lease" dhcp i1
+iip=$(lease_of i1 2>/dev/null)
+in_ns i1 ip route replace default via 192.168.170.1 dev g0
+check_fails "isolated: guest cannot reach the uplink" ping_from i1 10.99.0.2
+in_ns uplink ip route add 192.168.170.0/24 via 10.99.0.1
+check_fails "isolated: the uplink cannot reach the guest" ping_from uplink "$iip"
+guest_on_bridge i2 ndiso0
+check "isolated: a second guest gets a lease" dhcp i2
+check "isolated: guests reach each other" ping_from i2 "$iip"
+
+check "open: net-create" "$BIN/netdctl" net-create "$T/open.xml"
+check_fails "open: no netd chain names it" sh -c "nft list table inet netd | grep -q opennet"
+check_fails "open: no map element for its bridge" sh -c "nft list table inet netd | grep -q ndop0"
+
+check "destroy all three" sh -c "'$BIN/netdctl' net-destroy routed && '$BIN/netdctl' net-destroy iso && '$BIN/netdctl' net-destroy opennet"
+check "transient networks are gone from the list" sh -c "test -z \"\$('$BIN/netdctl' net-list --all --name)\""
+check_fails "no bridge left" sh -c "ip -o link show type bridge | grep -q ."
+check_fails "no netd table left" nft list table inet netd
+check_fails "no dnsmasq left" pgrep -x dnsmasq
+finish

@@ -1,0 +1,158 @@
+# Shared helpers for the integration tests. Each test runs as PID 1 of its own
+# PID, mount and network namespace (tests/integration/run.sh starts it with
+# unshare), so every process it starts dies with it and every namespace it
+# makes is gone afterwards. The EXIT trap cleans up in order anyway.
+set -u
+
+ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
+BIN=${BIN:-$ROOT/build/bin}
+export BIN
+T=$(mktemp -d /tmp/netd-itest.XXXXXX)
+chmod 755 "$T" # dnsmasq drops to an unprivileged user and must read its files
+FAILS=0
+PASSES=0
+NSPIDS=()
+NETD_PID=
+
+# A private /run/netns is not needed: "namespaces" here are processes.
+export NETD_SOCKET=$T/netd.sock
+
+cleanup() {
+	[ -n "$NETD_PID" ] && kill "$NETD_PID" 2>/dev/null
+	pkill -x dnsmasq 2>/dev/null
+	for p in "${NSPIDS[@]}"; do kill "$p" 2>/dev/null; done
+	nft delete table inet netd 2>/dev/null
+	rm -rf "$T"
+}
+trap cleanup EXIT
+
+ok() { PASSES=$((PASSES + 1)); echo "ok - $*"; }
+not_ok() { FAILS=$((FAILS + 1)); echo "not ok - $*"; }
+check() { # check DESCRIPTION COMMAND...
+	local what=$1; shift
+	if "$@" >"$T/last.out" 2>&1; then ok "$what"; else not_ok "$what"; sed 's/^/#   /' "$T/last.out" | head -20; fi
+}
+check_fails() {
+	local what=$1; shift
+	if "$@" >"$T/last.out" 2>&1; then not_ok "$what (unexpectedly succeeded)"; sed 's/^/#   /' "$T/last.out" | head -20; else ok "$what"; fi
+}
+finish() {
+	echo "$PASSES passed, $FAILS failed"
+	[ "$FAILS" = 0 ]
+}
+
+# start_netd [extra options]: in this (the "host") namespace, sandboxed dirs
+start_netd() {
+	"$BIN/netd" --socket "$NETD_SOCKET" --config-dir "$T/etc" --run-dir "$T/run" \
+		--state-dir "$T/lib" "$@" 2>>"$T/netd.log" &
+	NETD_PID=$!
+	for _ in $(seq 100); do
+		[ -S "$NETD_SOCKET" ] && "$BIN/netdctl" net-list >/dev/null 2>&1 && return 0
+		sleep 0.02
+	done
+	echo "# netd did not come up:"; sed 's/^/#   /' "$T/netd.log"
+	return 1
+}
+stop_netd() {
+	[ -n "$NETD_PID" ] && kill "$NETD_PID" && wait "$NETD_PID" 2>/dev/null
+	NETD_PID=
+}
+
+# new_ns NAME: a network namespace held by a sleeping process; its pid in NS_<NAME>
+new_ns() {
+	unshare -n sleep 1000000 &
+	local pid=$!
+	NSPIDS+=("$pid")
+	for _ in $(seq 50); do
+		[ "$(readlink /proc/$pid/ns/net)" != "$(readlink /proc/self/ns/net)" ] && break
+		sleep 0.01
+	done
+	eval "NS_$1=$pid"
+	in_ns "$1" ip link set lo up
+}
+in_ns() { # in_ns NAME COMMAND...
+	local var="NS_$1"; shift
+	nsenter -t "${!var}" -n "$@"
+}
+
+# guest_on_bridge NAME BRIDGE [MAC]: a namespace "guest" joined to BRIDGE by a veth pair
+guest_on_bridge() {
+	local name=$1 br=$2 mac=${3:-}
+	new_ns "$name"
+	local var="NS_$name"
+	ip link add "v-$name" type veth peer name g0 netns "${!var}"
+	ip link set "v-$name" master "$br" up
+	[ -n "$mac" ] && in_ns "$name" ip link set g0 address "$mac"
+	in_ns "$name" ip link set g0 up
+}
+
+# the udhcpc script: configure the lease like a real guest would
+write_udhcpc_script() {
+	cat >"$T/udhcpc.sh" <<'EOS'
+#!/bin/sh
+case "$1" in
+deconfig) ip addr flush dev "$interface" ;;
+bound|renew)
+	ip addr flush dev "$interface"
+	ip addr add "$ip/$mask" dev "$interface"
+	[ -n "$router" ] && ip route replace default via "${router%% *}" dev "$interface"
+	echo "$ip" > "$LEASE_FILE"
+	;;
+esac
+exit 0
+EOS
+	chmod +x "$T/udhcpc.sh"
+}
+# dhcp NAME: the guest asks for a lease; its address ends up in $T/NAME.lease
+dhcp() {
+	[ -f "$T/udhcpc.sh" ] || write_udhcpc_script
+	LEASE_FILE="$T/$1.lease" in_ns "$1" busybox udhcpc -i g0 -n -q -f -t 10 -T 1 -s "$T/udhcpc.sh" &&
+		[ -s "$T/$1.lease" ]
+}
+lease_of() { cat "$T/$1.lease"; }
+
+# uplink: "the outside world" in namespace uplink, 10.99.0.2, reached via host 10.99.0.1
+make_uplink() {
+	new_ns uplink
+	ip link add up-host type veth peer name u0 netns "$NS_uplink"
+	ip addr add 10.99.0.1/24 dev up-host
+	ip link set up-host up
+	in_ns uplink ip addr add 10.99.0.2/24 dev u0
+	in_ns uplink ip link set u0 up
+	# count what arrives by source address
+	in_ns uplink nft -f - <<'EON'
+table inet probe {
+	chain in {
+		type filter hook input priority 0;
+		ip saddr 10.99.0.1 icmp type echo-request counter name from_host
+		ip saddr 192.168.0.0/16 icmp type echo-request counter name from_guest
+	}
+	counter from_host { }
+	counter from_guest { }
+}
+EON
+}
+uplink_count() { # uplink_count from_host|from_guest
+	in_ns uplink nft list counter inet probe "$1" | sed -n 's/.*packets \([0-9]*\).*/\1/p'
+}
+
+# is_root_or_skip: integration tests need root; under CI that is a failure
+need_root() {
+	if [ "$(id -u)" != 0 ]; then
+		if [ "${CI:-}" = true ]; then echo "not ok - needs root (CI=true)"; exit 1; fi
+		echo "SKIP: needs root"; exit 77
+	fi
+}
+
+# resolves NS NAME SERVER EXPECTED NETWORK: NAME resolves to EXPECTED through SERVER
+resolves() {
+	local out
+	out=$(in_ns "$1" busybox nslookup "$2" "$3" 2>&1)
+	echo "$out"
+	if ! echo "$out" | grep -q "$4"; then
+		echo "dnsmasq log:"; cat "$T/run/dnsmasq/$5.log" 2>/dev/null
+		return 1
+	fi
+}
+# ping_from NS ADDR: one ping, 2 s at most
+ping_from() { in_ns "$1" busybox ping -c 1 -W 2 "$2"; }
