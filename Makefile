@@ -55,7 +55,8 @@ NETDCTL_SRCS := netd/netdctl.c
 
 UNIT_SRCS := tests/unit/check-unit.c tests/unit/test-netdef-corpus.c \
 	tests/unit/test-netdef-validate.c tests/unit/test-netdef-badinput.c \
-	tests/unit/test-common.c
+	tests/unit/test-common.c tests/unit/test-netdef-update.c tests/unit/test-fw-build.c \
+	tests/unit/test-dhcp.c tests/unit/test-tapdev-build.c
 
 objs = $(patsubst %.c,$(BUILD)/%.o,$(1))
 
@@ -125,7 +126,7 @@ $(BUILD)/bin/nd-rawsend: $(call objs,tests/tools/nd-rawsend.c)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(LDSAN) $(LDFLAGS) -o $@ $^
 
-$(UNIT_BIN): $(call objs,$(UNIT_SRCS)) $(XML_A) $(COMMON_A)
+$(UNIT_BIN): $(call objs,$(UNIT_SRCS)) $(FW_A) $(DHCP_A) $(TAPDEV_A) $(XML_A) $(COMMON_A)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDSAN) $(LDFLAGS) -o $@ $^ $(call pl,$(NETD_PC) check)
 
@@ -169,6 +170,10 @@ check-layering:
 	done; \
 	exit $$fail
 
+# -- benchmarks (numbers, never pass/fail timing) ------------------------------------
+bench: $(BINS)
+	$(Q)BIN=$(abspath $(BUILD)/bin) bash tests/bench/bench-start-destroy.sh
+
 # -- demo ------------------------------------------------------------------------
 demo: all
 	@echo "demo: not available yet: it needs the daemon, ports and the launcher (see README, Project status)" >&2
@@ -185,7 +190,7 @@ clean:
 	rm -rf $(BUILD)
 
 
-.PHONY: all deps demo check check-integration check-unit check-unit-san check-headers check-layering install clean
+.PHONY: all deps bench demo check check-integration check-unit check-unit-san check-headers check-layering install clean
 .DELETE_ON_ERROR:
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

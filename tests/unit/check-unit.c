@@ -11,6 +11,10 @@ int main(void)
 	srunner_add_suite(sr, make_netdef_corpus_suite());
 	srunner_add_suite(sr, make_netdef_validate_suite());
 	srunner_add_suite(sr, make_netdef_badinput_suite());
+	srunner_add_suite(sr, make_netdef_update_suite());
+	srunner_add_suite(sr, make_fw_build_suite());
+	srunner_add_suite(sr, make_dhcp_suite());
+	srunner_add_suite(sr, make_tapdev_build_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

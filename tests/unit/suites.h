@@ -5,3 +5,7 @@ Suite *make_common_suite(void);
 Suite *make_netdef_corpus_suite(void);
 Suite *make_netdef_validate_suite(void);
 Suite *make_netdef_badinput_suite(void);
+Suite *make_fw_build_suite(void);
+Suite *make_dhcp_suite(void);
+Suite *make_tapdev_build_suite(void);
+Suite *make_netdef_update_suite(void);

@@ -1,0 +1,154 @@
+/* dnsmasq configuration, hosts files, argv and the lease file reader. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "dhcp/dhcp.h"
+#include "tests/unit/suites.h"
+
+static const struct dhcp_paths paths = { "/r/n.conf", "/r/n.hostsfile", "/r/n.addnhosts", "/s/n.leases" };
+
+static struct netdef *parse(const char *xml)
+{
+	struct netdef *def = NULL;
+	struct nd_err err = { 0 };
+
+	ck_assert_msg(netdef_parse_string(xml, strlen(xml), "t", &def, &err) == 0, "%s", err.msg);
+	return def;
+}
+
+START_TEST(test_conf_nat)
+{
+	struct netdef *def = parse(
+		"<network><name>default</name><forward mode='nat'/><domain name='example.com' localOnly='yes'/>"
+		"<dns forwardPlainNames='no'><forwarder addr='192.0.2.53'/><forwarder domain='corp.example'"
+		" addr='192.0.2.54'/><txt name='t' value='say \"hi\"'/><srv service='ldap' protocol='tcp'"
+		" target='dc.example.com' port='389' priority='1' weight='5'/></dns>"
+		"<ip address='192.168.122.1' netmask='255.255.255.0'><tftp root='/srv/tftp'/><dhcp>"
+		"<range start='192.168.122.2' end='192.168.122.254'><lease expiry='2' unit='hours'/></range>"
+		"<host mac='00:16:3E:77:E2:ED' name='a' ip='192.168.122.10'/><bootp file='pxe.img' server='10.0.0.9'/>"
+		"<option number='42' value='192.168.122.20'/></dhcp></ip>"
+		"<ip family='ipv6' address='2001:db8::1' prefix='64'><dhcp><range start='2001:db8::100'"
+		" end='2001:db8::1ff'/></dhcp></ip></network>");
+	char *conf = NULL;
+	struct nd_err err = { 0 };
+	static const char *const want[] = {
+		"strict-order\n", "domain=example.com\nexpand-hosts\nlocal=/example.com/\n",
+		"domain-needed\nlocal=//\n", "server=192.0.2.53\n", "server=/corp.example/192.0.2.54\n",
+		"no-resolv\n", "srv-host=_ldap._tcp,dc.example.com,389,1,5\n", "txt-record=t,\"say \\\"hi\\\"\"\n",
+		"except-interface=lo\nbind-dynamic\ninterface=virbrX\n",
+		"dhcp-range=192.168.122.2,192.168.122.254,255.255.255.0,7200\n", "no-ping\n",
+		"enable-tftp\ntftp-root=/srv/tftp\n", "dhcp-boot=pxe.img,,10.0.0.9\n",
+		"dhcp-option=42,\"192.168.122.20\"\n", "dhcp-range=2001:db8::100,2001:db8::1ff,64\n",
+		"dhcp-lease-max=509\n", "dhcp-leasefile=/s/n.leases\n", "dhcp-hostsfile=/r/n.hostsfile\n",
+		"addn-hosts=/r/n.addnhosts\n", "enable-ra\n", NULL,
+	};
+
+	ck_assert_int_eq(dhcp_conf_render(def, "virbrX", &paths, &conf, &err), 0);
+	for (int i = 0; want[i]; i++)
+		ck_assert_msg(strstr(conf, want[i]), "missing '%s' in:\n%s", want[i], conf);
+	ck_assert(dhcp_needed(def));
+	free(conf);
+	ck_assert_int_eq(dhcp_hosts_render(def, &conf, &err), 0);
+	ck_assert_str_eq(conf, "00:16:3e:77:e2:ed,192.168.122.10,a\n");
+	free(conf);
+	netdef_free(def);
+}
+END_TEST
+
+START_TEST(test_conf_dns_off_and_hosts)
+{
+	struct netdef *def = parse(
+		"<network><name>x</name><dns enable='no'/><ip address='10.0.0.1' prefix='24'><dhcp>"
+		"<host mac='52:54:00:00:00:01' ip='10.0.0.5'><lease expiry='0'/></host></dhcp></ip>"
+		"<ip family='ipv6' address='fd00::1' prefix='64'><dhcp><host id='0:1:2' name='v6'"
+		" ip='fd00::5'/></dhcp></ip></network>");
+	char *text = NULL;
+	struct nd_err err = { 0 };
+
+	ck_assert_int_eq(dhcp_conf_render(def, "b", &paths, &text, &err), 0);
+	ck_assert_msg(strstr(text, "port=0\n"), "%s", text);
+	ck_assert_msg(strstr(text, "dhcp-range=10.0.0.0,static\n"), "%s", text);
+	ck_assert_msg(strstr(text, "dhcp-range=fd00::,static,64\n"), "%s", text);
+	free(text);
+	ck_assert_int_eq(dhcp_hosts_render(def, &text, &err), 0);
+	ck_assert_str_eq(text, "52:54:00:00:00:01,10.0.0.5,infinite\nid:0:1:2,[fd00::5],v6\n");
+	free(text);
+	netdef_free(def);
+	def = parse("<network><name>y</name><forward mode='bridge'/><bridge name='br0'/></network>");
+	ck_assert(!dhcp_needed(def));
+	netdef_free(def);
+}
+END_TEST
+
+START_TEST(test_addnhosts)
+{
+	struct netdef *def = parse("<network><name>d</name><dns><host ip='10.0.0.7'><hostname>a</hostname>"
+				   "<hostname>b</hostname></host></dns><ip address='10.0.0.1' prefix='24'/></network>");
+	char *text = NULL;
+
+	ck_assert_int_eq(dhcp_addnhosts_render(def, &text, NULL), 0);
+	ck_assert_str_eq(text, "10.0.0.7 a b\n");
+	free(text);
+	netdef_free(def);
+}
+END_TEST
+
+START_TEST(test_argv)
+{
+	char **argv = NULL;
+
+	ck_assert_int_eq(dhcp_argv_build("/usr/sbin/dnsmasq", "/r/x.conf", "nobody", &argv, NULL), 0);
+	ck_assert_str_eq(argv[0], "/usr/sbin/dnsmasq");
+	ck_assert_str_eq(argv[1], "--conf-file=/r/x.conf");
+	ck_assert_str_eq(argv[2], "--keep-in-foreground");
+	ck_assert_str_eq(argv[5], "--user=nobody");
+	ck_assert_ptr_null(argv[6]);
+	dhcp_argv_free(argv);
+	ck_assert_str_eq(dhcp_exit_reason(2), "network problem, e.g. address in use or permission denied (exit 2)");
+}
+END_TEST
+
+START_TEST(test_leases)
+{
+	static const char text[] =
+		"1763770000 52:54:00:aa:bb:cc 192.168.122.50 guest 01:52:54:00:aa:bb:cc\n"
+		"0 52:54:00:aa:bb:cd 192.168.122.51 * *\n"
+		"duid 00:01:00:01:2c:aa:bb:cc:52:54:00:00:00:01\n"
+		"1763770001 1234 2001:db8::150 v6guest 00:03:00:01:52:54:00:00:00:02\n";
+	struct dhcp_lease *l = NULL;
+	struct nd_err err = { 0 };
+	size_t n = 0;
+
+	ck_assert_int_eq(dhcp_leases_parse(text, sizeof(text) - 1, &l, &n, &err), 0);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_int_eq(l[0].expiry, 1763770000);
+	ck_assert_str_eq(l[0].mac, "52:54:00:aa:bb:cc");
+	ck_assert_str_eq(l[0].hostname, "guest");
+	ck_assert_str_eq(l[1].hostname, "");
+	ck_assert(l[2].ipv6);
+	ck_assert_str_eq(l[2].ip, "2001:db8::150");
+	free(l);
+	ck_assert_int_lt(dhcp_leases_parse("123 only-two\n", 13, &l, &n, &err), 0);
+	ck_assert_str_eq(err.where, "leases:1");
+	memset(&err, 0, sizeof(err));
+	ck_assert_int_lt(dhcp_leases_parse("x y z w v\n", 10, &l, &n, &err), 0);
+	memset(&err, 0, sizeof(err));
+	ck_assert_int_lt(dhcp_leases_parse("1 a b c d e\n", 12, &l, &n, &err), 0);
+	ck_assert_int_eq(dhcp_leases_parse("", 0, &l, &n, &err), 0);
+	ck_assert_uint_eq(n, 0);
+}
+END_TEST
+
+Suite *make_dhcp_suite(void)
+{
+	Suite *s = suite_create("dhcp");
+	TCase *tc = tcase_create("conf");
+
+	tcase_add_test(tc, test_conf_nat);
+	tcase_add_test(tc, test_conf_dns_off_and_hosts);
+	tcase_add_test(tc, test_addnhosts);
+	tcase_add_test(tc, test_argv);
+	tcase_add_test(tc, test_leases);
+	suite_add_tcase(s, tc);
+	return s;
+}
