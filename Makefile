@@ -28,7 +28,8 @@ endif
 # Debian 12 packages to build, test and run; `make deps` installs what is missing.
 DEB_PKGS := build-essential pkg-config clang libclang-rt-14-dev \
 	libxml2-dev libnl-3-dev libnl-route-3-dev libmnl-dev libnftnl-dev libjson-c-dev check \
-	dnsmasq-base iproute2 nftables busybox-static procps util-linux
+	dnsmasq-base iproute2 nftables busybox-static procps util-linux \
+	qemu-system-x86 linux-image-amd64 xz-utils cpio
 
 pc = $(shell pkg-config --cflags $(1) 2>/dev/null)
 pl = $(shell pkg-config --libs $(1) 2>/dev/null)
@@ -46,11 +47,12 @@ XML_SRCS    := xml/netdef.c xml/netdef-addr.c xml/netdef-random-sys.c xml/netdef
 FW_SRCS     := firewall/fw-expr.c firewall/fw-batch.c firewall/fw-build.c firewall/fw-rules.c \
 	firewall/fw-apply.c
 TAPDEV_SRCS := tapdev/tapdev-nlerr.c tapdev/tapdev-link-build.c tapdev/tapdev-link-sys.c \
-	tapdev/tapdev-addr-sys.c
+	tapdev/tapdev-addr-sys.c tapdev/tapdev-tun.c tapdev/tapdev-tun-sys.c tapdev/tapdev-port-sys.c \
+	tapdev/tapdev-fdpass.c tapdev/tapdev-launch.c
 DHCP_SRCS   := dhcp/dhcp-conf.c dhcp/dhcp-leases.c dhcp/dhcp-proc-sys.c
 NETD_SRCS   := netd/netd.c netd/netd-log.c netd/netd-paths.c netd/netd-registry.c \
 	netd/netd-driver.c netd/netd-sysctl.c netd/netd-dnsmasq.c netd/netd-control.c \
-	netd/netd-methods.c
+	netd/netd-methods.c netd/netd-rpc.c netd/netd-ports.c
 NETDCTL_SRCS := netd/netdctl.c
 
 UNIT_SRCS := tests/unit/check-unit.c tests/unit/test-netdef-corpus.c \
@@ -65,7 +67,7 @@ XML_A    := $(BUILD)/libnd-xml.a
 FW_A     := $(BUILD)/libnd-firewall.a
 TAPDEV_A := $(BUILD)/libnd-tapdev.a
 DHCP_A   := $(BUILD)/libnd-dhcp.a
-BINS     := $(BUILD)/bin/netd $(BUILD)/bin/netdctl
+BINS     := $(BUILD)/bin/netd $(BUILD)/bin/netdctl $(BUILD)/bin/netd-launch
 UNIT_BIN := $(BUILD)/check-unit
 
 CORPUS_DIR ?= $(abspath $(CURDIR)/../shared/corpus)
@@ -117,6 +119,11 @@ $(BUILD)/bin/netd: $(call objs,$(NETD_SRCS)) $(FW_A) $(DHCP_A) $(TAPDEV_A) $(XML
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDSAN) $(LDFLAGS) -o $@ $^ $(call pl,$(NETD_PC))
 
+$(BUILD)/bin/netd-launch: $(call objs,netd/netd-launch.c) $(TAPDEV_A) $(XML_A) $(COMMON_A)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDSAN) $(LDFLAGS) -o $@ $^ $(call pl,$(NETD_PC))
+
 $(BUILD)/bin/netdctl: $(call objs,$(NETDCTL_SRCS)) $(XML_A) $(COMMON_A)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
@@ -137,9 +144,14 @@ check-unit: $(UNIT_BIN) $(BINS)
 	@echo "== unit tests ($(BUILD))"
 	$(Q)NETD_CORPUS_DIR=$(CORPUS_DIR) NETD_BUILD_DIR=$(abspath $(BUILD)) $(UNIT_BIN)
 
-check-integration: $(BINS) $(BUILD)/bin/nd-rawsend
+# the test guest: Debian's kernel (as a PVH vmlinux) and busybox, cached
+guest: $(BUILD)/guest/stamp
+$(BUILD)/guest/stamp: tests/guest/build-guest.sh | $(BUILD)/.deps-ok
+	$(Q)bash tests/guest/build-guest.sh $(BUILD)/guest
+
+check-integration: $(BINS) $(BUILD)/bin/nd-rawsend $(BUILD)/guest/stamp
 	@echo "== integration tests (root, each in its own PID and network namespaces)"
-	$(Q)BIN=$(abspath $(BUILD)/bin) bash tests/integration/run.sh
+	$(Q)BIN=$(abspath $(BUILD)/bin) NETD_GUEST_DIR=$(abspath $(BUILD)/guest) bash tests/integration/run.sh
 
 check-unit-san: | $(BUILD)/.deps-ok
 	@echo "== unit tests under AddressSanitizer + UndefinedBehaviorSanitizer"
@@ -185,12 +197,13 @@ install: all
 	install -d $(DESTDIR)$(SBINDIR)
 	install -m 0755 $(BUILD)/bin/netd $(DESTDIR)$(SBINDIR)/netd
 	install -m 0755 $(BUILD)/bin/netdctl $(DESTDIR)$(BINDIR)/netdctl
+	install -m 0755 $(BUILD)/bin/netd-launch $(DESTDIR)$(BINDIR)/netd-launch
 
 clean:
 	rm -rf $(BUILD)
 
 
-.PHONY: all deps bench demo check check-integration check-unit check-unit-san check-headers check-layering install clean
+.PHONY: all deps bench demo guest check check-integration check-unit check-unit-san check-headers check-layering install clean
 .DELETE_ON_ERROR:
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

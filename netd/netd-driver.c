@@ -303,6 +303,7 @@ int netd_net_stop(struct netd *d, struct netd_net *n, struct nd_err *err)
 		return nd_err_set(err, -EINVAL, netd_net_name(n), "network '%s' is not active", netd_net_name(n));
 	name = n->live->name;
 	write_status(d, n, "stopping", NULL);
+	netd_ports_network_stopped(d, name);
 	netd_dnsmasq_stop(d, n);
 	if (n->live->forward.mode != NETDEF_FORWARD_BRIDGE) {
 		if (fw_network_has_rules(n->live))

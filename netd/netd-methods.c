@@ -9,69 +9,13 @@
 #include "common/nd-cleanup.h"
 #include "dhcp/dhcp.h"
 #include "netd/netd-control.h"
+#include "netd/netd-rpc.h"
 #include "netd/netd-log.h"
 #include "netd/netd.h"
 
-struct call {
-	struct netd *d;
-	struct netd_client *c;
-	json_object *params, *id;
-};
-
-static json_object *ok(struct call *k, json_object *result)
-{
-	json_object *o = json_object_new_object();
-
-	json_object_object_add(o, "jsonrpc", json_object_new_string("2.0"));
-	json_object_object_add(o, "id", k->id ? json_object_get(k->id) : NULL);
-	json_object_object_add(o, "result", result ? result : json_object_new_object());
-	return o;
-}
-
-static json_object *failed(struct call *k, const struct nd_err *err)
-{
-	char text[768];
-	json_object *o = netd_reply_error(k->id, NETD_RPC_FAILED, "%s", nd_err_text(err, text, sizeof(text)));
-	json_object *e;
-
-	if (json_object_object_get_ex(o, "error", &e))
-		json_object_object_add(e, "errno", json_object_new_int(err->code < 0 ? -err->code : err->code));
-	return o;
-}
-
-/* a string parameter, or NULL (and *reply set) when missing or of another type */
-static const char *param_str(struct call *k, const char *key, bool required, json_object **reply)
-{
-	json_object *v;
-
-	if (!k->params || !json_object_object_get_ex(k->params, key, &v)) {
-		if (required)
-			*reply = netd_reply_error(k->id, NETD_RPC_INVALID_PARAMS, "missing parameter '%s'", key);
-		return NULL;
-	}
-	if (!json_object_is_type(v, json_type_string)) {
-		*reply = netd_reply_error(k->id, NETD_RPC_INVALID_PARAMS, "parameter '%s' must be a string", key);
-		return NULL;
-	}
-	return json_object_get_string(v);
-}
-
-static int param_bool(struct call *k, const char *key, bool dflt, json_object **reply)
-{
-	json_object *v;
-
-	if (!k->params || !json_object_object_get_ex(k->params, key, &v))
-		return dflt;
-	if (!json_object_is_type(v, json_type_boolean)) {
-		*reply = netd_reply_error(k->id, NETD_RPC_INVALID_PARAMS, "parameter '%s' must be true or false", key);
-		return -1;
-	}
-	return json_object_get_boolean(v);
-}
-
 static struct netd_net *find_net(struct call *k, json_object **reply)
 {
-	const char *name = param_str(k, "name", true, reply);
+	const char *name = rpc_param_str(k, "name", true, reply);
 	struct netd_net *n;
 
 	if (!name)
@@ -106,7 +50,7 @@ static json_object *m_list(struct call *k)
 
 	for (struct netd_net *n = k->d->nets; n; n = n->next)
 		json_object_array_add(a, net_summary(n));
-	return ok(k, a);
+	return rpc_ok(k, a);
 }
 
 static json_object *m_info(struct call *k)
@@ -119,12 +63,12 @@ static json_object *m_info(struct call *k)
 	o = net_summary(n);
 	json_object_object_add(o, "dnsmasq_pid", json_object_new_int(n->dnsmasq_pid));
 	json_object_object_add(o, "dnsmasq_restarts", json_object_new_int((int)n->dnsmasq_restarts));
-	return ok(k, o);
+	return rpc_ok(k, o);
 }
 
 static int parse_xml_param(struct call *k, struct netdef **ret, struct nd_err *err, json_object **reply)
 {
-	const char *xml = param_str(k, "xml", true, reply);
+	const char *xml = rpc_param_str(k, "xml", true, reply);
 
 	if (!xml)
 		return -EINVAL;
@@ -139,11 +83,11 @@ static json_object *m_define(struct call *k)
 	struct netd_net *n;
 
 	if (parse_xml_param(k, &def, &err, &reply) < 0)
-		return reply ? reply : failed(k, &err);
+		return reply ? reply : rpc_failed(k, &err);
 	if (netd_net_define(k->d, def, &n, &err) < 0)
-		return failed(k, &err);
+		return rpc_failed(k, &err);
 	netd_log(NETD_LOG_INFO, n->def->name, "defined");
-	return ok(k, net_summary(n));
+	return rpc_ok(k, net_summary(n));
 }
 
 static json_object *m_create(struct call *k)
@@ -154,24 +98,24 @@ static json_object *m_create(struct call *k)
 	struct netd_net *n;
 
 	if (parse_xml_param(k, &def, &err, &reply) < 0)
-		return reply ? reply : failed(k, &err);
+		return reply ? reply : rpc_failed(k, &err);
 	if (netd_net_find(k->d, def->name)) {
 		nd_err_set(&err, -EEXIST, def->name, "network '%s' already exists", def->name);
 		netdef_free(def);
-		return failed(k, &err);
+		return rpc_failed(k, &err);
 	}
 	if (netd_net_complete_def(k->d, def, NULL, &err) < 0 || !(n = netd_net_add(k->d))) {
 		netdef_free(def);
 		if (!err.code)
 			nd_err_set(&err, -ENOMEM, "create", "out of memory");
-		return failed(k, &err);
+		return rpc_failed(k, &err);
 	}
 	n->live = def;
 	if (netd_net_start(k->d, n, &err) < 0) {
 		netd_net_remove(k->d, n);
-		return failed(k, &err);
+		return rpc_failed(k, &err);
 	}
-	return ok(k, net_summary(n));
+	return rpc_ok(k, net_summary(n));
 }
 
 static json_object *m_undefine(struct call *k)
@@ -183,8 +127,8 @@ static json_object *m_undefine(struct call *k)
 	if (!n)
 		return reply;
 	if (netd_net_undefine(k->d, n, &err) < 0)
-		return failed(k, &err);
-	return ok(k, NULL);
+		return rpc_failed(k, &err);
+	return rpc_ok(k, NULL);
 }
 
 static json_object *m_start(struct call *k)
@@ -196,8 +140,8 @@ static json_object *m_start(struct call *k)
 	if (!n)
 		return reply;
 	if (netd_net_start(k->d, n, &err) < 0)
-		return failed(k, &err);
-	return ok(k, net_summary(n));
+		return rpc_failed(k, &err);
+	return rpc_ok(k, net_summary(n));
 }
 
 static json_object *m_destroy(struct call *k)
@@ -209,8 +153,8 @@ static json_object *m_destroy(struct call *k)
 	if (!n)
 		return reply;
 	if (netd_net_stop(k->d, n, &err) < 0)
-		return failed(k, &err);
-	return ok(k, NULL);
+		return rpc_failed(k, &err);
+	return rpc_ok(k, NULL);
 }
 
 static json_object *m_dumpxml(struct call *k)
@@ -219,31 +163,31 @@ static json_object *m_dumpxml(struct call *k)
 	struct netd_net *n = find_net(k, &reply);
 	_cleanup_free_ char *xml = NULL;
 	struct nd_err err = { 0 };
-	int inactive = param_bool(k, "inactive", false, &reply);
+	int inactive = rpc_param_bool(k, "inactive", false, &reply);
 	const struct netdef *def;
 
 	if (!n || inactive < 0)
 		return reply;
 	def = inactive && n->def ? n->def : netd_net_def(n);
 	if (netdef_format(def, &xml, &err) < 0)
-		return failed(k, &err);
+		return rpc_failed(k, &err);
 	o = json_object_new_object();
 	json_object_object_add(o, "xml", json_object_new_string(xml));
-	return ok(k, o);
+	return rpc_ok(k, o);
 }
 
 static json_object *m_autostart(struct call *k)
 {
 	json_object *reply = NULL;
 	struct netd_net *n = find_net(k, &reply);
-	int enable = param_bool(k, "enable", true, &reply);
+	int enable = rpc_param_bool(k, "enable", true, &reply);
 	struct nd_err err = { 0 };
 
 	if (!n || enable < 0)
 		return reply;
 	if (netd_net_set_autostart(k->d, n, enable, &err) < 0)
-		return failed(k, &err);
-	return ok(k, net_summary(n));
+		return rpc_failed(k, &err);
+	return rpc_ok(k, net_summary(n));
 }
 
 static unsigned lease_prefix(const struct netdef *def, const char *ip)
@@ -271,7 +215,7 @@ static json_object *m_leases(struct call *k)
 		return reply;
 	netd_path(k->d, NETD_PATH_LEASES, netd_net_name(n), path, sizeof(path));
 	if (dhcp_leases_read(path, &leases, &count, &err) < 0)
-		return failed(k, &err);
+		return rpc_failed(k, &err);
 	a = json_object_new_array();
 	for (size_t i = 0; i < count; i++) {
 		json_object *o = json_object_new_object();
@@ -285,16 +229,16 @@ static json_object *m_leases(struct call *k)
 		json_object_object_add(o, "clientid", json_object_new_string(leases[i].clientid));
 		json_object_array_add(a, o);
 	}
-	return ok(k, a);
+	return rpc_ok(k, a);
 }
 
 static json_object *m_update(struct call *k)
 {
 	json_object *reply = NULL;
 	struct netd_net *n = find_net(k, &reply);
-	const char *command = param_str(k, "command", true, &reply);
-	const char *section = param_str(k, "section", true, &reply);
-	const char *xml = param_str(k, "xml", true, &reply);
+	const char *command = rpc_param_str(k, "command", true, &reply);
+	const char *section = rpc_param_str(k, "section", true, &reply);
+	const char *xml = rpc_param_str(k, "xml", true, &reply);
 	struct netdef *targets[2];
 	struct nd_err err = { 0 };
 	int cmd, sec;
@@ -316,21 +260,21 @@ static json_object *m_update(struct call *k)
 		if (!targets[i])
 			continue;
 		if (netdef_update(targets[i], cmd, sec, xml, &updated, &err) < 0)
-			return failed(k, &err);
+			return rpc_failed(k, &err);
 		if (i == 0) {
 			netdef_free(n->live);
 			n->live = updated;
 			if (netd_dnsmasq_reload(k->d, n, &err) < 0)
-				return failed(k, &err);
+				return rpc_failed(k, &err);
 		} else {
 			struct netd_net *same;
 
 			if (netd_net_define(k->d, updated, &same, &err) < 0)
-				return failed(k, &err);
+				return rpc_failed(k, &err);
 		}
 	}
 	netd_log(NETD_LOG_INFO, netd_net_name(n), "updated: %s %s", command, section);
-	return ok(k, net_summary(n));
+	return rpc_ok(k, net_summary(n));
 }
 
 struct method {
@@ -345,7 +289,8 @@ static const struct method methods[] = {
 	{ "net-define", m_define, true },      { "net-create", m_create, true },
 	{ "net-undefine", m_undefine, true },  { "net-start", m_start, true },
 	{ "net-destroy", m_destroy, true },    { "net-autostart", m_autostart, true },
-	{ "net-update", m_update, true },
+	{ "net-update", m_update, true },      { "net-port-create", m_port_create, true },
+	{ "net-port-list", m_port_list, false }, { "net-port-delete", m_port_delete, true },
 };
 
 json_object *netd_methods_call(struct netd *d, struct netd_client *c, const char *method,
@@ -367,7 +312,7 @@ json_object *netd_methods_call(struct netd *d, struct netd_client *c, const char
 
 void netd_methods_client_gone(struct netd *d, struct netd_client *c)
 {
-	(void)d;
+	netd_ports_client_gone(d, c);
 	for (size_t i = 0; i < c->n_reply_fds; i++)
 		close(c->reply_fds[i]);
 	c->n_reply_fds = 0;

@@ -200,6 +200,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	netd_adopt_running(&d);
+	netd_ports_load(&d);
 	autostart(&d);
 	if ((r = netd_control_listen(&d, &err)) < 0) {
 		netd_log_err(NULL, "cannot open the control socket", &err);

@@ -49,9 +49,23 @@ struct netd_net {
 
 struct netd_client;
 
+/* a guest's port: a TAP device on a network's bridge */
+struct netd_port {
+	struct netd_port *next;
+	char name[16];
+	char network[NETDEF_NAME_MAX + 1];
+	char mac[18];        /* the guest's MAC */
+	char portgroup[NETDEF_NAME_MAX + 1];
+	unsigned queues;
+	bool persistent;
+	struct netd_client *owner; /* removed when this connection closes; NULL = none */
+	int owner_pid;
+};
+
 struct netd {
 	struct netd_opts opts;
 	struct netd_net *nets;
+	struct netd_port *ports;
 	struct netd_client *clients;
 	int epfd, listen_fd, sig_fd;
 	bool quit;
@@ -82,6 +96,7 @@ enum netd_path {
 	NETD_PATH_DNSMASQ_ADDN,
 	NETD_PATH_DNSMASQ_LOG,
 	NETD_PATH_LEASES,       /* state/dnsmasq/NAME.leases */
+	NETD_PATH_PORT,         /* run/ports/NAME.json */
 };
 int netd_path(const struct netd *d, enum netd_path kind, const char *name, char *buf, size_t len);
 int netd_dirs_create(const struct netd *d, struct nd_err *err);
@@ -118,6 +133,12 @@ int netd_dnsmasq_tick(struct netd *d);
 /* take over a running dnsmasq by pid; false when it is not ours or gone */
 bool netd_dnsmasq_adopt(struct netd *d, struct netd_net *n, pid_t pid);
 int netd_dnsmasq_reload(struct netd *d, struct netd_net *n, struct nd_err *err);
+
+/* -- netd-ports.c -- */
+void netd_ports_load(struct netd *d);
+void netd_ports_client_gone(struct netd *d, struct netd_client *c);
+/* removes every port of the network (it is being stopped) */
+void netd_ports_network_stopped(struct netd *d, const char *network);
 
 /* -- netd-sysctl.c -- */
 int netd_sysctl_prepare(const struct netdef *def, const char *bridge, struct nd_err *err);

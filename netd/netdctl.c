@@ -445,6 +445,82 @@ static int cmd_validate(int argc, char **argv)
 	return 0;
 }
 
+static const char *opt_value(int argc, char **argv, const char *opt)
+{
+	for (int i = 1; i + 1 < argc; i++)
+		if (strcmp(argv[i], opt) == 0)
+			return argv[i + 1];
+	return NULL;
+}
+
+static int cmd_port_create(int argc, char **argv)
+{
+	const char *net = positional(argc, argv, 0), *mac = opt_value(argc, argv, "--mac");
+	const char *pg = opt_value(argc, argv, "--portgroup"), *q = opt_value(argc, argv, "--queues");
+	bool persistent = has_opt(argc, argv, "--persistent");
+	json_object *reply, *res, *p;
+
+	if (!net)
+		return fail("usage: netdctl net-port-create NETWORK [--mac M] [--queues N] [--portgroup P] [--persistent]");
+	p = json_object_new_object();
+	json_object_object_add(p, "network", json_object_new_string(net));
+	if (mac)
+		json_object_object_add(p, "mac", json_object_new_string(mac));
+	if (pg)
+		json_object_object_add(p, "portgroup", json_object_new_string(pg));
+	if (q)
+		json_object_object_add(p, "queues", json_object_new_int(atoi(q)));
+	json_object_object_add(p, "persistent", json_object_new_boolean(persistent));
+	if (!(res = call("net-port-create", p, &reply)))
+		return 1;
+	printf("Port %s created on network %s (mac %s)%s\n", str(res, "port"), net, str(res, "mac"),
+	       persistent ? "" : "; it is removed when netdctl exits: use --persistent, or netd-launch");
+	json_object_put(reply);
+	return 0;
+}
+
+static int cmd_port_list(int argc, char **argv)
+{
+	const char *net = positional(argc, argv, 0);
+	json_object *reply, *res, *p;
+
+	if (!net)
+		return fail("usage: netdctl net-port-list NETWORK");
+	p = json_object_new_object();
+	json_object_object_add(p, "network", json_object_new_string(net));
+	if (!(res = call("net-port-list", p, &reply)))
+		return 1;
+	printf(" %-12s %-19s %-12s %-7s %-11s %s\n", "Port", "MAC address", "Portgroup", "Queues", "Persistent", "Owner");
+	printf("---------------------------------------------------------------------------\n");
+	for (size_t i = 0; i < json_object_array_length(res); i++) {
+		json_object *o = json_object_array_get_idx(res, i);
+
+		printf(" %-12s %-19s %-12s %-7s %-11s %s\n", str(o, "port"), str(o, "mac"),
+		       str(o, "portgroup")[0] ? str(o, "portgroup") : "-", str(o, "queues"),
+		       flag(o, "persistent") ? "yes" : "no", str(o, "owner_pid"));
+	}
+	printf("\n");
+	json_object_put(reply);
+	return 0;
+}
+
+static int cmd_port_delete(int argc, char **argv)
+{
+	const char *net = positional(argc, argv, 0), *port = positional(argc, argv, 1);
+	json_object *reply, *p;
+
+	if (!net || !port)
+		return fail("usage: netdctl net-port-delete NETWORK PORT");
+	p = json_object_new_object();
+	json_object_object_add(p, "network", json_object_new_string(net));
+	json_object_object_add(p, "port", json_object_new_string(port));
+	if (!call("net-port-delete", p, &reply))
+		return 1;
+	printf("Port %s deleted\n", port);
+	json_object_put(reply);
+	return 0;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: netdctl [--socket PATH] COMMAND [ARGS]   (or NETD_SOCKET=PATH)\n"
@@ -461,6 +537,9 @@ static void usage(FILE *f)
 		   "  net-dhcp-leases NETWORK [--json]\n"
 		   "  net-edit NETWORK           edit with $EDITOR, validated before it is sent\n"
 		   "  net-update NETWORK add|delete|modify ip-dhcp-host|dns-host XML-OR-FILE\n"
+		   "  net-port-create NETWORK [--mac M] [--queues N] [--portgroup P] [--persistent]\n"
+		   "  net-port-list NETWORK\n"
+		   "  net-port-delete NETWORK PORT\n"
 		   "  net-validate FILE          check a definition offline, print it normalized\n");
 }
 
@@ -497,6 +576,9 @@ int main(int argc, char **argv)
 	if (strcmp(cmd, "net-dhcp-leases") == 0) return cmd_leases(argc, argv);
 	if (strcmp(cmd, "net-update") == 0) return cmd_update(argc, argv);
 	if (strcmp(cmd, "net-edit") == 0) return cmd_edit(argc, argv);
+	if (strcmp(cmd, "net-port-create") == 0) return cmd_port_create(argc, argv);
+	if (strcmp(cmd, "net-port-list") == 0) return cmd_port_list(argc, argv);
+	if (strcmp(cmd, "net-port-delete") == 0) return cmd_port_delete(argc, argv);
 	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
 		usage(stdout);
 		return 0;

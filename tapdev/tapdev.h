@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "common/nd-err.h"
 #include "xml/netdef.h"
@@ -52,6 +53,65 @@ int tapdev_link_get(struct tapdev_nl *nl, const char *name, struct tapdev_link_i
 		    struct nd_err *err);
 bool tapdev_link_exists(struct tapdev_nl *nl, const char *name);
 int tapdev_pick_bridge_name(struct tapdev_nl *nl, const char *tmpl, char ret[16], struct nd_err *err);
+
+/* -- tapdev-tun.c (pure) and tapdev-tun-sys.c: TAP devices -- */
+enum tapdev_tap_flags {
+	TAPDEV_VNET_HDR = 1 << 0,    /* virtio-net header (what QEMU's virtio-net wants) */
+	TAPDEV_PERSIST = 1 << 1,     /* outlives its fds (persistent ports) */
+	TAPDEV_NO_CSUM = 1 << 2,     /* no checksum offload (OVS userspace datapath) */
+};
+#define TAPDEV_MAX_QUEUES 16
+/* the TUNSETIFF flags for queue i of a TAP with n queues */
+short tapdev_tap_ifr_flags(unsigned queues, unsigned queue, unsigned flags);
+/* the host side's MAC for a guest MAC: FE:.. (FA:.. if the guest's starts with FE), as libvirt */
+void tapdev_host_mac(const uint8_t guest[6], uint8_t ret[6]);
+/* a random locally administered guest MAC in 52:54:00:xx:xx:xx */
+int tapdev_random_mac(uint8_t ret[6]);
+/* Creates TAP name (fails with -EBUSY if it exists) with n queues; all fds or none. */
+int tapdev_tap_create(const char *name, unsigned queues, unsigned flags, int *ret_fds, struct nd_err *err);
+/* first free name from a template ("vnet%d") and the TAP with it */
+int tapdev_tap_create_from_template(struct tapdev_nl *nl, const char *tmpl, unsigned queues, unsigned flags,
+				    char ret_name[16], int *ret_fds, struct nd_err *err);
+
+/* -- tapdev-port-sys.c: a TAP (or any link) as a bridge port -- */
+struct tapdev_port_cfg {
+	const char *ifname;
+	const char *bridge;
+	bool has_mac;
+	uint8_t mac[6];  /* the host side's MAC */
+	unsigned mtu;    /* 0: leave as is */
+	bool isolated;   /* bridge port isolation */
+};
+int tapdev_port_attach(struct tapdev_nl *nl, const struct tapdev_port_cfg *cfg, struct nd_err *err);
+/* the RTM_SETLINK (AF_BRIDGE) request that sets port isolation, as bytes */
+int tapdev_port_build_isolated(int ifindex, bool isolated, void **ret_buf, size_t *ret_len, struct nd_err *err);
+
+/* -- tapdev-fdpass.c: SCM_RIGHTS over SOCK_SEQPACKET -- */
+/*
+ * Receives one message and up to max fds (MSG_CMSG_CLOEXEC). A truncated
+ * message or control part is an error; fds beyond max are closed.
+ * Returns the message length.
+ */
+ssize_t tapdev_fd_recv(int sock, void *buf, size_t len, int *fds, size_t max, size_t *ret_n_fds,
+		       struct nd_err *err);
+int tapdev_fd_send(int sock, const void *buf, size_t len, const int *fds, size_t n_fds, struct nd_err *err);
+
+/* -- tapdev-launch.c (pure): the QEMU command line of netd-launch -- */
+struct tapdev_launch {
+	const char *qemu;           /* binary */
+	const char *accel;          /* "kvm" or "tcg" */
+	const int *tap_fds;
+	const int *vhost_fds;       /* NULL: no vhost */
+	unsigned queues;
+	const char *mac;            /* guest MAC */
+	bool keep_rom;              /* keep the NIC's option ROM (PXE) */
+	char *const *user_args;
+	size_t n_user_args;
+};
+int tapdev_launch_argv(const struct tapdev_launch *l, char ***ret, struct nd_err *err);
+void tapdev_argv_free(char **argv);
+/* "kvm" when /dev/kvm opens and cpuinfo flags have vmx or svm, else "tcg"; why in ret_reason */
+const char *tapdev_pick_accel(const char *cpuinfo, bool kvm_openable, char *ret_reason, size_t len);
 
 /* -- tapdev-addr-sys.c -- */
 int tapdev_addr_add(struct tapdev_nl *nl, const char *ifname, const struct netdef_addr *a,

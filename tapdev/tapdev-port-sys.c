@@ -1,0 +1,107 @@
+/* Making a link a bridge port: MAC and MTU first, then the master, isolation, up. */
+#include <errno.h>
+#include <net/if.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <linux/if_bridge.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+#include <netlink/attr.h>
+#include <netlink/msg.h>
+#include <netlink/route/link.h>
+
+#include "tapdev/tapdev-internal.h"
+
+int tapdev_port_build_isolated(int ifindex, bool isolated, void **ret_buf, size_t *ret_len, struct nd_err *err)
+{
+	struct ifinfomsg ifi = { .ifi_family = AF_BRIDGE, .ifi_index = ifindex };
+	struct nl_msg *msg = nlmsg_alloc_simple(RTM_SETLINK, 0);
+	struct nlattr *prot;
+	struct nlmsghdr *nlh;
+
+	if (!msg)
+		return nd_err_set(err, -ENOMEM, "port", "out of memory");
+	if (nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
+	    !(prot = nla_nest_start(msg, IFLA_PROTINFO | NLA_F_NESTED)) ||
+	    nla_put_u8(msg, IFLA_BRPORT_ISOLATED, isolated ? 1 : 0) < 0) {
+		nlmsg_free(msg);
+		return nd_err_set(err, -EMSGSIZE, "port", "cannot build the isolation request");
+	}
+	nla_nest_end(msg, prot);
+	nlh = nlmsg_hdr(msg);
+	*ret_buf = malloc(nlh->nlmsg_len);
+	if (*ret_buf) {
+		memcpy(*ret_buf, nlh, nlh->nlmsg_len);
+		*ret_len = nlh->nlmsg_len;
+	}
+	nlmsg_free(msg);
+	return *ret_buf ? 0 : nd_err_set(err, -ENOMEM, "port", "out of memory");
+}
+
+static int change(struct tapdev_nl *nl, const char *ifname, struct rtnl_link *chg, const char *what,
+		  struct nd_err *err)
+{
+	struct rtnl_link *orig = NULL;
+	int r = rtnl_link_get_kernel(nl->sk, 0, ifname, &orig);
+
+	if (r >= 0)
+		r = rtnl_link_change(nl->sk, orig, chg, 0);
+	rtnl_link_put(orig);
+	if (r < 0) {
+		r = tapdev_nlerr_to_errno(r);
+		return nd_err_set(err, r, ifname, "%s: %s", what, strerror(-r));
+	}
+	return 0;
+}
+
+int tapdev_port_attach(struct tapdev_nl *nl, const struct tapdev_port_cfg *cfg, struct nd_err *err)
+{
+	struct tapdev_link_info br, port;
+	struct rtnl_link *chg;
+	int r;
+
+	if ((r = tapdev_link_get(nl, cfg->bridge, &br, err)) < 0)
+		return r == -ENODEV ? nd_err_set(err, r, cfg->bridge, "bridge does not exist") : r;
+	if ((r = tapdev_link_get(nl, cfg->ifname, &port, err)) < 0)
+		return r == -ENODEV ? nd_err_set(err, r, cfg->ifname, "no such interface") : r;
+	/* MAC and MTU before joining: the bridge must never see the port otherwise */
+	if (!(chg = rtnl_link_alloc()))
+		return nd_err_set(err, -ENOMEM, cfg->ifname, "out of memory");
+	if (cfg->has_mac) {
+		struct nl_addr *a = nl_addr_build(AF_LLC, cfg->mac, 6);
+
+		rtnl_link_set_addr(chg, a);
+		nl_addr_put(a);
+	}
+	rtnl_link_set_mtu(chg, cfg->mtu ? cfg->mtu : br.mtu);
+	r = change(nl, cfg->ifname, chg, "cannot set MAC/MTU", err);
+	rtnl_link_put(chg);
+	if (r < 0)
+		return r;
+	if (!(chg = rtnl_link_alloc()))
+		return nd_err_set(err, -ENOMEM, cfg->ifname, "out of memory");
+	rtnl_link_set_master(chg, br.ifindex);
+	r = change(nl, cfg->ifname, chg, "cannot attach to the bridge", err);
+	rtnl_link_put(chg);
+	if (r < 0)
+		return r;
+	if (cfg->isolated) {
+		struct nl_msg *msg;
+		size_t len;
+		void *buf;
+
+		if ((r = tapdev_port_build_isolated(port.ifindex, true, &buf, &len, err)) < 0)
+			return r;
+		msg = nlmsg_convert(buf);
+		free(buf);
+		if (!msg)
+			return nd_err_set(err, -ENOMEM, cfg->ifname, "out of memory");
+		if ((r = nl_send_sync(nl->sk, msg)) < 0) {
+			r = tapdev_nlerr_to_errno(r);
+			return nd_err_set(err, r, cfg->ifname, "cannot isolate the port (kernel lacks bridge port isolation?): %s",
+					  strerror(-r));
+		}
+	}
+	return tapdev_link_set_up(nl, cfg->ifname, true, err);
+}

@@ -1,0 +1,88 @@
+/* TAP devices through /dev/net/tun: named by netd, all queues or none. */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if_tun.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "tapdev/tapdev.h"
+
+int tapdev_tap_create(const char *name, unsigned queues, unsigned flags, int *ret_fds, struct nd_err *err)
+{
+	unsigned i;
+	int r = 0;
+
+	if (queues == 0 || queues > TAPDEV_MAX_QUEUES)
+		return nd_err_set(err, -EINVAL, name, "queues must be 1..%d", TAPDEV_MAX_QUEUES);
+	if (strlen(name) >= IFNAMSIZ)
+		return nd_err_set(err, -ENAMETOOLONG, name, "interface name too long");
+	for (i = 0; i < queues; i++) {
+		struct ifreq ifr = { 0 };
+		int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+
+		if (fd < 0) {
+			r = nd_err_set(err, -errno, "/dev/net/tun", "cannot open: %s", strerror(errno));
+			break;
+		}
+		ret_fds[i] = fd;
+		snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+		ifr.ifr_flags = tapdev_tap_ifr_flags(queues, i, flags);
+		if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
+			r = -errno;
+			if (r != -EBUSY || i > 0)
+				nd_err_set(err, r, name, "TUNSETIFF: %s", strerror(-r));
+			i++;
+			break;
+		}
+		if (i == 0 && (flags & TAPDEV_NO_CSUM) && ioctl(fd, TUNSETOFFLOAD, 0) < 0) {
+			r = nd_err_set(err, -errno, name, "TUNSETOFFLOAD: %s", strerror(errno));
+			i++;
+			break;
+		}
+		if (i == 0 && (flags & TAPDEV_PERSIST) && ioctl(fd, TUNSETPERSIST, 1) < 0) {
+			r = nd_err_set(err, -errno, name, "TUNSETPERSIST: %s", strerror(errno));
+			i++;
+			break;
+		}
+	}
+	if (r < 0) {
+		/* all or nothing: a persistent device must be unmade before closing */
+		if ((flags & TAPDEV_PERSIST) && i > 0 && r != -EBUSY)
+			ioctl(ret_fds[0], TUNSETPERSIST, 0);
+		while (i-- > 0)
+			close(ret_fds[i]);
+	}
+	return r;
+}
+
+int tapdev_tap_create_from_template(struct tapdev_nl *nl, const char *tmpl, unsigned queues, unsigned flags,
+				    char ret_name[16], int *ret_fds, struct nd_err *err)
+{
+	const char *pct = strstr(tmpl, "%d");
+
+	for (int idx = 0; idx < 65536; idx++) {
+		char name[64];
+		int r;
+
+		if (pct)
+			snprintf(name, sizeof(name), "%.*s%d%s", (int)(pct - tmpl), tmpl, idx, pct + 2);
+		else
+			snprintf(name, sizeof(name), "%s", tmpl);
+		if (strlen(name) >= IFNAMSIZ)
+			break;
+		if (pct && tapdev_link_exists(nl, name))
+			continue;
+		/* IFF_TUN_EXCL makes the check race-free: EBUSY means someone was faster */
+		r = tapdev_tap_create(name, queues, flags, ret_fds, err);
+		if (r == -EBUSY && pct)
+			continue;
+		if (r < 0)
+			return r == -EBUSY ? nd_err_set(err, r, name, "interface exists already") : r;
+		snprintf(ret_name, 16, "%s", name);
+		return 0;
+	}
+	return nd_err_set(err, -ENOSPC, tmpl, "no free TAP name for template '%s'", tmpl);
+}
