@@ -58,7 +58,7 @@ NETDCTL_SRCS := netd/netdctl.c
 UNIT_SRCS := tests/unit/check-unit.c tests/unit/test-netdef-corpus.c \
 	tests/unit/test-netdef-validate.c tests/unit/test-netdef-badinput.c \
 	tests/unit/test-common.c tests/unit/test-netdef-update.c tests/unit/test-fw-build.c \
-	tests/unit/test-dhcp.c tests/unit/test-tapdev-build.c
+	tests/unit/test-dhcp.c tests/unit/test-tapdev-build.c tests/unit/test-tapdev-launch.c
 
 objs = $(patsubst %.c,$(BUILD)/%.o,$(1))
 
@@ -187,9 +187,8 @@ bench: $(BINS)
 	$(Q)BIN=$(abspath $(BUILD)/bin) bash tests/bench/bench-start-destroy.sh
 
 # -- demo ------------------------------------------------------------------------
-demo: all
-	@echo "demo: not available yet: it needs the daemon, ports and the launcher (see README, Project status)" >&2
-	@exit 1
+demo: all $(BUILD)/guest/stamp
+	$(Q)BIN=$(abspath $(BUILD)/bin) NETD_GUEST_DIR=$(abspath $(BUILD)/guest) bash tests/demo/demo.sh
 
 # -- install -------------------------------------------------------------------
 install: all

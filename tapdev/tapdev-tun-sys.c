@@ -29,7 +29,7 @@ int tapdev_tap_create(const char *name, unsigned queues, unsigned flags, int *re
 		}
 		ret_fds[i] = fd;
 		snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
-		ifr.ifr_flags = tapdev_tap_ifr_flags(queues, i, flags);
+		ifr.ifr_flags = (short)tapdev_tap_ifr_flags(queues, i, flags);
 		if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
 			r = -errno;
 			if (r != -EBUSY || i > 0)

@@ -5,9 +5,9 @@
 
 #include "tapdev/tapdev.h"
 
-short tapdev_tap_ifr_flags(unsigned queues, unsigned queue, unsigned flags)
+unsigned short tapdev_tap_ifr_flags(unsigned queues, unsigned queue, unsigned flags)
 {
-	short f = IFF_TAP | IFF_NO_PI;
+	unsigned short f = IFF_TAP | IFF_NO_PI;
 
 	if (flags & TAPDEV_VNET_HDR)
 		f |= IFF_VNET_HDR;

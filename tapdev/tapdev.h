@@ -62,7 +62,7 @@ enum tapdev_tap_flags {
 };
 #define TAPDEV_MAX_QUEUES 16
 /* the TUNSETIFF flags for queue i of a TAP with n queues */
-short tapdev_tap_ifr_flags(unsigned queues, unsigned queue, unsigned flags);
+unsigned short tapdev_tap_ifr_flags(unsigned queues, unsigned queue, unsigned flags);
 /* the host side's MAC for a guest MAC: FE:.. (FA:.. if the guest's starts with FE), as libvirt */
 void tapdev_host_mac(const uint8_t guest[6], uint8_t ret[6]);
 /* a random locally administered guest MAC in 52:54:00:xx:xx:xx */

@@ -42,6 +42,7 @@ EDITOR="sed -i s/192.168.210.20/192.168.210.30/" "$BIN/netdctl" net-edit feat >"
 check "net-edit applies the change" sh -c "'$BIN/netdctl' net-dumpxml feat | grep -q \"end='192.168.210.30'\""
 EDITOR="sed -i s/prefix=.24./prefix='99'/" "$BIN/netdctl" net-edit feat >"$T/edit.out" 2>&1
 check "net-edit refuses an invalid edit before sending it" grep -q "error: .*prefix='99'.*not a whole number in 0..32" "$T/edit.out"
+check "and keeps the edit for the user" sh -c "f=\$(sed -n 's/.*your edit is kept in \\(.*\\))/\\1/p' '$T/edit.out'); test -f \"\$f\" && rm -f \"\$f\""
 check "the definition is unchanged after a refused edit" sh -c "'$BIN/netdctl' net-dumpxml feat | grep -q \"prefix='24'\""
 
 # autostart: a marked network starts with the daemon

@@ -9,3 +9,4 @@ Suite *make_fw_build_suite(void);
 Suite *make_dhcp_suite(void);
 Suite *make_tapdev_build_suite(void);
 Suite *make_netdef_update_suite(void);
+Suite *make_tapdev_launch_suite(void);

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Ports: TAP devices created by netd on the bridge (host MAC FE:.., the
+# network's MTU, bridge port isolation), their fds handed over (multiqueue
+# too), removed when the owner's connection closes, kept when persistent
+# (also across a daemon restart) until deleted.
+. "$(dirname "$0")/lib.sh"
+need_root
+ip link set lo up
+start_netd || exit 1
+FAKE=$ROOT/tests/tools/fake-qemu.sh
+
+cat >"$T/p.xml" <<'XML'
+<network><name>pnet</name><forward mode='nat'/><bridge name='ndp0'/><mtu size='1450'/>
+<port isolated='yes'/>
+<ip address='192.168.230.1' prefix='24'><dhcp><range start='192.168.230.10' end='192.168.230.20'/></dhcp></ip>
+</network>
+XML
+check "create the network" "$BIN/netdctl" net-create "$T/p.xml"
+
+launch_fake() { # launch_fake OUT ARGS...: netd-launch on the stub, in the background
+	local out=$1; shift
+	FAKE_QEMU_OUT=$out "$BIN/netd-launch" --qemu "$FAKE" --network pnet "$@" -- -m 64 2>"$out.err" &
+	LAST_PID=$!
+	for _ in $(seq 100); do [ -s "$out" ] && return 0; kill -0 $LAST_PID 2>/dev/null || break; sleep 0.05; done
+	cat "$out.err"; return 1
+}
+check "netd-launch hands a TAP to the stub" launch_fake "$T/q1" --mac 52:54:00:00:aa:01
+port=$("$BIN/netdctl" net-port-list pnet | awk '$2 == "52:54:00:00:aa:01" {print $1}')
+check "the port is listed with the guest's MAC" test -n "$port"
+check "the stub got exactly one TAP fd" test "$(grep -c '^tun fd' "$T/q1")" = 1
+check "the stub's command line names that fd and the MAC" grep -q "tap,id=netd0,fd=$(sed -n 's/^tun fd //p' "$T/q1").*mac=52:54:00:00:aa:01" "$T/q1"
+check "the TAP is a port of the bridge" sh -c "ip -o link show $port | grep -q 'master ndp0'"
+check "the host side's MAC is FE:..." sh -c "ip -o link show $port | grep -q 'link/ether fe:54:00:00:aa:01'"
+check "the port has the network's MTU" sh -c "ip -o link show $port | grep -q 'mtu 1450'"
+check "the port is isolated (<port isolated='yes'/>)" sh -c "ip -d link show $port | grep -q 'isolated on'"
+check "the TAP has vnet_hdr" sh -c "grep -q 'tun' /proc/net/dev; ip -d link show $port | grep -q 'tun type tap.*vnet_hdr on'"
+check_fails "a second port with the same MAC is refused" launch_fake "$T/qdup" --mac 52:54:00:00:aa:01
+touch "$T/q1.stop"
+for _ in $(seq 100); do ip link show "$port" >/dev/null 2>&1 || break; sleep 0.05; done
+check_fails "the port is gone when the stub exits" ip link show "$port"
+listed() { "$BIN/netdctl" net-port-list pnet | grep -q "$1"; }
+for _ in $(seq 100); do listed "$port" || break; sleep 0.05; done
+check_fails "and is no longer listed" listed "$port"
+
+check "multiqueue: 4 queues" launch_fake "$T/q4" --queues 4
+q4pid=$LAST_PID
+check "the stub got 4 TAP fds" test "$(grep -c '^tun fd' "$T/q4")" = 4
+check "its command line has fds= with 4 fds and mq=on" grep -q "fds=[0-9]*:[0-9]*:[0-9]*:[0-9]*.*mq=on,vectors=10" "$T/q4"
+touch "$T/q4.stop"
+wait "$q4pid"
+
+mkdir -m 1777 "$T/pub"
+if launch_fake "$T/pub/qu" --user nobody; then
+	check "--user nobody: the stub runs as uid 65534" grep -q "^uid 65534" "$T/pub/qu"
+	check "--user nobody: it still got its TAP fd" grep -q "^tun fd" "$T/pub/qu"
+	touch "$T/pub/qu.stop"; wait "$LAST_PID"
+else
+	not_ok "--user nobody: launch failed"; cat "$T/pub/qu.err"
+fi
+
+check "a persistent port" "$BIN/netdctl" net-port-create pnet --persistent --mac 52:54:00:00:bb:01
+pport=$("$BIN/netdctl" net-port-list pnet | awk '$2 == "52:54:00:00:bb:01" {print $1}')
+check "it outlives the client" ip link show "$pport"
+stop_netd
+start_netd || exit 1
+check "it is listed after a daemon restart" sh -c "'$BIN/netdctl' net-port-list pnet | grep -q '$pport.*yes'"
+check "net-port-delete" "$BIN/netdctl" net-port-delete pnet "$pport"
+check_fails "the persistent port is gone" ip link show "$pport"
+check "a non-persistent port from netdctl vanishes with netdctl" sh -c "'$BIN/netdctl' net-port-create pnet | grep -q created && ! ip -o link show | grep -q vnet"
+check_fails "a port on a missing portgroup is refused" "$BIN/netdctl" net-port-create pnet --portgroup nope
+check "ports of a destroyed network are removed" sh -c "'$BIN/netdctl' net-port-create pnet --persistent >/dev/null && '$BIN/netdctl' net-destroy pnet && ! ip -o link show | grep -q vnet"
+finish
