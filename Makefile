@@ -29,7 +29,7 @@ endif
 DEB_PKGS := build-essential pkg-config clang libclang-rt-14-dev \
 	libxml2-dev libnl-3-dev libnl-route-3-dev libmnl-dev libnftnl-dev libjson-c-dev check \
 	dnsmasq-base iproute2 nftables busybox-static procps util-linux \
-	qemu-system-x86 linux-image-amd64 xz-utils cpio
+	qemu-system-x86 linux-image-amd64 xz-utils cpio openvswitch-switch
 
 pc = $(shell pkg-config --cflags $(1) 2>/dev/null)
 pl = $(shell pkg-config --libs $(1) 2>/dev/null)
@@ -48,17 +48,18 @@ FW_SRCS     := firewall/fw-expr.c firewall/fw-batch.c firewall/fw-build.c firewa
 	firewall/fw-apply.c
 TAPDEV_SRCS := tapdev/tapdev-nlerr.c tapdev/tapdev-link-build.c tapdev/tapdev-link-sys.c \
 	tapdev/tapdev-addr-sys.c tapdev/tapdev-tun.c tapdev/tapdev-tun-sys.c tapdev/tapdev-port-sys.c \
-	tapdev/tapdev-fdpass.c tapdev/tapdev-launch.c
+	tapdev/tapdev-fdpass.c tapdev/tapdev-launch.c tapdev/tapdev-ovs.c tapdev/tapdev-ovs-sys.c
 DHCP_SRCS   := dhcp/dhcp-conf.c dhcp/dhcp-leases.c dhcp/dhcp-proc-sys.c
 NETD_SRCS   := netd/netd.c netd/netd-log.c netd/netd-paths.c netd/netd-registry.c \
 	netd/netd-driver.c netd/netd-sysctl.c netd/netd-dnsmasq.c netd/netd-control.c \
-	netd/netd-methods.c netd/netd-rpc.c netd/netd-ports.c
+	netd/netd-methods.c netd/netd-rpc.c netd/netd-ports.c netd/netd-ovs.c
 NETDCTL_SRCS := netd/netdctl.c
 
 UNIT_SRCS := tests/unit/check-unit.c tests/unit/test-netdef-corpus.c \
 	tests/unit/test-netdef-validate.c tests/unit/test-netdef-badinput.c \
 	tests/unit/test-common.c tests/unit/test-netdef-update.c tests/unit/test-fw-build.c \
-	tests/unit/test-dhcp.c tests/unit/test-tapdev-build.c tests/unit/test-tapdev-launch.c
+	tests/unit/test-dhcp.c tests/unit/test-tapdev-build.c tests/unit/test-tapdev-launch.c \
+	tests/unit/test-tapdev-ovs.c
 
 objs = $(patsubst %.c,$(BUILD)/%.o,$(1))
 
@@ -133,6 +134,10 @@ $(BUILD)/bin/nd-rawsend: $(call objs,tests/tools/nd-rawsend.c)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(LDSAN) $(LDFLAGS) -o $@ $^
 
+$(BUILD)/bin/nd-vlansniff: $(call objs,tests/tools/nd-vlansniff.c)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(LDSAN) $(LDFLAGS) -o $@ $^
+
 $(UNIT_BIN): $(call objs,$(UNIT_SRCS)) $(FW_A) $(DHCP_A) $(TAPDEV_A) $(XML_A) $(COMMON_A)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDSAN) $(LDFLAGS) -o $@ $^ $(call pl,$(NETD_PC) check)
@@ -149,7 +154,7 @@ guest: $(BUILD)/guest/stamp
 $(BUILD)/guest/stamp: tests/guest/build-guest.sh | $(BUILD)/.deps-ok
 	$(Q)bash tests/guest/build-guest.sh $(BUILD)/guest
 
-check-integration: $(BINS) $(BUILD)/bin/nd-rawsend $(BUILD)/guest/stamp
+check-integration: $(BINS) $(BUILD)/bin/nd-rawsend $(BUILD)/bin/nd-vlansniff $(BUILD)/guest/stamp
 	@echo "== integration tests (root, each in its own PID and network namespaces)"
 	$(Q)BIN=$(abspath $(BUILD)/bin) NETD_GUEST_DIR=$(abspath $(BUILD)/guest) bash tests/integration/run.sh
 

@@ -51,6 +51,8 @@ static int write_status(struct netd *d, struct netd_net *n, const char *state, s
 	json_object_object_add(o, "bridge", json_object_new_string(n->bridge));
 	json_object_object_add(o, "dnsmasq_pid", json_object_new_int(n->dnsmasq_pid));
 	json_object_object_add(o, "dnsmasq_restarts", json_object_new_int((int)n->dnsmasq_restarts));
+	json_object_object_add(o, "ovs", json_object_new_boolean(n->ovs));
+	json_object_object_add(o, "bridge_created", json_object_new_boolean(n->bridge_created));
 	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
 	r = nd_file_write_atomic(path, text, strlen(text), 0644, err);
 	json_object_put(o);
@@ -118,10 +120,23 @@ static int check_collisions(struct netd *d, struct netd_net *n, struct tapdev_nl
 	const struct netdef *def = n->live;
 	char desc[128], t[64];
 
-	if (tapdev_link_exists(nl, n->bridge))
+	if (n->ovs) {
+		/* an existing OVS bridge of that name is used as it is (and left on destroy) */
+		int r = netd_ovs_bridge_exists(d, n->bridge, err);
+
+		if (r < 0)
+			return r;
+		n->bridge_created = r == 0;
+		if (r == 0 && tapdev_link_exists(nl, n->bridge))
+			return nd_err_set(err, -EEXIST, def->name,
+					  "'%s' already exists and is not an Open vSwitch bridge", n->bridge);
+	} else if (tapdev_link_exists(nl, n->bridge)) {
 		return nd_err_set(err, -EEXIST, def->name,
 				  "bridge '%s' already exists and is not netd's: refusing to take it over",
 				  n->bridge);
+	} else {
+		n->bridge_created = true;
+	}
 	for (size_t i = 0; i < def->n_ips; i++) {
 		const struct netdef_ip *ip = &def->ips[i];
 		int r;
@@ -159,19 +174,49 @@ static int bridge_cfg(const struct netd_net *n, struct tapdev_bridge_cfg *cfg)
 	cfg->delay_s = def->bridge.has_delay ? def->bridge.delay : 0;
 	if (def->mac && netdef_mac_parse(def->mac, cfg->mac) == 0)
 		cfg->has_mac = true;
+	cfg->vlan_filtering = netd_def_has_vlans(def);
 	return 0;
+}
+
+static int add_bridge(struct netd *d, struct netd_net *n, struct tapdev_nl *nl, struct nd_err *err)
+{
+	struct tapdev_bridge_cfg cfg;
+	int r;
+
+	bridge_cfg(n, &cfg);
+	if (n->ovs) {
+		if (n->bridge_created && (r = netd_ovs_bridge_add(d, n->bridge, err)) < 0)
+			return r;
+		return tapdev_link_set_mac_mtu(nl, n->bridge, cfg.has_mac ? cfg.mac : NULL, cfg.mtu, err);
+	}
+	r = tapdev_bridge_add(nl, &cfg, err);
+	if (r == -EOPNOTSUPP && cfg.vlan_filtering) {
+		memset(err, 0, sizeof(*err));
+		return nd_err_set(err, r, n->live->name,
+				  "portgroup VLANs on a Linux bridge need bridge vlan_filtering: kernel lacks bridge vlan_filtering "
+				  "(use <virtualport type='openvswitch'/> for VLANs on this host)");
+	}
+	return r;
+}
+
+static void del_bridge(struct netd *d, struct netd_net *n, struct tapdev_nl *nl)
+{
+	if (!n->bridge_created)
+		return;
+	if (n->ovs)
+		netd_ovs_bridge_del(d, n->bridge, NULL);
+	else
+		tapdev_link_delete(nl, n->bridge, NULL); /* takes its addresses and routes along */
 }
 
 static int do_step(struct netd *d, struct netd_net *n, struct tapdev_nl *nl, enum step s, struct nd_err *err)
 {
 	const struct netdef *def = n->live;
-	struct tapdev_bridge_cfg cfg;
 	int r = 0;
 
 	switch (s) {
 	case STEP_BRIDGE:
-		bridge_cfg(n, &cfg);
-		return tapdev_bridge_add(nl, &cfg, err);
+		return add_bridge(d, n, nl, err);
 	case STEP_ADDRESSES:
 		for (size_t i = 0; i < def->n_ips && r >= 0; i++)
 			r = tapdev_addr_add(nl, n->bridge, &def->ips[i].address, def->ips[i].prefix, err);
@@ -197,7 +242,7 @@ static void undo_step(struct netd *d, struct netd_net *n, struct tapdev_nl *nl, 
 {
 	switch (s) {
 	case STEP_BRIDGE:
-		tapdev_link_delete(nl, n->bridge, NULL); /* takes its addresses and routes along */
+		del_bridge(d, n, nl);
 		break;
 	case STEP_FIREWALL:
 		if (fw_network_has_rules(n->live))
@@ -221,11 +266,20 @@ static int start_host_bridge(struct netd *d, struct netd_net *n, struct tapdev_n
 		return nd_err_set(err, -EINVAL, n->live->name,
 				  "<forward mode='bridge'> needs <bridge name='...'/> to start");
 	r = tapdev_link_get(nl, n->live->bridge.name, &info, err);
-	if (r == -ENODEV)
-		return nd_err_set(err, -ENODEV, n->live->name, "host bridge '%s' does not exist",
-				  n->live->bridge.name);
-	if (r < 0)
+	if (r < 0 && r != -ENODEV)
 		return r;
+	/* Linux bridge or Open vSwitch, whichever it is; the XML may insist on OVS */
+	n->ovs = r == -ENODEV || !info.is_bridge || netd_def_uses_ovs(n->live);
+	if (n->ovs) {
+		memset(err, 0, sizeof(*err));
+		r = netd_ovs_bridge_exists(d, n->live->bridge.name, err);
+		if (r < 0 && netd_def_uses_ovs(n->live))
+			return r;
+		if (r <= 0)
+			return nd_err_set(err, -ENODEV, n->live->name, "host bridge '%s' does not exist%s",
+					  n->live->bridge.name, netd_def_uses_ovs(n->live) ? " in Open vSwitch" : "");
+	}
+	n->bridge_created = false;
 	snprintf(n->bridge, sizeof(n->bridge), "%s", n->live->bridge.name);
 	return write_status(d, n, "active", err);
 }
@@ -261,6 +315,7 @@ int netd_net_start(struct netd *d, struct netd_net *n, struct nd_err *err)
 			r = save_live(d, n, err);
 		goto done;
 	}
+	n->ovs = netd_def_uses_ovs(n->live);
 	if ((r = tapdev_pick_bridge_name(nl, n->live->bridge.name, n->bridge, err)) < 0 ||
 	    (r = check_collisions(d, n, nl, err)) < 0 || (r = save_live(d, n, err)) < 0 ||
 	    (r = write_status(d, n, "starting", err)) < 0)
@@ -308,7 +363,9 @@ int netd_net_stop(struct netd *d, struct netd_net *n, struct nd_err *err)
 	if (n->live->forward.mode != NETDEF_FORWARD_BRIDGE) {
 		if (fw_network_has_rules(n->live))
 			firewall_remove(d, n);
-		if ((r = tapdev_nl_open(&nl, err)) == 0) {
+		if (n->ovs && n->bridge_created) {
+			r = netd_ovs_bridge_del(d, n->bridge, err);
+		} else if (n->bridge_created && (r = tapdev_nl_open(&nl, err)) == 0) {
 			r = tapdev_link_delete(nl, n->bridge, err);
 			if (r == -ENODEV) /* someone deleted it already: nothing left to do */
 				r = 0;
@@ -332,6 +389,7 @@ struct status {
 	char bridge[16];
 	int dnsmasq_pid;
 	int restarts;
+	bool ovs, bridge_created;
 };
 
 static int read_status(const char *path, struct status *st)
@@ -355,6 +413,10 @@ static int read_status(const char *path, struct status *st)
 		st->dnsmasq_pid = json_object_get_int(v);
 	if (json_object_object_get_ex(o, "dnsmasq_restarts", &v))
 		st->restarts = json_object_get_int(v);
+	if (json_object_object_get_ex(o, "ovs", &v))
+		st->ovs = json_object_get_boolean(v);
+	if (json_object_object_get_ex(o, "bridge_created", &v))
+		st->bridge_created = json_object_get_boolean(v);
 	json_object_put(o);
 	return 0;
 }
@@ -372,7 +434,9 @@ static void clean_leftovers(struct netd *d, const char *name, struct netdef *liv
 		netd_dnsmasq_stop(d, &tmp);
 	if (live && fw_network_has_rules(live) && st->bridge[0])
 		firewall_remove(d, &tmp);
-	if (live && live->forward.mode != NETDEF_FORWARD_BRIDGE && st->bridge[0] &&
+	if (st->ovs && st->bridge_created && st->bridge[0])
+		netd_ovs_bridge_del(d, st->bridge, NULL);
+	else if (live && live->forward.mode != NETDEF_FORWARD_BRIDGE && st->bridge[0] && st->bridge_created &&
 	    tapdev_nl_open(&nl, NULL) == 0) {
 		tapdev_link_delete(nl, st->bridge, NULL);
 		tapdev_nl_close(nl);
@@ -401,7 +465,7 @@ static void adopt_one(struct netd *d, const char *name)
 	}
 	if (live && tapdev_nl_open(&nl, NULL) == 0) {
 		bridge_ok = st.bridge[0] && tapdev_link_get(nl, st.bridge, &info, NULL) == 0 &&
-			    (info.is_bridge || live->forward.mode == NETDEF_FORWARD_BRIDGE);
+			    (info.is_bridge || st.ovs || live->forward.mode == NETDEF_FORWARD_BRIDGE);
 		tapdev_nl_close(nl);
 	}
 	if (!live || strcmp(st.state, "active") != 0 || !bridge_ok || strcmp(live->name, name) != 0) {
@@ -417,6 +481,8 @@ static void adopt_one(struct netd *d, const char *name)
 	n->live = live;
 	n->active = true;
 	n->dnsmasq_restarts = (unsigned)st.restarts;
+	n->ovs = st.ovs;
+	n->bridge_created = st.bridge_created;
 	snprintf(n->bridge, sizeof(n->bridge), "%s", st.bridge);
 	/* the ruleset is rebuilt whole: repairs an external flush, costs one batch */
 	if (fw_network_has_rules(live) && firewall_apply(d, live, n->bridge, true, &err) < 0)
@@ -453,4 +519,26 @@ void netd_adopt_running(struct netd *d)
 	}
 	if (n > 0)
 		free(ents);
+}
+
+bool netd_def_uses_ovs(const struct netdef *def)
+{
+	if (def->virtualport.type == NETDEF_VPORT_OPENVSWITCH)
+		return true;
+	for (size_t i = 0; i < def->n_portgroups; i++)
+		if (def->portgroups[i].virtualport.type == NETDEF_VPORT_OPENVSWITCH)
+			return true;
+	return false;
+}
+
+bool netd_def_has_vlans(const struct netdef *def)
+{
+	if (netd_def_uses_ovs(def))
+		return false; /* OVS does VLANs itself */
+	if (def->vlan.present)
+		return true;
+	for (size_t i = 0; i < def->n_portgroups; i++)
+		if (def->portgroups[i].vlan.present)
+			return true;
+	return false;
 }

@@ -32,6 +32,11 @@ static json_object *port_json(const struct netd_port *p)
 	json_object_object_add(o, "queues", json_object_new_int((int)p->queues));
 	json_object_object_add(o, "persistent", json_object_new_boolean(p->persistent));
 	json_object_object_add(o, "owner_pid", json_object_new_int(p->owner_pid));
+	json_object_object_add(o, "ovs", json_object_new_boolean(p->ovs));
+	json_object_object_add(o, "existing", json_object_new_boolean(p->existing));
+	json_object_object_add(o, "bridge", json_object_new_string(p->bridge));
+	json_object_object_add(o, "iface_id", json_object_new_string(p->iface_id));
+	json_object_object_add(o, "vlan", json_object_new_string(p->vlan));
 	return o;
 }
 
@@ -55,8 +60,15 @@ static void port_remove(struct netd *d, struct netd_port *p, bool delete_link)
 	if (delete_link) {
 		struct tapdev_nl *nl = NULL;
 
+		if (p->ovs)
+			netd_ovs_port_del(d, p->name, NULL);
 		if (tapdev_nl_open(&nl, NULL) == 0) {
-			tapdev_link_delete(nl, p->name, NULL);
+			if (p->existing) {
+				if (!p->ovs)
+					tapdev_port_detach(nl, p->name, NULL);
+			} else {
+				tapdev_link_delete(nl, p->name, NULL);
+			}
 			tapdev_nl_close(nl);
 		}
 	}
@@ -98,107 +110,200 @@ static struct netd_port *port_find(struct netd *d, const char *network, const ch
 	return NULL;
 }
 
-static int check_portgroup(const struct netdef *def, const char *pgname, const struct netdef_portgroup **ret,
-			   struct nd_err *err)
+/* the portgroup asked for (or the default one) and the VLAN in force: the
+ * port's own request, else its portgroup's, else the network's (libvirt's order) */
+static int port_settings(const struct netd_net *n, const char *pgname, const struct netdef_vlan *own,
+			 const struct netdef_portgroup **ret_pg, const struct netdef_vlan **ret_vlan, struct nd_err *err)
 {
+	const struct netdef *def = n->live;
 	const struct netdef_portgroup *pg = netdef_portgroup_find(def, pgname);
 
-	*ret = pg;
+	*ret_pg = pg;
+	*ret_vlan = NULL;
 	if (pgname && !pg)
 		return nd_err_set(err, -ENOENT, def->name, "network '%s' has no portgroup '%s'", def->name, pgname);
-	if (netdef_effective_vport(def, pg) == NETDEF_VPORT_OPENVSWITCH)
+	if (own && own->present)
+		*ret_vlan = own;
+	else if (pg && pg->vlan.present)
+		*ret_vlan = &pg->vlan;
+	else if (def->vlan.present)
+		*ret_vlan = &def->vlan;
+	if (*ret_vlan && !n->ovs && !netd_def_has_vlans(def) && own && own->present)
 		return nd_err_set(err, -EOPNOTSUPP, def->name,
-				  "Open vSwitch ports (<virtualport type='openvswitch'>) are not supported yet");
-	if ((pg && pg->vlan.present) || def->vlan.present)
-		return nd_err_set(err, -EOPNOTSUPP, def->name,
-				  "VLAN tags on a Linux bridge port need bridge vlan_filtering, not supported yet");
+				  "network '%s' has no VLANs: a port's own <vlan> needs an Open vSwitch network or "
+				  "portgroup VLANs (bridge vlan_filtering)", def->name);
 	return 0;
+}
+
+static void describe_vlan(const struct netdef_vlan *v, char *buf, size_t len)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	if (!v)
+		return;
+	for (size_t i = 0; i < v->n_tags && off + 16 < len; i++)
+		off += (size_t)snprintf(buf + off, len - off, "%s%u%s", i ? "," : "", v->tags[i].id,
+					v->tags[i].native_mode == NETDEF_NATIVE_UNTAGGED ? "(native untagged)" :
+					v->tags[i].native_mode == NETDEF_NATIVE_TAGGED ? "(native tagged)" : "");
+	if (v->n_tags > 1 || v->trunk == NETDEF_YES)
+		snprintf(buf + off, len - off, " trunk");
+}
+
+struct port_req {
+	const char *network, *mac_s, *pgname, *ifname, *vlan_xml, *iface_id;
+	long long queues;
+	int persistent;
+};
+
+static int attach(struct call *k, struct netd_net *n, struct netd_port *p, struct tapdev_nl *nl,
+		  const uint8_t mac[6], const struct netdef_vlan *vlan, struct nd_err *err)
+{
+	struct tapdev_port_cfg cfg = { .ifname = p->name, .bridge = n->bridge, .has_mac = !p->existing,
+				       .mtu = n->live->mtu, .isolated = n->live->port_isolated == NETDEF_YES,
+				       .vlan = vlan };
+	struct tapdev_ovs_port op = { .bridge = n->bridge, .port = p->name, .vlan = vlan, .iface_id = p->iface_id,
+				      .attached_mac = p->mac };
+	int r;
+
+	tapdev_host_mac(mac, cfg.mac);
+	if (!n->ovs)
+		return tapdev_port_attach(nl, &cfg, err);
+	if ((r = tapdev_link_set_mac_mtu(nl, p->name, p->existing ? NULL : cfg.mac, n->live->mtu, err)) < 0 ||
+	    (r = netd_sysctl_port_quiet(p->name, err)) < 0 || (r = netd_ovs_port_add(k->d, &op, err)) < 0)
+		return r;
+	return tapdev_link_set_up(nl, p->name, true, err);
+}
+
+static int make_port(struct call *k, const struct port_req *q, struct netd_net *n, struct netd_port *p, int *fds,
+		     struct nd_err *err)
+{
+	const struct netdef_portgroup *pg;
+	const struct netdef_vlan *vlan;
+	struct netdef_vlan own = { 0 };
+	struct tapdev_nl *nl = NULL;
+	uint8_t mac[6], u[16];
+	int r;
+
+	if (q->vlan_xml && (r = netdef_vlan_parse_string(q->vlan_xml, &own, err)) < 0)
+		return r;
+	if ((r = port_settings(n, q->pgname, &own, &pg, &vlan, err)) < 0)
+		goto out;
+	if (q->mac_s) {
+		if (netdef_mac_parse(q->mac_s, mac) < 0 || (mac[0] & 1)) {
+			r = nd_err_set(err, -EINVAL, q->network, "mac '%.32s' is not a unicast MAC", q->mac_s);
+			goto out;
+		}
+	} else if ((r = tapdev_random_mac(mac)) < 0) {
+		goto out;
+	}
+	netdef_mac_format(mac, p->mac);
+	for (struct netd_port *o = k->d->ports; o; o = o->next) {
+		if (strcmp(o->network, q->network) == 0 && strcmp(o->mac, p->mac) == 0) {
+			r = nd_err_set(err, -EEXIST, q->network, "MAC %s is already used by port %s", o->mac, o->name);
+			goto out;
+		}
+	}
+	if (q->iface_id) {
+		if (netdef_uuid_parse(q->iface_id, u) < 0) {
+			r = nd_err_set(err, -EINVAL, q->network, "interfaceid '%.40s' is not a UUID", q->iface_id);
+			goto out;
+		}
+	} else if ((r = netdef_random_bytes(u, 16)) < 0) {
+		goto out;
+	} else {
+		u[6] = (u[6] & 0x0f) | 0x40;
+		u[8] = (u[8] & 0x3f) | 0x80;
+	}
+	netdef_uuid_format(u, p->iface_id);
+	p->ovs = n->ovs;
+	p->existing = q->ifname != NULL;
+	snprintf(p->bridge, sizeof(p->bridge), "%s", n->bridge);
+	snprintf(p->portgroup, sizeof(p->portgroup), "%s", pg ? pg->name : "");
+	describe_vlan(vlan, p->vlan, sizeof(p->vlan));
+	if ((r = tapdev_nl_open(&nl, err)) < 0)
+		goto out;
+	if (p->existing) {
+		if (!netdef_ifname_is_valid(q->ifname, false) || !tapdev_link_exists(nl, q->ifname)) {
+			r = nd_err_set(err, -ENODEV, q->network, "no interface '%.16s' to attach", q->ifname);
+			goto out;
+		}
+		snprintf(p->name, sizeof(p->name), "%s", q->ifname);
+	} else {
+		unsigned flags = TAPDEV_VNET_HDR | (q->persistent ? TAPDEV_PERSIST : 0);
+
+		/* the userspace datapath mangles TCP when checksum offload is left on */
+		if (n->ovs && !tapdev_ovs_kernel_datapath())
+			flags |= TAPDEV_NO_CSUM;
+		if ((r = tapdev_tap_create_from_template(nl, PORT_TEMPLATE, (unsigned)q->queues, flags, p->name, fds,
+							 err)) < 0)
+			goto out;
+	}
+	if ((r = attach(k, n, p, nl, mac, vlan, err)) < 0) {
+		if (p->ovs)
+			netd_ovs_port_del(k->d, p->name, NULL);
+		if (!p->existing) {
+			tapdev_link_delete(nl, p->name, NULL);
+			for (long long i = 0; i < q->queues; i++)
+				close(fds[i]);
+		} else if (!p->ovs) {
+			tapdev_port_detach(nl, p->name, NULL);
+		}
+	}
+out:
+	tapdev_nl_close(nl);
+	netdef_vlan_clear(&own);
+	return r;
 }
 
 json_object *m_port_create(struct call *k)
 {
-	json_object *reply = NULL, *res;
-	const char *network = rpc_param_str(k, "network", true, &reply);
-	const char *mac_s = rpc_param_str(k, "mac", false, &reply);
-	const char *pgname = rpc_param_str(k, "portgroup", false, &reply);
-	long long queues = rpc_param_int(k, "queues", 1, 1, TAPDEV_MAX_QUEUES, &reply);
-	int persistent = rpc_param_bool(k, "persistent", false, &reply);
-	const struct netdef_portgroup *pg = NULL;
-	struct tapdev_port_cfg cfg = { 0 };
-	struct tapdev_nl *nl = NULL;
+	json_object *reply = NULL;
+	struct port_req q = {
+		.network = rpc_param_str(k, "network", true, &reply),
+		.mac_s = rpc_param_str(k, "mac", false, &reply),
+		.pgname = rpc_param_str(k, "portgroup", false, &reply),
+		.ifname = rpc_param_str(k, "ifname", false, &reply),
+		.vlan_xml = rpc_param_str(k, "vlan", false, &reply),
+		.iface_id = rpc_param_str(k, "interfaceid", false, &reply),
+		.queues = rpc_param_int(k, "queues", 1, 1, TAPDEV_MAX_QUEUES, &reply),
+		.persistent = rpc_param_bool(k, "persistent", false, &reply),
+	};
+	int fds[TAPDEV_MAX_QUEUES];
 	struct nd_err err = { 0 };
 	struct netd_net *n;
 	struct netd_port *p;
-	uint8_t mac[6];
-	int fds[TAPDEV_MAX_QUEUES];
-	int r;
 
-	if (reply || !network || queues < 0 || persistent < 0)
+	if (reply || !q.network || q.queues < 0 || q.persistent < 0)
 		return reply;
-	if (!(n = netd_net_find(k->d, network)) || !n->active) {
-		nd_err_set(&err, n ? -ENETDOWN : -ENOENT, network, "network '%.64s' %s", network,
+	if (!(n = netd_net_find(k->d, q.network)) || !n->active) {
+		nd_err_set(&err, n ? -ENETDOWN : -ENOENT, q.network, "network '%.64s' %s", q.network,
 			   n ? "is not active" : "not found");
 		return rpc_failed(k, &err);
 	}
-	if (mac_s) {
-		if (netdef_mac_parse(mac_s, mac) < 0 || (mac[0] & 1))
-			return netd_reply_error(k->id, NETD_RPC_INVALID_PARAMS, "mac '%.32s' is not a unicast MAC", mac_s);
-	} else if (tapdev_random_mac(mac) < 0) {
-		nd_err_set(&err, -EIO, network, "cannot generate a MAC");
-		return rpc_failed(k, &err);
-	}
-	if (check_portgroup(n->live, pgname, &pg, &err) < 0)
-		return rpc_failed(k, &err);
 	if (!(p = calloc(1, sizeof(*p))))
 		return netd_reply_error(k->id, NETD_RPC_FAILED, "out of memory");
-	netdef_mac_format(mac, p->mac);
-	for (struct netd_port *o = k->d->ports; o; o = o->next) {
-		if (strcmp(o->network, network) == 0 && strcmp(o->mac, p->mac) == 0) {
-			free(p);
-			nd_err_set(&err, -EEXIST, network, "MAC %s is already used by port %s", o->mac, o->name);
-			return rpc_failed(k, &err);
-		}
-	}
-	if ((r = tapdev_nl_open(&nl, &err)) < 0 ||
-	    (r = tapdev_tap_create_from_template(nl, PORT_TEMPLATE, (unsigned)queues,
-						 TAPDEV_VNET_HDR | (persistent ? TAPDEV_PERSIST : 0), p->name, fds,
-						 &err)) < 0) {
-		tapdev_nl_close(nl);
+	if (make_port(k, &q, n, p, fds, &err) < 0) {
 		free(p);
 		return rpc_failed(k, &err);
 	}
-	cfg.ifname = p->name;
-	cfg.bridge = n->bridge;
-	cfg.has_mac = true;
-	tapdev_host_mac(mac, cfg.mac);
-	cfg.mtu = n->live->mtu;
-	cfg.isolated = n->live->port_isolated == NETDEF_YES;
-	r = tapdev_port_attach(nl, &cfg, &err);
-	if (r < 0) {
-		tapdev_link_delete(nl, p->name, NULL);
-		tapdev_nl_close(nl);
-		for (long long i = 0; i < queues; i++)
-			close(fds[i]);
-		free(p);
-		return rpc_failed(k, &err);
-	}
-	tapdev_nl_close(nl);
-	snprintf(p->network, sizeof(p->network), "%s", network);
-	snprintf(p->portgroup, sizeof(p->portgroup), "%s", pg ? pg->name : "");
-	p->queues = (unsigned)queues;
-	p->persistent = persistent;
-	p->owner = persistent ? NULL : k->c;
+	snprintf(p->network, sizeof(p->network), "%s", q.network);
+	p->queues = p->existing ? 0 : (unsigned)q.queues;
+	p->persistent = q.persistent;
+	p->owner = q.persistent ? NULL : k->c;
 	p->owner_pid = k->c->cred.pid;
 	p->next = k->d->ports;
 	k->d->ports = p;
 	record_save(k->d, p);
-	/* the fds ride with the reply and are closed here after sending */
-	memcpy(k->c->reply_fds, fds, sizeof(int) * (size_t)queues);
-	k->c->n_reply_fds = (size_t)queues;
-	netd_log(NETD_LOG_INFO, network, "port %s created for pid %d (mac %s, %lld queue%s%s)", p->name,
-		 p->owner_pid, p->mac, queues, queues > 1 ? "s" : "", persistent ? ", persistent" : "");
-	res = port_json(p);
-	return rpc_ok(k, res);
+	if (!p->existing) {
+		/* the fds ride with the reply and are closed here after sending */
+		memcpy(k->c->reply_fds, fds, sizeof(int) * p->queues);
+		k->c->n_reply_fds = p->queues;
+	}
+	netd_log(NETD_LOG_INFO, q.network, "port %s %s for pid %d (mac %s%s%s%s)", p->name,
+		 p->existing ? "attached" : "created", p->owner_pid, p->mac, p->ovs ? ", ovs" : "",
+		 p->vlan[0] ? ", vlan " : "", p->vlan);
+	return rpc_ok(k, port_json(p));
 }
 
 json_object *m_port_list(struct call *k)
@@ -286,6 +391,16 @@ void netd_ports_load(struct netd *d)
 			p->persistent = json_object_get_boolean(v);
 		if (json_object_object_get_ex(o, "owner_pid", &v))
 			p->owner_pid = json_object_get_int(v);
+		if (json_object_object_get_ex(o, "ovs", &v))
+			p->ovs = json_object_get_boolean(v);
+		if (json_object_object_get_ex(o, "existing", &v))
+			p->existing = json_object_get_boolean(v);
+		if (json_object_object_get_ex(o, "bridge", &v))
+			snprintf(p->bridge, sizeof(p->bridge), "%s", json_object_get_string(v));
+		if (json_object_object_get_ex(o, "iface_id", &v))
+			snprintf(p->iface_id, sizeof(p->iface_id), "%s", json_object_get_string(v));
+		if (json_object_object_get_ex(o, "vlan", &v))
+			snprintf(p->vlan, sizeof(p->vlan), "%s", json_object_get_string(v));
 		json_object_put(o);
 		n = netd_net_find(d, p->network);
 		if (!netdef_ifname_is_valid(p->name, false) || !n || !n->active || !tapdev_link_exists(nl, p->name)) {

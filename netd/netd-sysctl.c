@@ -54,3 +54,21 @@ int netd_sysctl_prepare(const struct netdef *def, const char *bridge, struct nd_
 		return r;
 	return 0;
 }
+
+/*
+ * An Open vSwitch port in the userspace datapath is still a live kernel
+ * interface: the host would answer ARP/NDP for its own addresses on it and
+ * route the guests' traffic in through it, past the bridge's firewall
+ * dispatch and NAT. Such a port must stay silent at layer 3.
+ */
+int netd_sysctl_port_quiet(const char *ifname, struct nd_err *err)
+{
+	char path[256];
+	int r;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/arp_ignore", ifname);
+	if ((r = sysctl_write(path, "8", false, err)) < 0)
+		return r;
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6", ifname);
+	return sysctl_write(path, "1", true, err);
+}

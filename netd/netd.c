@@ -27,6 +27,7 @@ static void usage(FILE *f)
 		"  --state-dir DIR      leases (default /var/lib/netd)\n"
 		"  --admin-group GROUP  members may change things too (default: root only)\n"
 		"  --dnsmasq PATH       dnsmasq binary (default /usr/sbin/dnsmasq)\n"
+		"  --ovs-db SOCKET      OVSDB socket (default $OVS_RUNDIR/db.sock, /var/run/openvswitch/db.sock)\n"
 		"  --dnsmasq-user USER  user dnsmasq drops to (default: dnsmasq's own default)\n"
 		"  --daemon             fork into the background\n"
 		"  --verbose            debug logging\n");
@@ -39,7 +40,7 @@ static int parse_args(int argc, char **argv, struct netd_opts *o)
 		{ "run-dir", required_argument, NULL, 'r' },	  { "state-dir", required_argument, NULL, 'S' },
 		{ "admin-group", required_argument, NULL, 'g' }, { "dnsmasq", required_argument, NULL, 'D' },
 		{ "dnsmasq-user", required_argument, NULL, 'u' }, { "daemon", no_argument, NULL, 'd' },
-		{ "verbose", no_argument, NULL, 'v' },		  { "help", no_argument, NULL, 'h' },
+		{ "verbose", no_argument, NULL, 'v' },		  { "ovs-db", required_argument, NULL, 'O' },		  { "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -60,6 +61,7 @@ static int parse_args(int argc, char **argv, struct netd_opts *o)
 		case 'u': o->dnsmasq_user = optarg; break;
 		case 'd': o->daemonize = true; break;
 		case 'v': o->verbose = true; break;
+		case 'O': o->ovs_db = optarg; break;
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); return -EINVAL;
 		}

@@ -15,6 +15,7 @@ struct netd_opts {
 	const char *dnsmasq_bin;
 	const char *dnsmasq_user; /* NULL: dnsmasq's default (nobody) */
 	const char *admin_group;
+	const char *ovs_db;   /* NULL: $OVS_RUNDIR/db.sock or /var/run/openvswitch/db.sock */
 	gid_t admin_gid;
 	bool have_admin_gid;
 	bool verbose;
@@ -35,6 +36,8 @@ struct netd_net {
 	bool autostart;
 	bool active;
 	char bridge[16];     /* kernel name of the bridge while active */
+	bool ovs;            /* the bridge is an Open vSwitch bridge */
+	bool bridge_created; /* netd made the bridge (and removes it on destroy) */
 	/* dnsmasq supervision */
 	pid_t dnsmasq_pid;       /* 0 = not running */
 	int dnsmasq_pidfd;       /* -1 = none */
@@ -56,8 +59,13 @@ struct netd_port {
 	char network[NETDEF_NAME_MAX + 1];
 	char mac[18];        /* the guest's MAC */
 	char portgroup[NETDEF_NAME_MAX + 1];
-	unsigned queues;
+	unsigned queues;     /* 0 for an existing interface attached by name */
 	bool persistent;
+	bool ovs;            /* an Open vSwitch port */
+	bool existing;       /* the interface was the client's: detached, never deleted */
+	char bridge[16];
+	char iface_id[37];   /* external_ids:iface-id on OVS */
+	char vlan[128];      /* what the port's VLAN settings came to, for listing */
 	struct netd_client *owner; /* removed when this connection closes; NULL = none */
 	int owner_pid;
 };
@@ -121,6 +129,9 @@ int netd_net_stop(struct netd *d, struct netd_net *n, struct nd_err *err);
 /* after a restart: take over what is still running, clean up the rest */
 void netd_adopt_running(struct netd *d);
 int netd_status_save(struct netd *d, struct netd_net *n, struct nd_err *err);
+/* does the network put its ports on Open vSwitch / need Linux bridge VLAN filtering? */
+bool netd_def_uses_ovs(const struct netdef *def);
+bool netd_def_has_vlans(const struct netdef *def);
 
 /* -- netd-dnsmasq.c -- */
 int netd_dnsmasq_write_files(struct netd *d, struct netd_net *n, struct nd_err *err);
@@ -140,8 +151,17 @@ void netd_ports_client_gone(struct netd *d, struct netd_client *c);
 /* removes every port of the network (it is being stopped) */
 void netd_ports_network_stopped(struct netd *d, const char *network);
 
+/* -- netd-ovs.c -- */
+struct tapdev_ovs_port;
+int netd_ovs_bridge_exists(struct netd *d, const char *bridge, struct nd_err *err);
+int netd_ovs_bridge_add(struct netd *d, const char *bridge, struct nd_err *err);
+int netd_ovs_bridge_del(struct netd *d, const char *bridge, struct nd_err *err);
+int netd_ovs_port_add(struct netd *d, const struct tapdev_ovs_port *p, struct nd_err *err);
+int netd_ovs_port_del(struct netd *d, const char *port, struct nd_err *err);
+
 /* -- netd-sysctl.c -- */
 int netd_sysctl_prepare(const struct netdef *def, const char *bridge, struct nd_err *err);
+int netd_sysctl_port_quiet(const char *ifname, struct nd_err *err);
 
 /* -- netd-control.c -- */
 int netd_control_listen(struct netd *d, struct nd_err *err);

@@ -457,11 +457,14 @@ static int cmd_port_create(int argc, char **argv)
 {
 	const char *net = positional(argc, argv, 0), *mac = opt_value(argc, argv, "--mac");
 	const char *pg = opt_value(argc, argv, "--portgroup"), *q = opt_value(argc, argv, "--queues");
+	const char *ifname = opt_value(argc, argv, "--ifname"), *vlan = opt_value(argc, argv, "--vlan");
+	const char *ifid = opt_value(argc, argv, "--interfaceid");
 	bool persistent = has_opt(argc, argv, "--persistent");
 	json_object *reply, *res, *p;
 
 	if (!net)
-		return fail("usage: netdctl net-port-create NETWORK [--mac M] [--queues N] [--portgroup P] [--persistent]");
+		return fail("usage: netdctl net-port-create NETWORK [--mac M] [--queues N] [--portgroup P] [--persistent]\n"
+			    "       [--ifname EXISTING-IF] [--vlan '<vlan>...</vlan>'] [--interfaceid UUID]");
 	p = json_object_new_object();
 	json_object_object_add(p, "network", json_object_new_string(net));
 	if (mac)
@@ -470,11 +473,17 @@ static int cmd_port_create(int argc, char **argv)
 		json_object_object_add(p, "portgroup", json_object_new_string(pg));
 	if (q)
 		json_object_object_add(p, "queues", json_object_new_int(atoi(q)));
+	if (ifname)
+		json_object_object_add(p, "ifname", json_object_new_string(ifname));
+	if (vlan)
+		json_object_object_add(p, "vlan", json_object_new_string(vlan));
+	if (ifid)
+		json_object_object_add(p, "interfaceid", json_object_new_string(ifid));
 	json_object_object_add(p, "persistent", json_object_new_boolean(persistent));
 	if (!(res = call("net-port-create", p, &reply)))
 		return 1;
-	printf("Port %s created on network %s (mac %s)%s\n", str(res, "port"), net, str(res, "mac"),
-	       persistent ? "" : "; it is removed when netdctl exits: use --persistent, or netd-launch");
+	printf("Port %s %s on network %s (mac %s)%s\n", str(res, "port"), ifname ? "attached" : "created", net,
+	       str(res, "mac"), persistent ? "" : "; it is removed when netdctl exits: use --persistent, or netd-launch");
 	json_object_put(reply);
 	return 0;
 }
@@ -490,14 +499,16 @@ static int cmd_port_list(int argc, char **argv)
 	json_object_object_add(p, "network", json_object_new_string(net));
 	if (!(res = call("net-port-list", p, &reply)))
 		return 1;
-	printf(" %-12s %-19s %-12s %-7s %-11s %s\n", "Port", "MAC address", "Portgroup", "Queues", "Persistent", "Owner");
-	printf("---------------------------------------------------------------------------\n");
+	printf(" %-12s %-19s %-12s %-7s %-11s %-7s %-20s %s\n", "Port", "MAC address", "Portgroup", "Queues", "Persistent",
+	       "Owner", "VLAN", "Switch");
+	printf("--------------------------------------------------------------------------------------------------------\n");
 	for (size_t i = 0; i < json_object_array_length(res); i++) {
 		json_object *o = json_object_array_get_idx(res, i);
 
-		printf(" %-12s %-19s %-12s %-7s %-11s %s\n", str(o, "port"), str(o, "mac"),
+		printf(" %-12s %-19s %-12s %-7s %-11s %-7s %-20s %s\n", str(o, "port"), str(o, "mac"),
 		       str(o, "portgroup")[0] ? str(o, "portgroup") : "-", str(o, "queues"),
-		       flag(o, "persistent") ? "yes" : "no", str(o, "owner_pid"));
+		       flag(o, "persistent") ? "yes" : "no", str(o, "owner_pid"), str(o, "vlan")[0] ? str(o, "vlan") : "-",
+		       flag(o, "ovs") ? "ovs" : "linux");
 	}
 	printf("\n");
 	json_object_put(reply);
@@ -538,6 +549,7 @@ static void usage(FILE *f)
 		   "  net-edit NETWORK           edit with $EDITOR, validated before it is sent\n"
 		   "  net-update NETWORK add|delete|modify ip-dhcp-host|dns-host XML-OR-FILE\n"
 		   "  net-port-create NETWORK [--mac M] [--queues N] [--portgroup P] [--persistent]\n"
+		   "                  [--ifname EXISTING-IF] [--vlan XML] [--interfaceid UUID]\n"
 		   "  net-port-list NETWORK\n"
 		   "  net-port-delete NETWORK PORT\n"
 		   "  net-validate FILE          check a definition offline, print it normalized\n");

@@ -33,7 +33,8 @@ int tapdev_bridge_build_add(const struct tapdev_bridge_cfg *cfg, void **ret_buf,
 	    !(data = nla_nest_start(msg, IFLA_INFO_DATA)) ||
 	    nla_put_u32(msg, IFLA_BR_STP_STATE, cfg->stp ? 1 : 0) < 0 ||
 	    /* the kernel counts the forward delay in clock ticks of 1/100 s */
-	    nla_put_u32(msg, IFLA_BR_FORWARD_DELAY, cfg->delay_s * 100) < 0) {
+	    nla_put_u32(msg, IFLA_BR_FORWARD_DELAY, cfg->delay_s * 100) < 0 ||
+	    (cfg->vlan_filtering && nla_put_u8(msg, IFLA_BR_VLAN_FILTERING, 1) < 0)) {
 		nlmsg_free(msg);
 		return nd_err_set(err, -EMSGSIZE, cfg->name, "cannot build the bridge request");
 	}

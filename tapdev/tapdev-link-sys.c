@@ -7,6 +7,7 @@
 #include <netlink/netlink.h>
 #include <netlink/msg.h>
 #include <netlink/route/link.h>
+#include <sys/socket.h>
 
 #include "tapdev/tapdev-internal.h"
 
@@ -150,4 +151,28 @@ static bool name_in_use(const char *name, void *ud)
 int tapdev_pick_bridge_name(struct tapdev_nl *nl, const char *tmpl, char ret[16], struct nd_err *err)
 {
 	return tapdev_name_from_template(tmpl, name_in_use, nl, ret, err);
+}
+
+int tapdev_link_set_mac_mtu(struct tapdev_nl *nl, const char *name, const uint8_t *mac, unsigned mtu,
+			    struct nd_err *err)
+{
+	struct rtnl_link *orig = NULL, *chg = rtnl_link_alloc();
+	int r;
+
+	if (!chg)
+		return nd_err_set(err, -ENOMEM, name, "out of memory");
+	if (mac) {
+		struct nl_addr *a = nl_addr_build(AF_LLC, mac, 6);
+
+		rtnl_link_set_addr(chg, a);
+		nl_addr_put(a);
+	}
+	if (mtu)
+		rtnl_link_set_mtu(chg, mtu);
+	r = rtnl_link_get_kernel(nl->sk, 0, name, &orig);
+	if (r >= 0)
+		r = rtnl_link_change(nl->sk, orig, chg, 0);
+	rtnl_link_put(orig);
+	rtnl_link_put(chg);
+	return r < 0 ? nl_fail(err, r, name, "cannot set MAC/MTU") : 0;
 }

@@ -20,6 +20,7 @@ struct tapdev_bridge_cfg {
 	unsigned mtu;      /* 0 = kernel default */
 	bool stp;
 	unsigned delay_s;  /* forward delay, seconds */
+	bool vlan_filtering; /* needed for portgroup VLANs on a Linux bridge */
 };
 
 struct tapdev_link_info {
@@ -53,6 +54,9 @@ int tapdev_link_get(struct tapdev_nl *nl, const char *name, struct tapdev_link_i
 		    struct nd_err *err);
 bool tapdev_link_exists(struct tapdev_nl *nl, const char *name);
 int tapdev_pick_bridge_name(struct tapdev_nl *nl, const char *tmpl, char ret[16], struct nd_err *err);
+/* MAC (when given) and MTU (when non-zero) of any link */
+int tapdev_link_set_mac_mtu(struct tapdev_nl *nl, const char *name, const uint8_t *mac, unsigned mtu,
+			    struct nd_err *err);
 
 /* -- tapdev-tun.c (pure) and tapdev-tun-sys.c: TAP devices -- */
 enum tapdev_tap_flags {
@@ -81,10 +85,22 @@ struct tapdev_port_cfg {
 	uint8_t mac[6];  /* the host side's MAC */
 	unsigned mtu;    /* 0: leave as is */
 	bool isolated;   /* bridge port isolation */
+	const struct netdef_vlan *vlan; /* bridge VLAN entries (needs vlan_filtering); NULL: none */
 };
 int tapdev_port_attach(struct tapdev_nl *nl, const struct tapdev_port_cfg *cfg, struct nd_err *err);
+/* takes a link out of its bridge (for links netd did not create) */
+int tapdev_port_detach(struct tapdev_nl *nl, const char *ifname, struct nd_err *err);
 /* the RTM_SETLINK (AF_BRIDGE) request that sets port isolation, as bytes */
 int tapdev_port_build_isolated(int ifindex, bool isolated, void **ret_buf, size_t *ret_len, struct nd_err *err);
+/*
+ * The RTM_SETLINK (AF_BRIDGE, IFLA_AF_SPEC) request giving a port its VLANs:
+ * an access port gets its tag as PVID untagged, a trunk its tags tagged, the
+ * native one PVID (untagged for nativeMode='untagged'). VLAN 1, the default,
+ * is removed by a second request (tapdev_port_build_vlans(..., del=true) with
+ * a one-tag list) unless listed.
+ */
+int tapdev_port_build_vlans(int ifindex, const struct netdef_vlan *v, bool del, void **ret_buf, size_t *ret_len,
+			    struct nd_err *err);
 
 /* -- tapdev-fdpass.c: SCM_RIGHTS over SOCK_SEQPACKET -- */
 /*
@@ -112,6 +128,36 @@ int tapdev_launch_argv(const struct tapdev_launch *l, char ***ret, struct nd_err
 void tapdev_argv_free(char **argv);
 /* "kvm" when /dev/kvm opens and cpuinfo flags have vmx or svm, else "tcg"; why in ret_reason */
 const char *tapdev_pick_accel(const char *cpuinfo, bool kvm_openable, char *ret_reason, size_t len);
+
+/* -- tapdev-ovs.c (pure): ovs-vsctl command lines, values validated -- */
+struct tapdev_ovs {
+	const char *vsctl;   /* binary, default "ovs-vsctl" */
+	const char *db;      /* OVSDB socket path */
+	unsigned timeout_s;  /* --timeout for ovs-vsctl */
+};
+struct tapdev_ovs_port {
+	const char *bridge, *port;
+	const struct netdef_vlan *vlan; /* NULL: no VLAN settings */
+	const char *iface_id;           /* external_ids:iface-id (OVN binds to it) */
+	const char *attached_mac;       /* the guest's MAC */
+	const char *vm_uuid;
+};
+int tapdev_ovs_argv_add_port(const struct tapdev_ovs *o, const struct tapdev_ovs_port *p, char ***ret,
+			     struct nd_err *err);
+int tapdev_ovs_argv_del_port(const struct tapdev_ovs *o, const char *bridge, const char *port, char ***ret,
+			     struct nd_err *err);
+int tapdev_ovs_argv_add_br(const struct tapdev_ovs *o, const char *bridge, const char *datapath_type,
+			   char ***ret, struct nd_err *err);
+int tapdev_ovs_argv_del_br(const struct tapdev_ovs *o, const char *bridge, char ***ret, struct nd_err *err);
+int tapdev_ovs_argv_br_exists(const struct tapdev_ovs *o, const char *bridge, char ***ret, struct nd_err *err);
+/* OVSDB's socket as ovs-vsctl finds it: $OVS_RUNDIR/db.sock or /var/run/openvswitch/db.sock */
+const char *tapdev_ovs_default_db(char *buf, size_t len);
+
+/* -- tapdev-ovs-sys.c -- */
+/* runs argv; 0 on exit 0, -EIO etc. with ovs-vsctl's message; ret_status = exit code */
+int tapdev_ovs_run(char *const *argv, unsigned timeout_s, int *ret_status, struct nd_err *err);
+/* 1 when the kernel has the openvswitch module (datapath "system"), else 0 ("netdev") */
+int tapdev_ovs_kernel_datapath(void);
 
 /* -- tapdev-addr-sys.c -- */
 int tapdev_addr_add(struct tapdev_nl *nl, const char *ifname, const struct netdef_addr *a,

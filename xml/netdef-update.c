@@ -192,3 +192,40 @@ int netdef_update(const struct netdef *def, int cmd, int section, const char *xm
 	*ret = TAKE_PTR(copy);
 	return 0;
 }
+
+void netdef_vlan_clear(struct netdef_vlan *v)
+{
+	free(v->tags);
+	memset(v, 0, sizeof(*v));
+}
+
+int netdef_vlan_parse_string(const char *xml, struct netdef_vlan *ret, struct nd_err *err)
+{
+	struct pctx c = { .source = "<vlan>", .err = err };
+	struct netdef tmp = { 0 };
+	xmlDocPtr doc;
+	xmlNode *root;
+	int r;
+
+	memset(ret, 0, sizeof(*ret));
+	doc = xmlReadMemory(xml, (int)strnlen(xml, 65536), "<vlan>", NULL,
+			    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	if (!doc)
+		return nd_err_set(err, -EINVAL, "<vlan>", "malformed XML");
+	root = xmlDocGetRootElement(doc);
+	if (doc->intSubset || !root || !node_is(root, "vlan"))
+		r = nd_err_set(err, -EINVAL, "<vlan>", "expected a <vlan> element");
+	else
+		r = parse_vlan(&c, root, &tmp.vlan);
+	xmlFreeDoc(doc);
+	/* the same rules as a network's <vlan> */
+	tmp.name = "port";
+	if (r == 0)
+		r = netdef_validate(&tmp, "<vlan>", err);
+	if (r < 0) {
+		netdef_vlan_clear(&tmp.vlan);
+		return r;
+	}
+	*ret = tmp.vlan;
+	return 0;
+}

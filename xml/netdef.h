@@ -336,6 +336,9 @@ int netdef_update_section_from_string(const char *s);
 int netdef_update(const struct netdef *def, int cmd, int section, const char *xml, struct netdef **ret,
 		  struct nd_err *err);
 int netdef_copy(const struct netdef *def, struct netdef **ret, struct nd_err *err);
+/* a port's own <vlan> request (libvirt's <interface><vlan>), validated */
+int netdef_vlan_parse_string(const char *xml, struct netdef_vlan *ret, struct nd_err *err);
+void netdef_vlan_clear(struct netdef_vlan *v);
 
 /* -- netdef-random-sys.c -- */
 int netdef_random_bytes(void *buf, size_t len);

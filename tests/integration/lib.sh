@@ -156,3 +156,28 @@ resolves() {
 }
 # ping_from NS ADDR: one ping, 2 s at most
 ping_from() { in_ns "$1" busybox ping -c 1 -W 2 "$2"; }
+
+# start_ovs: a private ovsdb-server and ovs-vswitchd in this namespace; sets OVS_DB
+start_ovs() {
+	command -v ovs-vswitchd >/dev/null || { echo "not ok - Open vSwitch missing (make deps)"; return 1; }
+	local D=$T/ovs
+	mkdir -p "$D"
+	export OVS_RUNDIR=$D OVS_DBDIR=$D OVS_LOGDIR=$D OVS_SYSCONFDIR=$D
+	ovsdb-tool create "$D/conf.db" /usr/share/openvswitch/vswitch.ovsschema || return 1
+	ovsdb-server "$D/conf.db" --remote="punix:$D/db.sock" --pidfile="$D/ovsdb.pid" --unixctl="$D/ovsdb.ctl" \
+		--log-file="$D/ovsdb.log" --detach 2>/dev/null || return 1
+	ovs-vsctl --db="unix:$D/db.sock" --no-wait init || return 1
+	ovs-vswitchd "unix:$D/db.sock" --pidfile="$D/vswitchd.pid" --unixctl="$D/vswitchd.ctl" \
+		--log-file="$D/vswitchd.log" --detach 2>/dev/null || return 1
+	OVS_DB=$D/db.sock
+	vsctl() { ovs-vsctl --db="unix:$OVS_DB" --timeout=10 "$@"; }
+}
+
+# veth_guest NAME IP: a namespace guest with g0 at IP/24; its host end h-NAME stays here
+veth_guest() {
+	new_ns "$1"
+	local var="NS_$1"
+	ip link add "h-$1" type veth peer name g0 netns "${!var}"
+	in_ns "$1" ip addr add "$2/24" dev g0
+	in_ns "$1" ip link set g0 up
+}

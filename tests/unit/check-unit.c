@@ -16,6 +16,7 @@ int main(void)
 	srunner_add_suite(sr, make_dhcp_suite());
 	srunner_add_suite(sr, make_tapdev_build_suite());
 	srunner_add_suite(sr, make_tapdev_launch_suite());
+	srunner_add_suite(sr, make_tapdev_ovs_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

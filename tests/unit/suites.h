@@ -10,3 +10,4 @@ Suite *make_dhcp_suite(void);
 Suite *make_tapdev_build_suite(void);
 Suite *make_netdef_update_suite(void);
 Suite *make_tapdev_launch_suite(void);
+Suite *make_tapdev_ovs_suite(void);

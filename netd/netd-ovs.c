@@ -1,0 +1,93 @@
+/* Open vSwitch through ovs-vsctl (argv from tapdev/tapdev-ovs.c). */
+#include <errno.h>
+#include <string.h>
+
+#include "netd/netd-log.h"
+#include "netd/netd.h"
+#include "tapdev/tapdev.h"
+
+static void ovs_cfg(const struct netd *d, struct tapdev_ovs *o)
+{
+	static char db[4096];
+
+	o->vsctl = "ovs-vsctl";
+	o->db = d->opts.ovs_db ? d->opts.ovs_db : tapdev_ovs_default_db(db, sizeof(db));
+	o->timeout_s = 5;
+}
+
+static int run(char **argv, struct nd_err *err)
+{
+	int status, r;
+
+	r = tapdev_ovs_run(argv, 5, &status, err);
+	tapdev_argv_free(argv);
+	return r;
+}
+
+int netd_ovs_bridge_exists(struct netd *d, const char *bridge, struct nd_err *err)
+{
+	struct tapdev_ovs o;
+	char **argv;
+	int r;
+
+	ovs_cfg(d, &o);
+	if ((r = tapdev_ovs_argv_br_exists(&o, bridge, &argv, err)) < 0)
+		return r;
+	r = run(argv, err);
+	return r == 0 ? 1 : r == -ENOENT ? 0 : r;
+}
+
+int netd_ovs_bridge_add(struct netd *d, const char *bridge, struct nd_err *err)
+{
+	const char *dp = tapdev_ovs_kernel_datapath() ? "system" : "netdev";
+	struct tapdev_ovs o;
+	char **argv;
+	int r;
+
+	ovs_cfg(d, &o);
+	if ((r = tapdev_ovs_argv_add_br(&o, bridge, dp, &argv, err)) < 0)
+		return r;
+	if (strcmp(dp, "netdev") == 0)
+		netd_log(NETD_LOG_INFO, bridge, "no openvswitch kernel module: OVS bridge uses the userspace datapath");
+	return run(argv, err);
+}
+
+int netd_ovs_bridge_del(struct netd *d, const char *bridge, struct nd_err *err)
+{
+	struct tapdev_ovs o;
+	char **argv;
+	int r;
+
+	ovs_cfg(d, &o);
+	if ((r = tapdev_ovs_argv_del_br(&o, bridge, &argv, err)) < 0)
+		return r;
+	return run(argv, err);
+}
+
+int netd_ovs_port_add(struct netd *d, const struct tapdev_ovs_port *p, struct nd_err *err)
+{
+	struct tapdev_ovs o;
+	char **argv;
+	int r;
+
+	ovs_cfg(d, &o);
+	/* a stale Port row of the same name would keep the new device from being picked up:
+	 * remove it in a transaction of its own first */
+	if ((r = tapdev_ovs_argv_del_port(&o, NULL, p->port, &argv, err)) < 0 || (r = run(argv, err)) < 0)
+		return r;
+	if ((r = tapdev_ovs_argv_add_port(&o, p, &argv, err)) < 0)
+		return r;
+	return run(argv, err);
+}
+
+int netd_ovs_port_del(struct netd *d, const char *port, struct nd_err *err)
+{
+	struct tapdev_ovs o;
+	char **argv;
+	int r;
+
+	ovs_cfg(d, &o);
+	if ((r = tapdev_ovs_argv_del_port(&o, NULL, port, &argv, err)) < 0)
+		return r;
+	return run(argv, err);
+}
