@@ -73,8 +73,10 @@ int nd_file_read(const char *path, size_t max, char **ret, size_t *ret_len, stru
 		return errno == ENOENT ? -ENOENT : nd_err_set(err, -errno, path, "cannot open: %s", strerror(errno));
 	if (fstat(fd, &st) < 0)
 		return nd_err_set(err, -errno, path, "cannot stat: %s", strerror(errno));
-	if (!S_ISREG(st.st_mode) || (size_t)st.st_size > max)
-		return nd_err_set(err, -EFBIG, path, "not a regular file of at most %zu bytes", max);
+	if (!S_ISREG(st.st_mode))
+		return nd_err_set(err, -EINVAL, path, "not a regular file");
+	if ((size_t)st.st_size > max)
+		return nd_err_set(err, -EFBIG, path, "file is %lld bytes, more than %zu", (long long)st.st_size, max);
 	buf = malloc((size_t)st.st_size + 1);
 	if (!buf)
 		return nd_err_set(err, -ENOMEM, path, "out of memory");

@@ -19,6 +19,7 @@
 #include "netd/netd-control.h"
 #include "netd/netd-log.h"
 #include "netd/netd.h"
+#include "tapdev/tapdev.h"
 
 #define MSG_MAX (1u << 20)
 
@@ -133,25 +134,9 @@ void netd_control_close_all(struct netd *d)
 int netd_control_send(struct netd_client *c, json_object *msg, const int *fds, size_t n_fds)
 {
 	const char *text = json_object_to_json_string_ext(msg, JSON_C_TO_STRING_PLAIN);
-	struct iovec iov = { .iov_base = (void *)text, .iov_len = strlen(text) };
-	char cbuf[CMSG_SPACE(sizeof(int) * NETD_MAX_FDS)];
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct nd_err err = { 0 };
 
-	if (n_fds > NETD_MAX_FDS)
-		return -EINVAL;
-	if (n_fds) {
-		struct cmsghdr *cm;
-
-		memset(cbuf, 0, sizeof(cbuf));
-		mh.msg_control = cbuf;
-		mh.msg_controllen = CMSG_SPACE(sizeof(int) * n_fds);
-		cm = CMSG_FIRSTHDR(&mh);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN(sizeof(int) * n_fds);
-		memcpy(CMSG_DATA(cm), fds, sizeof(int) * n_fds);
-	}
-	return sendmsg(c->fd, &mh, MSG_NOSIGNAL | MSG_DONTWAIT) < 0 ? -errno : 0;
+	return tapdev_fd_send(c->fd, text, strlen(text), fds, n_fds, &err);
 }
 
 json_object *netd_reply_error(json_object *id, int code, const char *fmt, ...)

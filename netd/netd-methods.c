@@ -118,7 +118,9 @@ static json_object *m_create(struct call *k)
 	return rpc_ok(k, net_summary(n));
 }
 
-static json_object *m_undefine(struct call *k)
+/* an operation on the network named in params: undefine, start, destroy */
+static json_object *by_name(struct call *k, int (*op)(struct netd *, struct netd_net *, struct nd_err *),
+			    bool summary)
 {
 	json_object *reply = NULL;
 	struct netd_net *n = find_net(k, &reply);
@@ -126,35 +128,25 @@ static json_object *m_undefine(struct call *k)
 
 	if (!n)
 		return reply;
-	if (netd_net_undefine(k->d, n, &err) < 0)
+	if (op(k->d, n, &err) < 0)
 		return rpc_failed(k, &err);
-	return rpc_ok(k, NULL);
+	/* after undefine or destroy the network may be gone: no summary then */
+	return rpc_ok(k, summary ? net_summary(n) : NULL);
+}
+
+static json_object *m_undefine(struct call *k)
+{
+	return by_name(k, netd_net_undefine, false);
 }
 
 static json_object *m_start(struct call *k)
 {
-	json_object *reply = NULL;
-	struct netd_net *n = find_net(k, &reply);
-	struct nd_err err = { 0 };
-
-	if (!n)
-		return reply;
-	if (netd_net_start(k->d, n, &err) < 0)
-		return rpc_failed(k, &err);
-	return rpc_ok(k, net_summary(n));
+	return by_name(k, netd_net_start, true);
 }
 
 static json_object *m_destroy(struct call *k)
 {
-	json_object *reply = NULL;
-	struct netd_net *n = find_net(k, &reply);
-	struct nd_err err = { 0 };
-
-	if (!n)
-		return reply;
-	if (netd_net_stop(k->d, n, &err) < 0)
-		return rpc_failed(k, &err);
-	return rpc_ok(k, NULL);
+	return by_name(k, netd_net_stop, false);
 }
 
 static json_object *m_dumpxml(struct call *k)

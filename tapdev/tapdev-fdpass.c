@@ -66,7 +66,7 @@ int tapdev_fd_send(int sock, const void *buf, size_t len, const int *fds, size_t
 		cm->cmsg_len = CMSG_LEN(sizeof(int) * n_fds);
 		memcpy(CMSG_DATA(cm), fds, sizeof(int) * n_fds);
 	}
-	if (sendmsg(sock, &mh, MSG_NOSIGNAL) < 0)
+	if (sendmsg(sock, &mh, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
 		return nd_err_set(err, -errno, "socket", "sendmsg: %s", strerror(errno));
 	return 0;
 }

@@ -1,16 +1,14 @@
 #include "xml/netdef.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <libxml/parser.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "common/nd-cleanup.h"
+#include "common/nd-file.h"
 #include "xml/netdef-parse-internal.h"
 
 #define NETDEF_XML_MAX (4u << 20) /* a definition larger than 4 MiB is refused */
@@ -428,35 +426,15 @@ int netdef_parse_string(const char *xml, size_t len, const char *source, struct 
 
 int netdef_parse_file(const char *path, struct netdef **ret, struct nd_err *err)
 {
-	_cleanup_close_ int fd = -EBADF;
 	_cleanup_free_ char *buf = NULL;
-	struct stat st;
-	size_t got = 0;
+	size_t len;
+	int r;
 
 	*ret = NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return nd_err_set(err, -errno, path, "cannot open: %s", strerror(errno));
-	if (fstat(fd, &st) < 0)
-		return nd_err_set(err, -errno, path, "cannot stat: %s", strerror(errno));
-	if (!S_ISREG(st.st_mode))
-		return nd_err_set(err, -EINVAL, path, "not a regular file");
-	if ((unsigned long long)st.st_size > NETDEF_XML_MAX)
-		return nd_err_set(err, -EFBIG, path, "file is %lld bytes, more than %u",
-				  (long long)st.st_size, NETDEF_XML_MAX);
-	buf = malloc((size_t)st.st_size + 1);
-	if (!buf)
-		return nd_err_set(err, -ENOMEM, path, "out of memory");
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return nd_err_set(err, -errno, path, "cannot read: %s", strerror(errno));
-		if (n == 0)
-			break;
-		got += (size_t)n;
-	}
-	return netdef_parse_string(buf, got, path, ret, err);
+	r = nd_file_read(path, NETDEF_XML_MAX, &buf, &len, err);
+	if (r == -ENOENT)
+		return nd_err_set(err, r, path, "cannot open: %s", strerror(ENOENT));
+	if (r < 0)
+		return r;
+	return netdef_parse_string(buf, len, path, ret, err);
 }
