@@ -5,6 +5,7 @@
  * (250 ms doubling to 30 s). Live host changes rewrite the hosts files and
  * send SIGHUP.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -205,18 +206,16 @@ int netd_dnsmasq_tick(struct netd *d)
 	return (int)next;
 }
 
-bool netd_dnsmasq_adopt(struct netd *d, struct netd_net *n, pid_t pid)
+/* is pid a dnsmasq started with this network's configuration? */
+static bool runs_our_conf(struct netd *d, const char *net, pid_t pid)
 {
 	char path[64], conf[4096], want[4200], buf[8192];
 	bool ours = false;
 	size_t len;
 	FILE *f;
 
-	if (pid <= 0)
-		return false;
-	/* only a dnsmasq started with this network's configuration is ours */
 	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
-	netd_path(d, NETD_PATH_DNSMASQ_CONF, n->live->name, conf, sizeof(conf));
+	netd_path(d, NETD_PATH_DNSMASQ_CONF, net, conf, sizeof(conf));
 	snprintf(want, sizeof(want), "--conf-file=%s", conf);
 	if (!(f = fopen(path, "re")))
 		return false;
@@ -225,7 +224,31 @@ bool netd_dnsmasq_adopt(struct netd *d, struct netd_net *n, pid_t pid)
 	buf[len] = '\0';
 	for (size_t i = 0; i < len; i += strlen(buf + i) + 1)
 		ours |= strcmp(buf + i, want) == 0;
-	if (!ours || watch(d, n, pid, false, NULL) < 0)
+	return ours;
+}
+
+pid_t netd_dnsmasq_find(struct netd *d, const char *net)
+{
+	DIR *dir = opendir("/proc");
+	struct dirent *e;
+	pid_t found = 0;
+
+	while (dir && !found && (e = readdir(dir))) {
+		char *end;
+		long pid = strtol(e->d_name, &end, 10);
+
+		if (*end == '\0' && pid > 1 && runs_our_conf(d, net, (pid_t)pid))
+			found = (pid_t)pid;
+	}
+	if (dir)
+		closedir(dir);
+	return found;
+}
+
+bool netd_dnsmasq_adopt(struct netd *d, struct netd_net *n, pid_t pid)
+{
+	/* only a dnsmasq started with this network's configuration is ours */
+	if (pid <= 0 || !runs_our_conf(d, n->live->name, pid) || watch(d, n, pid, false, NULL) < 0)
 		return false;
 	n->dnsmasq_started_ms = netd_now_ms();
 	return true;

@@ -430,7 +430,7 @@ static void clean_leftovers(struct netd *d, const char *name, struct netdef *liv
 	netd_log(NETD_LOG_WARN, name, "was not running completely (state '%s'): removing its leftovers",
 		 st->state[0] ? st->state : "unreadable");
 	snprintf(tmp.bridge, sizeof(tmp.bridge), "%s", st->bridge);
-	if (st->dnsmasq_pid > 0 && live && netd_dnsmasq_adopt(d, &tmp, st->dnsmasq_pid))
+	if (live && netd_dnsmasq_adopt(d, &tmp, st->dnsmasq_pid > 0 ? st->dnsmasq_pid : netd_dnsmasq_find(d, name)))
 		netd_dnsmasq_stop(d, &tmp);
 	if (live && fw_network_has_rules(live) && st->bridge[0])
 		firewall_remove(d, &tmp);
@@ -457,11 +457,18 @@ static void adopt_one(struct netd *d, const char *name)
 
 	netd_path(d, NETD_PATH_RUN_STATUS, name, path, sizeof(path));
 	if (read_status(path, &st) < 0)
-		netd_log(NETD_LOG_ERR, name, "%s: unreadable status file", path);
+		netd_log(NETD_LOG_ERR, name, "%s: unreadable status file: the network will be cleaned up", path);
 	netd_path(d, NETD_PATH_RUN_XML, name, path, sizeof(path));
 	if (netdef_parse_file(path, &live, &err) < 0) {
 		netd_log_err(name, "unreadable live definition", &err);
 		live = NULL;
+	}
+	/* a status file that lost its bridge name: the live definition still has it
+	 * (run files exist only for networks netd started, so that bridge is netd's) */
+	if (!st.bridge[0] && live && live->forward.mode != NETDEF_FORWARD_BRIDGE && live->bridge.name &&
+	    !strchr(live->bridge.name, '%')) {
+		snprintf(st.bridge, sizeof(st.bridge), "%s", live->bridge.name);
+		st.bridge_created = !netd_def_uses_ovs(live);
 	}
 	if (live && tapdev_nl_open(&nl, NULL) == 0) {
 		bridge_ok = st.bridge[0] && tapdev_link_get(nl, st.bridge, &info, NULL) == 0 &&
@@ -487,7 +494,7 @@ static void adopt_one(struct netd *d, const char *name)
 	/* the ruleset is rebuilt whole: repairs an external flush, costs one batch */
 	if (fw_network_has_rules(live) && firewall_apply(d, live, n->bridge, true, &err) < 0)
 		netd_log_err(name, "re-applying firewall rules", &err);
-	if (dhcp_needed(live) && !netd_dnsmasq_adopt(d, n, st.dnsmasq_pid)) {
+	if (dhcp_needed(live) && !netd_dnsmasq_adopt(d, n, st.dnsmasq_pid > 0 ? st.dnsmasq_pid : netd_dnsmasq_find(d, name))) {
 		memset(&err, 0, sizeof(err));
 		if (netd_dnsmasq_start(d, n, &err) < 0)
 			netd_log_err(name, "restarting dnsmasq", &err);

@@ -143,6 +143,8 @@ void netd_dnsmasq_exited(struct netd *d, struct netd_net *n);
 int netd_dnsmasq_tick(struct netd *d);
 /* take over a running dnsmasq by pid; false when it is not ours or gone */
 bool netd_dnsmasq_adopt(struct netd *d, struct netd_net *n, pid_t pid);
+/* a running dnsmasq with this network's configuration, found by its command line; 0 if none */
+pid_t netd_dnsmasq_find(struct netd *d, const char *net);
 int netd_dnsmasq_reload(struct netd *d, struct netd_net *n, struct nd_err *err);
 
 /* -- netd-ports.c -- */
