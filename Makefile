@@ -14,6 +14,10 @@ SAN      ?=
 CFLAGS   ?= -O2 -g
 WARNINGS := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral
 BASEFLAGS := -std=gnu11 -D_GNU_SOURCE -I. -MMD -MP $(WARNINGS)
+ifeq ($(SAN),fuzz)
+BASEFLAGS += -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+LDSAN     := -fsanitize=fuzzer,address,undefined
+endif
 ifeq ($(SAN),1)
 BASEFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 LDSAN     := -fsanitize=address,undefined
@@ -52,7 +56,7 @@ TAPDEV_SRCS := tapdev/tapdev-nlerr.c tapdev/tapdev-link-build.c tapdev/tapdev-li
 DHCP_SRCS   := dhcp/dhcp-conf.c dhcp/dhcp-leases.c dhcp/dhcp-proc-sys.c
 NETD_SRCS   := netd/netd.c netd/netd-log.c netd/netd-paths.c netd/netd-registry.c \
 	netd/netd-driver.c netd/netd-sysctl.c netd/netd-dnsmasq.c netd/netd-control.c \
-	netd/netd-methods.c netd/netd-rpc.c netd/netd-ports.c netd/netd-ovs.c
+	netd/netd-methods.c netd/netd-rpc.c netd/netd-ports.c netd/netd-ovs.c netd/netd-request.c
 NETDCTL_SRCS := netd/netdctl.c
 
 UNIT_SRCS := tests/unit/check-unit.c tests/unit/test-netdef-corpus.c \
@@ -100,6 +104,7 @@ $(BUILD)/tapdev/%.o: PKGS := $(XML_PC) $(TAPDEV_PC)
 $(BUILD)/dhcp/%.o: PKGS := $(XML_PC)
 $(BUILD)/netd/%.o: PKGS := $(NETD_PC)
 $(BUILD)/tests/%.o: PKGS := $(NETD_PC) check
+$(BUILD)/tests/fuzz/%.o: PKGS := $(NETD_PC)
 
 $(BUILD)/%.o: %.c | $(BUILD)/.deps-ok
 	@mkdir -p $(dir $@)
@@ -143,7 +148,7 @@ $(UNIT_BIN): $(call objs,$(UNIT_SRCS)) $(FW_A) $(DHCP_A) $(TAPDEV_A) $(XML_A) $(
 	$(Q)$(CC) $(LDSAN) $(LDFLAGS) -o $@ $^ $(call pl,$(NETD_PC) check)
 
 # -- tests ------------------------------------------------------------------
-check: check-unit check-unit-san check-headers check-layering check-integration
+check: check-unit check-unit-san check-headers check-layering check-fuzz check-integration
 
 check-unit: $(UNIT_BIN) $(BINS)
 	@echo "== unit tests ($(BUILD))"
@@ -187,6 +192,26 @@ check-layering:
 	done; \
 	exit $$fail
 
+# -- fuzzing (clang libFuzzer + ASan + UBSan) ----------------------------------------
+FUZZ_TARGETS := netdef request leases
+FUZZ_SECONDS ?= 60
+$(BUILD)/bin/fuzz-netdef: $(call objs,tests/fuzz/fuzz-netdef.c) $(XML_A) $(COMMON_A)
+$(BUILD)/bin/fuzz-request: $(call objs,tests/fuzz/fuzz-request.c netd/netd-request.c) $(COMMON_A)
+$(BUILD)/bin/fuzz-leases: $(call objs,tests/fuzz/fuzz-leases.c) $(DHCP_A) $(XML_A) $(COMMON_A)
+$(BUILD)/bin/fuzz-%:
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDSAN) $(LDFLAGS) -o $@ $^ $(call pl,$(NETD_PC))
+
+fuzz-build: $(addprefix $(BUILD)/bin/fuzz-,$(FUZZ_TARGETS))
+fuzz: | $(BUILD)/.deps-ok
+	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD)/fuzz SAN=fuzz CC=clang fuzz-build
+	$(Q)FUZZ_SECONDS=$(FUZZ_SECONDS) NETD_CORPUS_DIR=$(CORPUS_DIR) bash tests/fuzz/run-fuzz.sh $(abspath $(BUILD)/fuzz/bin)
+# the short pass make check runs
+check-fuzz:
+	@echo "== fuzzing, short pass (make fuzz runs FUZZ_SECONDS=60 each)"
+	$(Q)$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(or $(CHECK_FUZZ_SECONDS),5)
+
 # -- benchmarks (numbers, never pass/fail timing) ------------------------------------
 bench: $(BINS)
 	$(Q)BIN=$(abspath $(BUILD)/bin) bash tests/bench/bench-start-destroy.sh
@@ -207,7 +232,7 @@ clean:
 	rm -rf $(BUILD)
 
 
-.PHONY: all deps bench demo guest check check-integration check-unit check-unit-san check-headers check-layering install clean
+.PHONY: all deps bench demo guest fuzz fuzz-build check-fuzz check check-integration check-unit check-unit-san check-headers check-layering install clean
 .DELETE_ON_ERROR:
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -18,6 +18,7 @@
 
 #include "netd/netd-control.h"
 #include "netd/netd-log.h"
+#include "netd/netd-request.h"
 #include "netd/netd.h"
 #include "tapdev/tapdev.h"
 
@@ -158,32 +159,15 @@ json_object *netd_reply_error(json_object *id, int code, const char *fmt, ...)
 
 static void handle_message(struct netd *d, struct netd_client *c, const char *buf, size_t len)
 {
-	json_tokener *tok = json_tokener_new_ex(32);
-	json_object *req = NULL, *id = NULL, *method, *params = NULL, *reply;
+	struct netd_request req;
+	json_object *reply;
+	char msg[256];
+	int code;
 
-	if (tok)
-		req = json_tokener_parse_ex(tok, buf, (int)len);
-	if (!tok || !req || json_tokener_get_error(tok) != json_tokener_success ||
-	    tok->char_offset != (int)len) {
-		reply = netd_reply_error(NULL, NETD_RPC_PARSE_ERROR, "malformed JSON at byte %d",
-					 tok ? tok->char_offset : 0);
-		goto send;
-	}
-	if (!json_object_is_type(req, json_type_object)) {
-		reply = netd_reply_error(NULL, NETD_RPC_INVALID_REQUEST, "a request is a JSON object");
-		goto send;
-	}
-	json_object_object_get_ex(req, "id", &id);
-	if (!json_object_object_get_ex(req, "method", &method) || !json_object_is_type(method, json_type_string)) {
-		reply = netd_reply_error(id, NETD_RPC_INVALID_REQUEST, "'method' must be a string");
-		goto send;
-	}
-	if (json_object_object_get_ex(req, "params", &params) && !json_object_is_type(params, json_type_object)) {
-		reply = netd_reply_error(id, NETD_RPC_INVALID_PARAMS, "'params' must be an object");
-		goto send;
-	}
-	reply = netd_methods_call(d, c, json_object_get_string(method), params, id);
-send:
+	if (netd_request_decode(buf, len, &req, &code, msg, sizeof(msg)) < 0)
+		reply = netd_reply_error(req.id, code, "%s", msg);
+	else
+		reply = netd_methods_call(d, c, req.method, req.params, req.id);
 	if (reply) {
 		int r = netd_control_send_reply(c, reply);
 
@@ -191,9 +175,7 @@ send:
 			netd_log(NETD_LOG_DEBUG, NULL, "reply to pid %d not sent: %s", (int)c->cred.pid, strerror(-r));
 		json_object_put(reply);
 	}
-	json_object_put(req);
-	if (tok)
-		json_tokener_free(tok);
+	netd_request_free(&req);
 }
 
 void netd_control_client_event(struct netd *d, struct netd_client *c, uint32_t events)
