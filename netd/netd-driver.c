@@ -317,8 +317,8 @@ int netd_net_start(struct netd *d, struct netd_net *n, struct nd_err *err)
 	}
 	n->ovs = netd_def_uses_ovs(n->live);
 	if ((r = tapdev_pick_bridge_name(nl, n->live->bridge.name, n->bridge, err)) < 0 ||
-	    (r = check_collisions(d, n, nl, err)) < 0 || (r = save_live(d, n, err)) < 0 ||
-	    (r = write_status(d, n, "starting", err)) < 0)
+	    (r = check_collisions(d, n, nl, err)) < 0 || (r = write_status(d, n, "starting", err)) < 0 ||
+	    (r = save_live(d, n, err)) < 0)
 		goto done;
 	for (s = 0; s < _STEP_MAX; s++) {
 		if ((r = do_step(d, n, nl, s, err)) < 0) {
@@ -453,19 +453,21 @@ static void adopt_one(struct netd *d, const char *name)
 	struct tapdev_nl *nl = NULL;
 	struct netd_net *n;
 	struct status st;
-	bool bridge_ok = false;
+	bool bridge_ok = false, status_lost = false;
 
 	netd_path(d, NETD_PATH_RUN_STATUS, name, path, sizeof(path));
-	if (read_status(path, &st) < 0)
+	if (read_status(path, &st) < 0) {
 		netd_log(NETD_LOG_ERR, name, "%s: unreadable status file: the network will be cleaned up", path);
+		status_lost = true;
+	}
 	netd_path(d, NETD_PATH_RUN_XML, name, path, sizeof(path));
 	if (netdef_parse_file(path, &live, &err) < 0) {
 		netd_log_err(name, "unreadable live definition", &err);
 		live = NULL;
 	}
 	/* a status file that lost its bridge name: the live definition still has it
-	 * (run files exist only for networks netd started, so that bridge is netd's) */
-	if (!st.bridge[0] && live && live->forward.mode != NETDEF_FORWARD_BRIDGE && live->bridge.name &&
+	 * (a status file is written before netd creates anything, so that bridge is netd's) */
+	if (status_lost && !st.bridge[0] && live && live->forward.mode != NETDEF_FORWARD_BRIDGE && live->bridge.name &&
 	    !strchr(live->bridge.name, '%')) {
 		snprintf(st.bridge, sizeof(st.bridge), "%s", live->bridge.name);
 		st.bridge_created = !netd_def_uses_ovs(live);
@@ -510,11 +512,56 @@ static int status_suffix(const struct dirent *e)
 	return e->d_name[0] != '.' && n > 7 && strcmp(e->d_name + n - 7, ".status") == 0;
 }
 
+static int any_entry(const struct dirent *e)
+{
+	return e->d_name[0] != '.';
+}
+
+/*
+ * What a daemon killed mid-write leaves: temp files of atomic writes, and a
+ * live definition whose status file was never written (nothing else was
+ * created before the status file, so nothing else needs removing).
+ */
+static void remove_stale_files(struct netd *d)
+{
+	const char *dirs[] = { d->opts.run_dir, d->opts.run_dir, d->opts.run_dir, d->opts.config_dir };
+	const char *subs[] = { "networks", "dnsmasq", "ports", "networks" };
+	char dir[4096], path[4400], status[4400];
+	struct dirent **ents;
+
+	for (size_t k = 0; k < ND_ELEMENTSOF(dirs); k++) {
+		int n;
+
+		snprintf(dir, sizeof(dir), "%s/%s", dirs[k], subs[k]);
+		n = scandir(dir, &ents, any_entry, alphasort);
+		for (int i = 0; i < n; i++) {
+			const char *f = ents[i]->d_name;
+			size_t len = strlen(f);
+
+			snprintf(path, sizeof(path), "%s/%s", dir, f);
+			if (strstr(f, ".tmp.")) {
+				unlink(path);
+			} else if (k == 0 && len > 4 && strcmp(f + len - 4, ".xml") == 0) {
+				snprintf(status, sizeof(status), "%s/%.*s.status", dir, (int)(len - 4), f);
+				if (access(status, F_OK) != 0) {
+					netd_log(NETD_LOG_WARN, NULL, "%s: live definition without status: removed", path);
+					unlink(path);
+				}
+			}
+			free(ents[i]);
+		}
+		if (n > 0)
+			free(ents);
+	}
+}
+
 void netd_adopt_running(struct netd *d)
 {
 	char dir[4096];
 	struct dirent **ents;
 	int n;
+
+	remove_stale_files(d);
 
 	snprintf(dir, sizeof(dir), "%s/networks", d->opts.run_dir);
 	n = scandir(dir, &ents, status_suffix, alphasort);

@@ -230,7 +230,9 @@ static int make_port(struct call *k, const struct port_req *q, struct netd_net *
 		}
 		snprintf(p->name, sizeof(p->name), "%s", q->ifname);
 	} else {
-		unsigned flags = TAPDEV_VNET_HDR | (q->persistent ? TAPDEV_PERSIST : 0);
+		/* persistent only once its record is written (m_port_create): a daemon killed
+		 * before that leaves no TAP behind, its fds die with it */
+		unsigned flags = TAPDEV_VNET_HDR;
 
 		/* the userspace datapath mangles TCP when checksum offload is left on */
 		if (n->ovs && !tapdev_ovs_kernel_datapath())
@@ -295,6 +297,12 @@ json_object *m_port_create(struct call *k)
 	p->next = k->d->ports;
 	k->d->ports = p;
 	record_save(k->d, p);
+	if (!p->existing && q.persistent && tapdev_tap_set_persist(fds[0], true, &err) < 0) {
+		for (unsigned i = 0; i < p->queues; i++)
+			close(fds[i]);
+		port_remove(k->d, p, true);
+		return rpc_failed(k, &err);
+	}
 	if (!p->existing) {
 		/* the fds ride with the reply and are closed here after sending */
 		memcpy(k->c->reply_fds, fds, sizeof(int) * p->queues);
@@ -403,9 +411,17 @@ void netd_ports_load(struct netd *d)
 			snprintf(p->vlan, sizeof(p->vlan), "%s", json_object_get_string(v));
 		json_object_put(o);
 		n = netd_net_find(d, p->network);
-		if (!netdef_ifname_is_valid(p->name, false) || !n || !n->active || !tapdev_link_exists(nl, p->name)) {
+		if (!netdef_ifname_is_valid(p->name, false) || !tapdev_link_exists(nl, p->name)) {
 			unlink(path);
 			free(p);
+			continue;
+		}
+		if (!n || !n->active) {
+			/* its network is gone (cleaned up after a crash): the recorded device goes too */
+			netd_log(NETD_LOG_WARN, p->network, "port %s outlived its network: removed", p->name);
+			p->next = d->ports;
+			d->ports = p;
+			port_remove(d, p, true);
 			continue;
 		}
 		p->next = d->ports;

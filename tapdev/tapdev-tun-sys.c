@@ -86,3 +86,10 @@ int tapdev_tap_create_from_template(struct tapdev_nl *nl, const char *tmpl, unsi
 	}
 	return nd_err_set(err, -ENOSPC, tmpl, "no free TAP name for template '%s'", tmpl);
 }
+
+int tapdev_tap_set_persist(int fd, bool persist, struct nd_err *err)
+{
+	if (ioctl(fd, TUNSETPERSIST, persist ? 1 : 0) < 0)
+		return nd_err_set(err, -errno, "tap", "TUNSETPERSIST: %s", strerror(errno));
+	return 0;
+}

@@ -73,6 +73,8 @@ void tapdev_host_mac(const uint8_t guest[6], uint8_t ret[6]);
 int tapdev_random_mac(uint8_t ret[6]);
 /* Creates TAP name (fails with -EBUSY if it exists) with n queues; all fds or none. */
 int tapdev_tap_create(const char *name, unsigned queues, unsigned flags, int *ret_fds, struct nd_err *err);
+/* make a TAP outlive its fds (or not) */
+int tapdev_tap_set_persist(int fd, bool persist, struct nd_err *err);
 /* first free name from a template ("vnet%d") and the TAP with it */
 int tapdev_tap_create_from_template(struct tapdev_nl *nl, const char *tmpl, unsigned queues, unsigned flags,
 				    char ret_name[16], int *ret_fds, struct nd_err *err);
