@@ -296,6 +296,54 @@ static int save_live(struct netd *d, struct netd_net *n, struct nd_err *err)
 	return nd_file_write_atomic(path, xml, strlen(xml), 0644, err);
 }
 
+/*
+ * net-start on an active network: if someone removed a piece (nft flush
+ * ruleset, the bridge deleted, dnsmasq gone), put it back. A missing bridge
+ * means a fresh start (its ports are gone with it anyway); missing rules are
+ * re-applied whole; a missing dnsmasq is restarted. ret_repairs says what was done.
+ */
+int netd_net_repair(struct netd *d, struct netd_net *n, char *ret_repairs, size_t len, struct nd_err *err)
+{
+	struct tapdev_nl *nl = NULL;
+	bool bridge_ok = true;
+	int r;
+
+	ret_repairs[0] = '\0';
+	if (n->live->forward.mode == NETDEF_FORWARD_BRIDGE)
+		return 0;
+	if (tapdev_nl_open(&nl, err) < 0)
+		return err->code;
+	bridge_ok = tapdev_link_exists(nl, n->bridge);
+	tapdev_nl_close(nl);
+	if (!bridge_ok) {
+		netd_log(NETD_LOG_WARN, n->live->name, "bridge %s was deleted behind netd's back: restarting the network",
+			 n->bridge);
+		netd_net_stop(d, n, NULL);
+		if (!n->def)
+			return nd_err_set(err, -ENODEV, "repair", "the transient network lost its bridge and is gone");
+		if ((r = netd_net_start(d, n, err)) < 0)
+			return r;
+		snprintf(ret_repairs, len, "bridge was missing: network restarted");
+		return 1;
+	}
+	if (fw_network_has_rules(n->live)) {
+		int present = fw_table_exists(NULL);
+		struct nd_err ferr = { 0 };
+
+		/* the whole ruleset of the network is one idempotent batch: re-applying repairs any loss */
+		if ((r = firewall_apply(d, n->live, n->bridge, true, &ferr)) < 0)
+			return nd_err_set(err, r, n->live->name, "re-applying firewall rules: %s", ferr.msg);
+		if (present == 0)
+			snprintf(ret_repairs, len, "nftables table inet netd was missing: rules re-applied");
+	}
+	if (dhcp_needed(n->live) && !n->dnsmasq_pid) {
+		n->restart_at_ms = netd_now_ms(); /* the supervisor's next tick starts it */
+		snprintf(ret_repairs + strlen(ret_repairs), len - strlen(ret_repairs), "%sdnsmasq restarted",
+			 ret_repairs[0] ? "; " : "");
+	}
+	return ret_repairs[0] ? 1 : 0;
+}
+
 int netd_net_start(struct netd *d, struct netd_net *n, struct nd_err *err)
 {
 	struct tapdev_nl *nl = NULL;

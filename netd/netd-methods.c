@@ -141,7 +141,27 @@ static json_object *m_undefine(struct call *k)
 
 static json_object *m_start(struct call *k)
 {
-	return by_name(k, netd_net_start, true);
+	json_object *reply = NULL, *res;
+	struct netd_net *n = find_net(k, &reply);
+	struct nd_err err = { 0 };
+	char repairs[256];
+	int r;
+
+	if (!n)
+		return reply;
+	if (!n->active)
+		return by_name(k, netd_net_start, true);
+	/* already active: repair what someone else removed, or say it is whole */
+	if ((r = netd_net_repair(k->d, n, repairs, sizeof(repairs), &err)) < 0)
+		return rpc_failed(k, &err);
+	if (r == 0) {
+		nd_err_set(&err, -EALREADY, netd_net_name(n), "network '%s' is already active", netd_net_name(n));
+		return rpc_failed(k, &err);
+	}
+	netd_log(NETD_LOG_WARN, netd_net_name(n), "repaired: %s", repairs);
+	res = net_summary(n);
+	json_object_object_add(res, "repaired", json_object_new_string(repairs));
+	return rpc_ok(k, res);
 }
 
 static json_object *m_destroy(struct call *k)

@@ -126,6 +126,8 @@ int netd_net_complete_def(struct netd *d, struct netdef *def, const struct netd_
 /* -- netd-driver.c -- */
 int netd_net_start(struct netd *d, struct netd_net *n, struct nd_err *err);
 int netd_net_stop(struct netd *d, struct netd_net *n, struct nd_err *err);
+/* an active network missing a piece gets it back: 1 (with what was done), 0 when whole */
+int netd_net_repair(struct netd *d, struct netd_net *n, char *ret_repairs, size_t len, struct nd_err *err);
 /* after a restart: take over what is still running, clean up the rest */
 void netd_adopt_running(struct netd *d);
 int netd_status_save(struct netd *d, struct netd_net *n, struct nd_err *err);

@@ -148,6 +148,23 @@ static int simple(const char *method, int argc, char **argv, const char *done_fm
 	return 0;
 }
 
+static int cmd_start(int argc, char **argv)
+{
+	const char *name = positional(argc, argv, 0);
+	json_object *reply, *res;
+
+	if (!name)
+		return fail("usage: netdctl net-start NETWORK");
+	if (!(res = call("net-start", name_params(name), &reply)))
+		return 1;
+	if (str(res, "repaired")[0])
+		printf("Network %s repaired: %s\n", name, str(res, "repaired"));
+	else
+		printf("Network %s started\n", name);
+	json_object_put(reply);
+	return 0;
+}
+
 static int cmd_define(int argc, char **argv, const char *method, const char *done)
 {
 	const char *file = positional(argc, argv, 0);
@@ -577,7 +594,7 @@ int main(int argc, char **argv)
 	if (strcmp(cmd, "net-define") == 0) return cmd_define(argc, argv, "net-define", "Network %s defined from %s\n");
 	if (strcmp(cmd, "net-create") == 0) return cmd_define(argc, argv, "net-create", "Network %s created from %s\n");
 	if (strcmp(cmd, "net-undefine") == 0) return simple("net-undefine", argc, argv, "Network %s has been undefined\n");
-	if (strcmp(cmd, "net-start") == 0) return simple("net-start", argc, argv, "Network %s started\n");
+	if (strcmp(cmd, "net-start") == 0) return cmd_start(argc, argv);
 	if (strcmp(cmd, "net-destroy") == 0) return simple("net-destroy", argc, argv, "Network %s destroyed\n");
 	if (strcmp(cmd, "net-list") == 0) return cmd_list(argc, argv);
 	if (strcmp(cmd, "net-info") == 0) return cmd_info(argc, argv);
