@@ -22,7 +22,7 @@
 #include "tapdev/tapdev.h"
 
 struct opts {
-	const char *socket, *network, *portgroup, *mac, *accel, *user, *qemu;
+	const char *socket, *network, *portgroup, *mac, *accel, *user, *qemu, *vm_uuid;
 	unsigned queues;
 	bool keep_rom, persistent, dry_run;
 };
@@ -31,7 +31,7 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: netd-launch --network NAME [--portgroup P] [--mac M] [--queues N]\n"
 		   "                   [--accel kvm|tcg|auto] [--user USER] [--socket PATH] [--qemu PATH]\n"
-		   "                   [--keep-rom] [--dry-run] -- QEMU-ARGS...\n");
+		   "                   [--vm-uuid UUID] [--keep-rom] [--dry-run] -- QEMU-ARGS...\n");
 }
 
 static int die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -55,6 +55,7 @@ static int parse(int argc, char **argv, struct opts *o)
 		{ "accel", required_argument, NULL, 'a' },   { "user", required_argument, NULL, 'u' },
 		{ "socket", required_argument, NULL, 's' },  { "qemu", required_argument, NULL, 'Q' },
 		{ "keep-rom", no_argument, NULL, 'r' },      { "dry-run", no_argument, NULL, 'D' },
+		{ "vm-uuid", required_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },	     { NULL, 0, NULL, 0 },
 	};
 	char *end;
@@ -83,6 +84,7 @@ static int parse(int argc, char **argv, struct opts *o)
 		case 's': o->socket = optarg; break;
 		case 'Q': o->qemu = optarg; break;
 		case 'r': o->keep_rom = true; break;
+		case 'V': o->vm_uuid = optarg; break;
 		case 'D': o->dry_run = true; break;
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); return 1;
@@ -112,6 +114,8 @@ static int request_port(const struct opts *o, int *fds, char *ret_port, char *re
 		json_object_object_add(p, "portgroup", json_object_new_string(o->portgroup));
 	if (o->mac)
 		json_object_object_add(p, "mac", json_object_new_string(o->mac));
+	if (o->vm_uuid)
+		json_object_object_add(p, "vm_uuid", json_object_new_string(o->vm_uuid));
 	json_object_object_add(p, "queues", json_object_new_int((int)o->queues));
 	json_object_object_add(req, "jsonrpc", json_object_new_string("2.0"));
 	json_object_object_add(req, "id", json_object_new_int(1));

@@ -36,6 +36,7 @@ static json_object *port_json(const struct netd_port *p)
 	json_object_object_add(o, "existing", json_object_new_boolean(p->existing));
 	json_object_object_add(o, "bridge", json_object_new_string(p->bridge));
 	json_object_object_add(o, "iface_id", json_object_new_string(p->iface_id));
+	json_object_object_add(o, "vm_uuid", json_object_new_string(p->vm_uuid));
 	json_object_object_add(o, "vlan", json_object_new_string(p->vlan));
 	return o;
 }
@@ -151,7 +152,7 @@ static void describe_vlan(const struct netdef_vlan *v, char *buf, size_t len)
 }
 
 struct port_req {
-	const char *network, *mac_s, *pgname, *ifname, *vlan_xml, *iface_id;
+	const char *network, *mac_s, *pgname, *ifname, *vlan_xml, *iface_id, *vm_uuid;
 	long long queues;
 	int persistent;
 };
@@ -163,7 +164,7 @@ static int attach(struct call *k, struct netd_net *n, struct netd_port *p, struc
 				       .mtu = n->live->mtu, .isolated = n->live->port_isolated == NETDEF_YES,
 				       .vlan = vlan };
 	struct tapdev_ovs_port op = { .bridge = n->bridge, .port = p->name, .vlan = vlan, .iface_id = p->iface_id,
-				      .attached_mac = p->mac };
+				      .attached_mac = p->mac, .vm_uuid = p->vm_uuid[0] ? p->vm_uuid : NULL };
 	int r;
 
 	tapdev_host_mac(mac, cfg.mac);
@@ -182,6 +183,7 @@ static int make_port(struct call *k, const struct port_req *q, struct netd_net *
 	const struct netdef_vlan *vlan;
 	struct netdef_vlan own = { 0 };
 	struct tapdev_nl *nl = NULL;
+	const char *iface_id;
 	uint8_t mac[6], u[16];
 	int r;
 
@@ -204,9 +206,23 @@ static int make_port(struct call *k, const struct port_req *q, struct netd_net *
 			goto out;
 		}
 	}
-	if (q->iface_id) {
-		if (netdef_uuid_parse(q->iface_id, u) < 0) {
-			r = nd_err_set(err, -EINVAL, q->network, "interfaceid '%.40s' is not a UUID", q->iface_id);
+	/* interfaceid: the port's own, else its portgroup's or network's <parameters>, else a new one */
+	if (!q->iface_id && pg && pg->virtualport.interfaceid)
+		iface_id = pg->virtualport.interfaceid;
+	else if (!q->iface_id && n->live->virtualport.interfaceid)
+		iface_id = n->live->virtualport.interfaceid;
+	else
+		iface_id = q->iface_id;
+	if (q->vm_uuid) {
+		if (netdef_uuid_parse(q->vm_uuid, u) < 0) {
+			r = nd_err_set(err, -EINVAL, q->network, "vm_uuid '%.40s' is not a UUID", q->vm_uuid);
+			goto out;
+		}
+		netdef_uuid_format(u, p->vm_uuid);
+	}
+	if (iface_id) {
+		if (netdef_uuid_parse(iface_id, u) < 0) {
+			r = nd_err_set(err, -EINVAL, q->network, "interfaceid '%.40s' is not a UUID", iface_id);
 			goto out;
 		}
 	} else if ((r = netdef_random_bytes(u, 16)) < 0) {
@@ -268,6 +284,7 @@ json_object *m_port_create(struct call *k)
 		.ifname = rpc_param_str(k, "ifname", false, &reply),
 		.vlan_xml = rpc_param_str(k, "vlan", false, &reply),
 		.iface_id = rpc_param_str(k, "interfaceid", false, &reply),
+		.vm_uuid = rpc_param_str(k, "vm_uuid", false, &reply),
 		.queues = rpc_param_int(k, "queues", 1, 1, TAPDEV_MAX_QUEUES, &reply),
 		.persistent = rpc_param_bool(k, "persistent", false, &reply),
 	};
@@ -407,6 +424,8 @@ void netd_ports_load(struct netd *d)
 			snprintf(p->bridge, sizeof(p->bridge), "%s", json_object_get_string(v));
 		if (json_object_object_get_ex(o, "iface_id", &v))
 			snprintf(p->iface_id, sizeof(p->iface_id), "%s", json_object_get_string(v));
+		if (json_object_object_get_ex(o, "vm_uuid", &v))
+			snprintf(p->vm_uuid, sizeof(p->vm_uuid), "%s", json_object_get_string(v));
 		if (json_object_object_get_ex(o, "vlan", &v))
 			snprintf(p->vlan, sizeof(p->vlan), "%s", json_object_get_string(v));
 		json_object_put(o);

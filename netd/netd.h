@@ -65,6 +65,7 @@ struct netd_port {
 	bool existing;       /* the interface was the client's: detached, never deleted */
 	char bridge[16];
 	char iface_id[37];   /* external_ids:iface-id on OVS */
+	char vm_uuid[37];    /* external_ids:vm-uuid on OVS, when the client gave one */
 	char vlan[128];      /* what the port's VLAN settings came to, for listing */
 	struct netd_client *owner; /* removed when this connection closes; NULL = none */
 	int owner_pid;

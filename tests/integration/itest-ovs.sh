@@ -22,7 +22,8 @@ cat >"$T/lab.xml" <<'XML'
   <bridge name='ovslab'/>
   <virtualport type='openvswitch'/>
   <portgroup name='vlan100' default='yes'><vlan><tag id='100'/></vlan></portgroup>
-  <portgroup name='vlan200'><vlan><tag id='200'/></vlan></portgroup>
+  <portgroup name='vlan200'><vlan><tag id='200'/></vlan>
+    <virtualport><parameters interfaceid='aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee'/></virtualport></portgroup>
   <portgroup name='trunk'><vlan trunk='yes'><tag id='100'/><tag id='200'/></vlan></portgroup>
 </network>
 XML
@@ -34,6 +35,7 @@ check "attach c on vlan200" "$BIN/netdctl" net-port-create lab --persistent --if
 check "attach t on the trunk" "$BIN/netdctl" net-port-create lab --persistent --ifname h-t --portgroup trunk
 check "OVS has tag 100 on a's port" test "$(vsctl get Port h-a tag)" = 100
 check "OVS has tag 200 on c's port" test "$(vsctl get Port h-c tag)" = 200
+check "the portgroup's interfaceid parameter becomes the iface-id" sh -c "ovs-vsctl --db=unix:$OVS_DB get Interface h-c external_ids:iface-id | grep -q aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee"
 check "OVS has trunks 100,200 on t's port" test "$(vsctl get Port h-t trunks)" = "[100, 200]"
 check "the port carries iface-id and attached-mac (what OVN binds to)" sh -c "vsctl() { ovs-vsctl --db=unix:$OVS_DB \"\$@\"; }; vsctl get Interface h-a external_ids | grep -q 'iface-id=\"[0-9a-f-]\{36\}\"' && vsctl get Interface h-a external_ids | grep -q attached-mac"
 check "two ports on vlan 100 reach each other" ping_from a 10.50.0.2
@@ -53,11 +55,13 @@ check "a port's own <vlan> request" "$BIN/netdctl" net-port-create lab --persist
 check "OVS has its own tag 300" test "$(vsctl get Port h-c tag)" = 300
 
 # ports of a client that exits leave OVSDB too (a TAP via netd-launch on a stub)
-FAKE_QEMU_OUT=$T/fq "$BIN/netd-launch" --qemu "$ROOT/tests/tools/fake-qemu.sh" --network lab --portgroup vlan200 -- -m 64 2>"$T/fq.err" &
+FAKE_QEMU_OUT=$T/fq "$BIN/netd-launch" --qemu "$ROOT/tests/tools/fake-qemu.sh" --network lab --portgroup vlan200 \
+	--vm-uuid 11111111-2222-4333-8444-555555555555 -- -m 64 2>"$T/fq.err" &
 fq=$!
 for _ in $(seq 100); do [ -s "$T/fq" ] && break; sleep 0.05; done
 tap=$("$BIN/netdctl" net-port-list lab | awk '$1 ~ /^vnet/ {print $1}')
 check "a TAP port from netd-launch is in OVSDB with tag 200" sh -c "test -n '$tap' && test \"\$(ovs-vsctl --db=unix:$OVS_DB get Port '$tap' tag)\" = 200"
+check "it carries the VM's UUID as external_ids:vm-uuid" sh -c "ovs-vsctl --db=unix:$OVS_DB get Interface '$tap' external_ids | grep -q 'vm-uuid=\"11111111-2222-4333-8444-555555555555\"'"
 touch "$T/fq.stop"; wait "$fq"
 for _ in $(seq 100); do ovs-vsctl --db="unix:$OVS_DB" list-ports ovslab | grep -q vnet || break; sleep 0.05; done
 check_fails "it left OVSDB when its owner exited" sh -c "ovs-vsctl --db=unix:$OVS_DB list-ports ovslab | grep -q vnet"
