@@ -53,10 +53,11 @@ FW_SRCS     := firewall/fw-expr.c firewall/fw-batch.c firewall/fw-build.c firewa
 TAPDEV_SRCS := tapdev/tapdev-nlerr.c tapdev/tapdev-link-build.c tapdev/tapdev-link-sys.c \
 	tapdev/tapdev-addr-sys.c tapdev/tapdev-tun.c tapdev/tapdev-tun-sys.c tapdev/tapdev-port-sys.c \
 	tapdev/tapdev-fdpass.c tapdev/tapdev-launch.c tapdev/tapdev-ovs.c tapdev/tapdev-ovs-sys.c
-DHCP_SRCS   := dhcp/dhcp-conf.c dhcp/dhcp-leases.c dhcp/dhcp-proc-sys.c
+DHCP_SRCS   := dhcp/dhcp-conf.c dhcp/dhcp-leases.c dhcp/dhcp-proc-sys.c dhcp/dhcp-ports.c
 NETD_SRCS   := netd/netd.c netd/netd-log.c netd/netd-paths.c netd/netd-registry.c \
 	netd/netd-driver.c netd/netd-sysctl.c netd/netd-dnsmasq.c netd/netd-control.c \
-	netd/netd-methods.c netd/netd-rpc.c netd/netd-ports.c netd/netd-ovs.c netd/netd-request.c
+	netd/netd-methods.c netd/netd-rpc.c netd/netd-ports.c netd/netd-ovs.c netd/netd-request.c \
+	netd/netd-portcheck.c
 NETDCTL_SRCS := netd/netdctl.c
 
 UNIT_SRCS := tests/unit/check-unit.c tests/unit/test-netdef-corpus.c \

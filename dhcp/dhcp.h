@@ -46,6 +46,17 @@ int dhcp_leases_parse(const char *text, size_t len, struct dhcp_lease **ret, siz
 		      struct nd_err *err);
 int dhcp_leases_read(const char *path, struct dhcp_lease **ret, size_t *ret_n, struct nd_err *err);
 
+/* -- dhcp-ports.c: sockets that would keep dnsmasq from binding -- */
+struct dhcp_port_holder {
+	unsigned port;
+	unsigned long inode;
+	bool tcp, ipv6, wildcard, listening;
+};
+/* one line of /proc/net/{udp,tcp,udp6,tcp6}; -EINVAL for the header and garbage */
+int dhcp_port_line_parse(const char *line, bool tcp, struct dhcp_port_holder *ret);
+/* does this socket keep a network's dnsmasq from its DNS/DHCP(v6) ports? */
+bool dhcp_port_conflicts(const struct dhcp_port_holder *h, bool dhcpv6);
+
 /* -- dhcp-proc-sys.c -- */
 /* fork + execve; stdout/stderr to log_path; returns the pid */
 int dhcp_proc_spawn(char *const argv[], const char *log_path, pid_t *ret_pid, struct nd_err *err);

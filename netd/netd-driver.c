@@ -365,7 +365,8 @@ int netd_net_start(struct netd *d, struct netd_net *n, struct nd_err *err)
 	}
 	n->ovs = netd_def_uses_ovs(n->live);
 	if ((r = tapdev_pick_bridge_name(nl, n->live->bridge.name, n->bridge, err)) < 0 ||
-	    (r = check_collisions(d, n, nl, err)) < 0 || (r = write_status(d, n, "starting", err)) < 0 ||
+	    (r = check_collisions(d, n, nl, err)) < 0 ||
+	    (dhcp_needed(n->live) && (r = netd_ports_check_free(d, n->live, err)) < 0) || (r = write_status(d, n, "starting", err)) < 0 ||
 	    (r = save_live(d, n, err)) < 0)
 		goto done;
 	for (s = 0; s < _STEP_MAX; s++) {

@@ -164,6 +164,10 @@ int netd_ovs_bridge_del(struct netd *d, const char *bridge, struct nd_err *err);
 int netd_ovs_port_add(struct netd *d, const struct tapdev_ovs_port *p, struct nd_err *err);
 int netd_ovs_port_del(struct netd *d, const char *port, struct nd_err *err);
 
+/* -- netd-portcheck.c -- */
+/* fails naming the holder when a wildcard listener has the network's DNS/DHCP ports */
+int netd_ports_check_free(struct netd *d, const struct netdef *def, struct nd_err *err);
+
 /* -- netd-sysctl.c -- */
 int netd_sysctl_prepare(const struct netdef *def, const char *bridge, struct nd_err *err);
 int netd_sysctl_port_quiet(const char *ifname, struct nd_err *err);

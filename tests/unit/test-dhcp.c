@@ -139,6 +139,32 @@ START_TEST(test_leases)
 }
 END_TEST
 
+START_TEST(test_port_holders)
+{
+	struct dhcp_port_holder h;
+
+	ck_assert_int_lt(dhcp_port_line_parse("  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode", false, &h), 0);
+	ck_assert_int_eq(dhcp_port_line_parse("   3: 00000000:0035 00000000:0000 07 00000000:00000000 00:00000000 00000000   101        0 812345 2 0000000000000000 0", false, &h), 0);
+	ck_assert_uint_eq(h.port, 53);
+	ck_assert_uint_eq(h.inode, 812345);
+	ck_assert(h.wildcard && h.listening && !h.ipv6);
+	ck_assert(dhcp_port_conflicts(&h, false));
+	/* 127.0.0.53:53 (systemd-resolved) does not conflict */
+	ck_assert_int_eq(dhcp_port_line_parse("   4: 3500007F:0035 00000000:0000 07 00000000:00000000 00:00000000 00000000   101        0 812346 2 0000000000000000 0", false, &h), 0);
+	ck_assert(!h.wildcard && !dhcp_port_conflicts(&h, false));
+	/* TCP 53 only when listening (state 0A) */
+	ck_assert_int_eq(dhcp_port_line_parse("   0: 00000000:0035 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 999 1 0000000000000000 100 0 0 10 0", true, &h), 0);
+	ck_assert(dhcp_port_conflicts(&h, false));
+	ck_assert_int_eq(dhcp_port_line_parse("   0: 00000000:0035 0100007F:9C40 01 00000000:00000000 00:00000000 00000000     0        0 998 1 0000000000000000 100 0 0 10 0", true, &h), 0);
+	ck_assert(!dhcp_port_conflicts(&h, false));
+	/* UDP 547 on :: matters only with DHCPv6 */
+	ck_assert_int_eq(dhcp_port_line_parse("  5: 00000000000000000000000000000000:0223 00000000000000000000000000000000:0000 07 00000000:00000000 00:00000000 00000000     0        0 777 2 0000000000000000 0", false, &h), 0);
+	ck_assert(h.ipv6 && h.wildcard);
+	ck_assert(!dhcp_port_conflicts(&h, false));
+	ck_assert(dhcp_port_conflicts(&h, true));
+}
+END_TEST
+
 Suite *make_dhcp_suite(void)
 {
 	Suite *s = suite_create("dhcp");
@@ -149,6 +175,7 @@ Suite *make_dhcp_suite(void)
 	tcase_add_test(tc, test_addnhosts);
 	tcase_add_test(tc, test_argv);
 	tcase_add_test(tc, test_leases);
+	tcase_add_test(tc, test_port_holders);
 	suite_add_tcase(s, tc);
 	return s;
 }
