@@ -49,7 +49,7 @@ XML_SRCS    := xml/netdef.c xml/netdef-addr.c xml/netdef-random-sys.c xml/netdef
 	xml/netdef-parse-port.c xml/netdef-format.c xml/netdef-validate.c \
 	xml/netdef-update.c
 FW_SRCS     := firewall/fw-expr.c firewall/fw-batch.c firewall/fw-build.c firewall/fw-rules.c \
-	firewall/fw-apply.c
+	firewall/fw-apply.c firewall/fw-inspect.c
 TAPDEV_SRCS := tapdev/tapdev-nlerr.c tapdev/tapdev-link-build.c tapdev/tapdev-link-sys.c \
 	tapdev/tapdev-addr-sys.c tapdev/tapdev-tun.c tapdev/tapdev-tun-sys.c tapdev/tapdev-port-sys.c \
 	tapdev/tapdev-fdpass.c tapdev/tapdev-launch.c tapdev/tapdev-ovs.c tapdev/tapdev-ovs-sys.c
@@ -58,7 +58,7 @@ NETD_SRCS   := netd/netd.c netd/netd-log.c netd/netd-paths.c netd/netd-registry.
 	netd/netd-driver.c netd/netd-sysctl.c netd/netd-dnsmasq.c netd/netd-control.c \
 	netd/netd-methods.c netd/netd-rpc.c netd/netd-ports.c netd/netd-ovs.c netd/netd-request.c \
 	netd/netd-portcheck.c
-NETDCTL_SRCS := netd/netdctl.c
+NETDCTL_SRCS := netd/netdctl.c netd/netd-doctor.c netd/netd-portcheck.c
 
 UNIT_SRCS := tests/unit/check-unit.c tests/unit/test-netdef-corpus.c \
 	tests/unit/test-netdef-validate.c tests/unit/test-netdef-badinput.c \
@@ -131,7 +131,7 @@ $(BUILD)/bin/netd-launch: $(call objs,netd/netd-launch.c) $(TAPDEV_A) $(XML_A) $
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDSAN) $(LDFLAGS) -o $@ $^ $(call pl,$(NETD_PC))
 
-$(BUILD)/bin/netdctl: $(call objs,$(NETDCTL_SRCS)) $(XML_A) $(COMMON_A)
+$(BUILD)/bin/netdctl: $(call objs,$(NETDCTL_SRCS)) $(FW_A) $(DHCP_A) $(TAPDEV_A) $(XML_A) $(COMMON_A)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDSAN) $(LDFLAGS) -o $@ $^ $(call pl,$(NETD_PC))

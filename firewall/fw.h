@@ -53,3 +53,14 @@ void fw_batch_free(struct fw_batch *b);
 int fw_batch_apply(const struct fw_batch *b, struct nd_err *err);
 /* Is the netd table present? 1 yes, 0 no, <0 error */
 int fw_table_exists(struct nd_err *err);
+
+/* -- fw-inspect.c: other tables' base chains (for warnings and doctor) -- */
+struct fw_base_chain {
+	char family[8];  /* "ip", "ip6", "inet", "bridge", ... */
+	char table[64];
+	char chain[64];
+	char hook[16];   /* "forward", "input", ... */
+	bool policy_drop;
+};
+/* every base chain of every table but netd's; *ret malloc'd */
+int fw_list_base_chains(struct fw_base_chain **ret, size_t *ret_n, struct nd_err *err);

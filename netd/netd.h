@@ -167,6 +167,8 @@ int netd_ovs_port_del(struct netd *d, const char *port, struct nd_err *err);
 /* -- netd-portcheck.c -- */
 /* fails naming the holder when a wildcard listener has the network's DNS/DHCP ports */
 int netd_ports_check_free(struct netd *d, const struct netdef *def, struct nd_err *err);
+/* every wildcard listener on 53, 67 or 547, described into buf; returns how many */
+int netd_wildcard_listeners(char *buf, size_t len);
 
 /* -- netd-sysctl.c -- */
 int netd_sysctl_prepare(const struct netdef *def, const char *bridge, struct nd_err *err);

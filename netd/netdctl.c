@@ -1,5 +1,6 @@
 /* netdctl: the command-line client, with virsh's verbs and output shapes. */
 #include <errno.h>
+#include <fcntl.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 
 #include "common/nd-cleanup.h"
 #include "common/nd-file.h"
+#include "netd/netd-doctor.h"
 #include "xml/netdef.h"
 
 #define REPLY_MAX (4u << 20)
@@ -92,6 +94,24 @@ static json_object *call(const char *method, json_object *params, json_object **
 	}
 	*ret_reply = reply;
 	return v;
+}
+
+/* for doctor: a daemon that does not answer is a finding, not an error message */
+static json_object *quiet_call(const char *method, json_object *params, json_object **ret_reply)
+{
+	int saved = dup(2), null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	json_object *res;
+
+	if (null >= 0)
+		dup2(null, 2);
+	res = call(method, params, ret_reply);
+	if (saved >= 0) {
+		dup2(saved, 2);
+		close(saved);
+	}
+	if (null >= 0)
+		close(null);
+	return res;
 }
 
 static json_object *name_params(const char *name)
@@ -569,7 +589,8 @@ static void usage(FILE *f)
 		   "                  [--ifname EXISTING-IF] [--vlan XML] [--interfaceid UUID]\n"
 		   "  net-port-list NETWORK\n"
 		   "  net-port-delete NETWORK PORT\n"
-		   "  net-validate FILE          check a definition offline, print it normalized\n");
+		   "  net-validate FILE          check a definition offline, print it normalized\n"
+		   "  doctor [--json]            what works on this host and what is in the way\n");
 }
 
 int main(int argc, char **argv)
@@ -605,6 +626,7 @@ int main(int argc, char **argv)
 	if (strcmp(cmd, "net-dhcp-leases") == 0) return cmd_leases(argc, argv);
 	if (strcmp(cmd, "net-update") == 0) return cmd_update(argc, argv);
 	if (strcmp(cmd, "net-edit") == 0) return cmd_edit(argc, argv);
+	if (strcmp(cmd, "doctor") == 0) return netd_doctor(has_opt(argc, argv, "--json"), quiet_call);
 	if (strcmp(cmd, "net-port-create") == 0) return cmd_port_create(argc, argv);
 	if (strcmp(cmd, "net-port-list") == 0) return cmd_port_list(argc, argv);
 	if (strcmp(cmd, "net-port-delete") == 0) return cmd_port_delete(argc, argv);
