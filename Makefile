@@ -33,7 +33,7 @@ endif
 DEB_PKGS := build-essential pkg-config clang libclang-rt-14-dev \
 	libxml2-dev libnl-3-dev libnl-route-3-dev libmnl-dev libnftnl-dev libjson-c-dev check \
 	dnsmasq-base iproute2 nftables busybox-static procps util-linux \
-	qemu-system-x86 linux-image-amd64 xz-utils cpio openvswitch-switch
+	qemu-system-x86 linux-image-amd64 xz-utils cpio openvswitch-switch iptables
 
 pc = $(shell pkg-config --cflags $(1) 2>/dev/null)
 pl = $(shell pkg-config --libs $(1) 2>/dev/null)
@@ -49,7 +49,7 @@ XML_SRCS    := xml/netdef.c xml/netdef-addr.c xml/netdef-random-sys.c xml/netdef
 	xml/netdef-parse-port.c xml/netdef-format.c xml/netdef-validate.c \
 	xml/netdef-update.c
 FW_SRCS     := firewall/fw-expr.c firewall/fw-batch.c firewall/fw-build.c firewall/fw-rules.c \
-	firewall/fw-apply.c firewall/fw-inspect.c
+	firewall/fw-apply.c firewall/fw-inspect.c firewall/fw-coexist.c
 TAPDEV_SRCS := tapdev/tapdev-nlerr.c tapdev/tapdev-link-build.c tapdev/tapdev-link-sys.c \
 	tapdev/tapdev-addr-sys.c tapdev/tapdev-tun.c tapdev/tapdev-tun-sys.c tapdev/tapdev-port-sys.c \
 	tapdev/tapdev-fdpass.c tapdev/tapdev-launch.c tapdev/tapdev-ovs.c tapdev/tapdev-ovs-sys.c
@@ -57,8 +57,8 @@ DHCP_SRCS   := dhcp/dhcp-conf.c dhcp/dhcp-leases.c dhcp/dhcp-proc-sys.c dhcp/dhc
 NETD_SRCS   := netd/netd.c netd/netd-log.c netd/netd-paths.c netd/netd-registry.c \
 	netd/netd-driver.c netd/netd-sysctl.c netd/netd-dnsmasq.c netd/netd-control.c \
 	netd/netd-methods.c netd/netd-rpc.c netd/netd-ports.c netd/netd-ovs.c netd/netd-request.c \
-	netd/netd-portcheck.c
-NETDCTL_SRCS := netd/netdctl.c netd/netd-doctor.c netd/netd-portcheck.c
+	netd/netd-portcheck.c netd/netd-coexist.c
+NETDCTL_SRCS := netd/netdctl.c netd/netd-doctor.c netd/netd-doctor-legacy.c netd/netd-portcheck.c
 
 UNIT_SRCS := tests/unit/check-unit.c tests/unit/test-netdef-corpus.c \
 	tests/unit/test-netdef-validate.c tests/unit/test-netdef-badinput.c \

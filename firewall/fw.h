@@ -64,3 +64,12 @@ struct fw_base_chain {
 };
 /* every base chain of every table but netd's; *ret malloc'd */
 int fw_list_base_chains(struct fw_base_chain **ret, size_t *ret_n, struct nd_err *err);
+
+/* -- fw-coexist.c: Docker's DOCKER-USER chain (nfproto NFPROTO_IPV4 or NFPROTO_IPV6) -- */
+int fw_docker_user_present(int nfproto);
+int fw_build_docker_user_insert(int nfproto, const char *bridge, const char *net, uint32_t seq,
+				struct fw_batch *b, struct nd_err *err);
+/* removes the rules marked "netd:NET"; 0 when there were none */
+int fw_docker_user_remove(int nfproto, const char *net, uint32_t seq, struct nd_err *err);
+/* how many rules marked "netd:NET" (NULL: any network) the chain has */
+int fw_docker_user_count(int nfproto, const char *net);

@@ -223,10 +223,15 @@ static void check_host(struct report *r)
 			if (!chains[i].policy_drop || (strcmp(chains[i].hook, "forward") && strcmp(chains[i].hook, "input")))
 				continue;
 			snprintf(check, sizeof(check), "foreign %s drop policy", chains[i].hook);
-			row(r, check, WARN, "table %s %s, chain %s drops by default: it also drops guests' %s unless it accepts them%s",
-			    chains[i].family, chains[i].table, chains[i].chain,
-			    strcmp(chains[i].hook, "forward") == 0 ? "forwarded traffic" : "DHCP/DNS to the bridge",
-			    strcmp(chains[i].chain, "FORWARD") == 0 ? " (Docker sets this; see DOCKER-USER)" : "");
+			if (strcmp(chains[i].hook, "forward") == 0)
+				row(r, check, WARN, "table %s %s, chain %s drops by default: it also drops guests' forwarded traffic "
+				    "unless it accepts them%s", chains[i].family, chains[i].table, chains[i].chain,
+				    strcmp(chains[i].chain, "FORWARD") == 0 ? " (Docker sets this; netd adds rules to DOCKER-USER)" : "");
+			else
+				row(r, check, WARN, "table %s %s, chain %s drops by default: guests' DHCP/DNS to the bridge too, unless "
+				    "e.g. nft insert rule %s %s %s iifname \"virbr*\" udp dport { 53, 67 } accept",
+				    chains[i].family, chains[i].table, chains[i].chain, chains[i].family, chains[i].table,
+				    chains[i].chain);
 			drops++;
 		}
 		free(chains);
@@ -234,6 +239,23 @@ static void check_host(struct report *r)
 			row(r, "foreign drop policies", OK, "no other table's forward/input chain drops by default");
 	} else {
 		row(r, "foreign drop policies", WARN, "cannot read the ruleset (run doctor as root)");
+	}
+	{
+		int rules, lr;
+		bool drop;
+
+		lr = netd_doctor_legacy_forward(&rules, &drop);
+		if (lr == 0)
+			row(r, "legacy iptables", OK, "no iptables-legacy filter table loaded");
+		else if (lr < 0)
+			row(r, "legacy iptables", WARN, "the iptables-legacy filter table is loaded but unreadable: %s", strerror(-lr));
+		else if (drop || rules > 0)
+			row(r, "legacy iptables", WARN,
+			    "iptables-legacy table filter is loaded with %d rule%s%s: its FORWARD chain also applies to guests' "
+			    "traffic (see iptables-legacy -S; mixing legacy and nft iptables breaks networks)",
+			    rules, rules == 1 ? "" : "s", drop ? " and FORWARD policy DROP" : "");
+		else
+			row(r, "legacy iptables", OK, "iptables-legacy filter table loaded, empty, FORWARD accepts");
 	}
 	if (netd_wildcard_listeners(buf, sizeof(buf)) > 0)
 		row(r, "DNS/DHCP ports", WARN, "wildcard listeners: %s: networks' dnsmasq cannot bind these", buf);

@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <json-c/json.h>
+#include <linux/netfilter.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,10 +25,10 @@
 #include "tapdev/tapdev.h"
 
 enum step { STEP_BRIDGE, STEP_ADDRESSES, STEP_LINK_UP, STEP_ROUTES, STEP_SYSCTL, STEP_FIREWALL,
-	    STEP_DNSMASQ, _STEP_MAX };
+	    STEP_COEXIST, STEP_DNSMASQ, _STEP_MAX };
 
 static const char *const step_names[_STEP_MAX] = { "bridge", "addresses", "link up", "routes",
-						   "sysctls", "firewall", "dnsmasq" };
+						   "sysctls", "firewall", "coexistence", "dnsmasq" };
 
 /* "step 'firewall': <original error>" */
 static int step_failed(struct nd_err *err, enum step s)
@@ -231,6 +232,8 @@ static int do_step(struct netd *d, struct netd_net *n, struct tapdev_nl *nl, enu
 		return netd_sysctl_prepare(def, n->bridge, err);
 	case STEP_FIREWALL:
 		return fw_network_has_rules(def) ? firewall_apply(d, def, n->bridge, true, err) : 0;
+	case STEP_COEXIST:
+		return netd_coexist_start(d, n, err);
 	case STEP_DNSMASQ:
 		return dhcp_needed(def) ? netd_dnsmasq_start(d, n, err) : 0;
 	default:
@@ -247,6 +250,9 @@ static void undo_step(struct netd *d, struct netd_net *n, struct tapdev_nl *nl, 
 	case STEP_FIREWALL:
 		if (fw_network_has_rules(n->live))
 			firewall_remove(d, n);
+		break;
+	case STEP_COEXIST:
+		netd_coexist_stop(d, n->live->name);
 		break;
 	case STEP_DNSMASQ:
 		netd_dnsmasq_stop(d, n);
@@ -336,6 +342,10 @@ int netd_net_repair(struct netd *d, struct netd_net *n, char *ret_repairs, size_
 		if (present == 0)
 			snprintf(ret_repairs, len, "nftables table inet netd was missing: rules re-applied");
 	}
+	if (!d->opts.no_coexist && fw_docker_user_present(NFPROTO_IPV4) && fw_docker_user_count(NFPROTO_IPV4, n->live->name) == 0 &&
+	    netd_coexist_start(d, n, NULL) == 0 && fw_docker_user_count(NFPROTO_IPV4, n->live->name) > 0)
+		snprintf(ret_repairs + strlen(ret_repairs), len - strlen(ret_repairs), "%saccept rules re-added to DOCKER-USER",
+			 ret_repairs[0] ? "; " : "");
 	if (dhcp_needed(n->live) && !n->dnsmasq_pid) {
 		n->restart_at_ms = netd_now_ms(); /* the supervisor's next tick starts it */
 		snprintf(ret_repairs + strlen(ret_repairs), len - strlen(ret_repairs), "%sdnsmasq restarted",
@@ -412,6 +422,7 @@ int netd_net_stop(struct netd *d, struct netd_net *n, struct nd_err *err)
 	if (n->live->forward.mode != NETDEF_FORWARD_BRIDGE) {
 		if (fw_network_has_rules(n->live))
 			firewall_remove(d, n);
+		netd_coexist_stop(d, name);
 		if (n->ovs && n->bridge_created) {
 			r = netd_ovs_bridge_del(d, n->bridge, err);
 		} else if (n->bridge_created && (r = tapdev_nl_open(&nl, err)) == 0) {
@@ -483,6 +494,7 @@ static void clean_leftovers(struct netd *d, const char *name, struct netdef *liv
 		netd_dnsmasq_stop(d, &tmp);
 	if (live && fw_network_has_rules(live) && st->bridge[0])
 		firewall_remove(d, &tmp);
+	netd_coexist_stop(d, name);
 	if (st->ovs && st->bridge_created && st->bridge[0])
 		netd_ovs_bridge_del(d, st->bridge, NULL);
 	else if (live && live->forward.mode != NETDEF_FORWARD_BRIDGE && st->bridge[0] && st->bridge_created &&

@@ -29,6 +29,7 @@ static void usage(FILE *f)
 		"  --dnsmasq PATH       dnsmasq binary (default /usr/sbin/dnsmasq)\n"
 		"  --ovs-db SOCKET      OVSDB socket (default $OVS_RUNDIR/db.sock, /var/run/openvswitch/db.sock)\n"
 		"  --dnsmasq-user USER  user dnsmasq drops to (default: dnsmasq's own default)\n"
+		"  --no-coexist         never add accept rules to Docker's DOCKER-USER (warn only)\n"
 		"  --daemon             fork into the background\n"
 		"  --verbose            debug logging\n");
 }
@@ -40,7 +41,8 @@ static int parse_args(int argc, char **argv, struct netd_opts *o)
 		{ "run-dir", required_argument, NULL, 'r' },	  { "state-dir", required_argument, NULL, 'S' },
 		{ "admin-group", required_argument, NULL, 'g' }, { "dnsmasq", required_argument, NULL, 'D' },
 		{ "dnsmasq-user", required_argument, NULL, 'u' }, { "daemon", no_argument, NULL, 'd' },
-		{ "verbose", no_argument, NULL, 'v' },		  { "ovs-db", required_argument, NULL, 'O' },		  { "help", no_argument, NULL, 'h' },
+		{ "verbose", no_argument, NULL, 'v' },		  { "ovs-db", required_argument, NULL, 'O' },
+		{ "no-coexist", no_argument, NULL, 'N' },		  { "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -62,6 +64,7 @@ static int parse_args(int argc, char **argv, struct netd_opts *o)
 		case 'd': o->daemonize = true; break;
 		case 'v': o->verbose = true; break;
 		case 'O': o->ovs_db = optarg; break;
+		case 'N': o->no_coexist = true; break;
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); return -EINVAL;
 		}

@@ -20,6 +20,7 @@ struct netd_opts {
 	bool have_admin_gid;
 	bool verbose;
 	bool daemonize;
+	bool no_coexist; /* never add rules to other tables (Docker's DOCKER-USER) */
 };
 
 /* epoll tags */
@@ -169,6 +170,10 @@ int netd_ovs_port_del(struct netd *d, const char *port, struct nd_err *err);
 int netd_ports_check_free(struct netd *d, const struct netdef *def, struct nd_err *err);
 /* every wildcard listener on 53, 67 or 547, described into buf; returns how many */
 int netd_wildcard_listeners(char *buf, size_t len);
+
+/* -- netd-coexist.c -- */
+int netd_coexist_start(struct netd *d, struct netd_net *n, struct nd_err *err);
+void netd_coexist_stop(struct netd *d, const char *name);
 
 /* -- netd-sysctl.c -- */
 int netd_sysctl_prepare(const struct netdef *def, const char *bridge, struct nd_err *err);
