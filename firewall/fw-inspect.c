@@ -5,6 +5,8 @@
 #include <libmnl/libmnl.h>
 #include <libnftnl/chain.h>
 #include <libnftnl/common.h>
+#include <libnftnl/expr.h>
+#include <libnftnl/rule.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 #include <stdlib.h>
@@ -78,6 +80,77 @@ static int on_chain(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+/* a rule without a match that ends in drop or reject: it drops whatever reaches it */
+static int expr_kind(struct nftnl_expr *e, void *data)
+{
+	int *state = data; /* 0 plain so far, 1 drops, -1 has a match or something else */
+	const char *name = nftnl_expr_get_str(e, NFTNL_EXPR_NAME);
+
+	if (strcmp(name, "counter") == 0 || strcmp(name, "log") == 0 || strcmp(name, "limit") == 0)
+		return 0;
+	if (strcmp(name, "reject") == 0 ||
+	    (strcmp(name, "immediate") == 0 && nftnl_expr_is_set(e, NFTNL_EXPR_IMM_VERDICT) &&
+	     (int)nftnl_expr_get_u32(e, NFTNL_EXPR_IMM_VERDICT) == NF_DROP))
+		*state = *state == 0 ? 1 : *state;
+	else
+		*state = -1;
+	return 0;
+}
+
+struct rule_scan {
+	bool found;
+	unsigned long long handle;
+};
+
+static int on_rule(const struct nlmsghdr *nlh, void *data)
+{
+	struct rule_scan *rs = data;
+	struct nftnl_rule *r = nftnl_rule_alloc();
+	int state = 0;
+
+	if (r && nftnl_rule_nlmsg_parse(nlh, r) == 0) {
+		nftnl_expr_foreach(r, expr_kind, &state);
+		if (state == 1 && !rs->found) {
+			rs->found = true;
+			rs->handle = nftnl_rule_get_u64(r, NFTNL_RULE_HANDLE);
+		}
+	}
+	nftnl_rule_free(r);
+	return MNL_CB_OK;
+}
+
+static void scan_rules(struct mnl_socket *nl, uint32_t family, struct fw_base_chain *b)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE * 4];
+	struct nftnl_rule *r = nftnl_rule_alloc();
+	uint32_t portid = mnl_socket_get_portid(nl), seq = 7;
+	struct rule_scan rs = { 0 };
+	struct nlmsghdr *nlh;
+	ssize_t n;
+
+	if (!r)
+		return;
+	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETRULE, (uint16_t)family, NLM_F_DUMP, seq);
+	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, b->table);
+	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, b->chain);
+	nftnl_rule_nlmsg_build_payload(nlh, r);
+	nftnl_rule_free(r);
+	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
+		return;
+	while ((n = mnl_socket_recvfrom(nl, buf, sizeof(buf))) > 0)
+		if (mnl_cb_run(buf, (size_t)n, seq, portid, on_rule, &rs) <= MNL_CB_STOP)
+			break;
+	b->drop_rule = rs.found;
+	b->drop_rule_handle = rs.handle;
+}
+
+static uint32_t family_of(const char *name)
+{
+	return strcmp(name, "ip") == 0 ? NFPROTO_IPV4 : strcmp(name, "ip6") == 0 ? NFPROTO_IPV6 :
+	       strcmp(name, "inet") == 0 ? NFPROTO_INET : strcmp(name, "bridge") == 0 ? NFPROTO_BRIDGE :
+	       strcmp(name, "arp") == 0 ? NFPROTO_ARP : NFPROTO_NETDEV;
+}
+
 int fw_list_base_chains(struct fw_base_chain **ret, size_t *ret_n, struct nd_err *err)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE * 4];
@@ -116,6 +189,10 @@ int fw_list_base_chains(struct fw_base_chain **ret, size_t *ret_n, struct nd_err
 	}
 	if (n < 0)
 		r = nd_err_set(err, -errno, "nftables", "chain dump: %s", strerror(errno));
+	/* the rules of the forward and input chains: does one drop everything? */
+	for (size_t i = 0; r == 0 && i < d.n; i++)
+		if (!d.v[i].policy_drop && (strcmp(d.v[i].hook, "forward") == 0 || strcmp(d.v[i].hook, "input") == 0))
+			scan_rules(nl, family_of(d.v[i].family), &d.v[i]);
 out:
 	mnl_socket_close(nl);
 	if (d.oom && r == 0)

@@ -61,6 +61,8 @@ struct fw_base_chain {
 	char chain[64];
 	char hook[16];   /* "forward", "input", ... */
 	bool policy_drop;
+	bool drop_rule;  /* it has a rule that drops or rejects everything (firewalld's final reject) */
+	unsigned long long drop_rule_handle;
 };
 /* every base chain of every table but netd's; *ret malloc'd */
 int fw_list_base_chains(struct fw_base_chain **ret, size_t *ret_n, struct nd_err *err);

@@ -36,18 +36,19 @@ int netd_coexist_start(struct netd *d, struct netd_net *n, struct nd_err *err)
 		const struct fw_base_chain *c = &chains[i];
 		int fam = strcmp(c->family, "ip") == 0 ? NFPROTO_IPV4 : strcmp(c->family, "ip6") == 0 ? NFPROTO_IPV6 : 0;
 
-		if (!c->policy_drop)
+		if (!c->policy_drop && !c->drop_rule)
 			continue;
 		if (strcmp(c->hook, "input") == 0) {
 			netd_log(NETD_LOG_WARN, n->live->name,
-				 "table %s %s, chain %s drops input by default: guests' DHCP/DNS to %s are dropped unless it "
+				 "table %s %s, chain %s drops input %s: guests' DHCP/DNS to %s are dropped unless it "
 				 "accepts them, e.g. nft insert rule %s %s %s iifname \"%s\" udp dport { 53, 67 } accept",
-				 c->family, c->table, c->chain, n->bridge, c->family, c->table, c->chain, n->bridge);
+				 c->family, c->table, c->chain, c->policy_drop ? "by default" : "with a final drop/reject rule",
+				 n->bridge, c->family, c->table, c->chain, n->bridge);
 			continue;
 		}
 		if (strcmp(c->hook, "forward") != 0)
 			continue;
-		if (fam && !d->opts.no_coexist && fw_docker_user_present(fam)) {
+		if (fam && c->policy_drop && !d->opts.no_coexist && fw_docker_user_present(fam)) {
 			struct fw_batch b;
 
 			if (done[fam == NFPROTO_IPV6])
@@ -65,8 +66,9 @@ int netd_coexist_start(struct netd *d, struct netd_net *n, struct nd_err *err)
 			continue;
 		}
 		netd_log(NETD_LOG_WARN, n->live->name,
-			 "table %s %s, chain %s drops forwarded traffic by default: guests on %s are cut off unless it accepts "
-			 "them (%s)", c->family, c->table, c->chain, n->bridge,
+			 "table %s %s, chain %s drops forwarded traffic %s: guests on %s are cut off unless it accepts "
+			 "them (%s)", c->family, c->table, c->chain,
+			 c->policy_drop ? "by default" : "with a drop/reject rule", n->bridge,
 			 d->opts.no_coexist ? "--no-coexist: netd leaves it alone" : "no DOCKER-USER chain to add to");
 	}
 	free(chains);

@@ -220,9 +220,18 @@ static void check_host(struct report *r)
 		for (size_t i = 0; i < n; i++) {
 			char check[160];
 
-			if (!chains[i].policy_drop || (strcmp(chains[i].hook, "forward") && strcmp(chains[i].hook, "input")))
+			if ((!chains[i].policy_drop && !chains[i].drop_rule) ||
+			    (strcmp(chains[i].hook, "forward") && strcmp(chains[i].hook, "input")))
 				continue;
-			snprintf(check, sizeof(check), "foreign %s drop policy", chains[i].hook);
+			snprintf(check, sizeof(check), "foreign %s drop %s", chains[i].hook, chains[i].policy_drop ? "policy" : "rule");
+			if (!chains[i].policy_drop) {
+				row(r, check, WARN, "table %s %s, chain %s has a rule (handle %llu) that drops or rejects everything "
+				    "reaching it: guests' %s too, unless an earlier rule accepts them", chains[i].family,
+				    chains[i].table, chains[i].chain, chains[i].drop_rule_handle,
+				    strcmp(chains[i].hook, "forward") == 0 ? "forwarded traffic" : "DHCP/DNS to the bridge");
+				drops++;
+				continue;
+			}
 			if (strcmp(chains[i].hook, "forward") == 0)
 				row(r, check, WARN, "table %s %s, chain %s drops by default: it also drops guests' forwarded traffic "
 				    "unless it accepts them%s", chains[i].family, chains[i].table, chains[i].chain,

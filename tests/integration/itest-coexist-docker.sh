@@ -58,6 +58,16 @@ check "doctor names it with the rule" sh -c "'$BIN/netdctl' doctor | grep -q 'fo
 "$BIN/netdctl" net-destroy dock >/dev/null
 nft delete table inet distfw
 
+# firewalld's shape: policy accept, a final unconditional reject in the forward chain
+nft add table inet firewalld
+nft add chain inet firewalld filter_FORWARD '{ type filter hook forward priority 10; policy accept; }'
+nft add rule inet firewalld filter_FORWARD ct state established accept
+nft add rule inet firewalld filter_FORWARD reject with icmpx admin-prohibited
+check "a final reject rule in a foreign forward chain is warned about at start" sh -c "'$BIN/netdctl' net-start dock && grep -q 'table inet firewalld, chain filter_FORWARD drops forwarded traffic with a drop/reject rule' '$T/netd.log'"
+check "doctor names that rule by handle" sh -c "'$BIN/netdctl' doctor | grep -q 'foreign forward drop rule .*table inet firewalld, chain filter_FORWARD has a rule (handle [0-9]*) that drops or rejects everything'"
+"$BIN/netdctl" net-destroy dock >/dev/null
+nft delete table inet firewalld
+
 # iptables-legacy rules on the forward path are named by doctor
 iptables-legacy -P FORWARD DROP && iptables-legacy -A FORWARD -s 10.1.1.1 -j ACCEPT
 check "doctor names legacy iptables rules on the forward path" sh -c "'$BIN/netdctl' doctor | grep -q 'legacy iptables .*WARN .*table filter is loaded with 1 rule and FORWARD policy DROP'"
