@@ -12,10 +12,15 @@
 
 extern char **environ;
 
+/* every fd from lowest on but keep; close_range() is one syscall where a loop
+ * over RLIMIT_NOFILE would be tens of thousands (milliseconds per start) */
 static void close_from(int lowest, int keep)
 {
 	struct rlimit rl;
 
+	if ((keep <= lowest || close_range((unsigned)lowest, (unsigned)keep - 1, 0) == 0) &&
+	    close_range((unsigned)(keep >= lowest ? keep + 1 : lowest), ~0U, 0) == 0)
+		return;
 	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur > 65536)
 		rl.rlim_cur = 65536;
 	for (int fd = lowest; fd < (int)rl.rlim_cur; fd++)

@@ -7,7 +7,12 @@
  */
 #include <ctype.h>
 #include <dirent.h>
+#include <arpa/inet.h>
 #include <errno.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,42 +74,125 @@ static bool is_netd_dnsmasq(struct netd *d, pid_t pid)
 	return false;
 }
 
-int netd_ports_check_free(struct netd *d, const struct netdef *def, struct nd_err *err)
+/*
+ * The sockets that matter, from the kernel's socket diagnostics: for TCP only
+ * listening ones (reading /proc/net/tcp walks every TCP socket of the host and
+ * costs milliseconds). Returns how many were stored, or -errno to fall back.
+ */
+static int diag_holders(int family, int proto, struct dhcp_port_holder *out, size_t max)
+{
+	struct {
+		struct nlmsghdr nlh;
+		struct inet_diag_req_v2 req;
+	} msg = {
+		.nlh = { .nlmsg_len = sizeof(msg), .nlmsg_type = SOCK_DIAG_BY_FAMILY,
+			 .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP, .nlmsg_seq = 1 },
+		.req = { .sdiag_family = (uint8_t)family, .sdiag_protocol = (uint8_t)proto,
+			 .idiag_states = proto == IPPROTO_TCP ? 1u << 10 /* TCP_LISTEN */ : ~0u },
+	};
+	char buf[16384];
+	size_t n_out = 0;
+	bool done = false;
+	int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+
+	if (fd < 0)
+		return -errno;
+	if (send(fd, &msg, sizeof(msg), 0) < 0) {
+		close(fd);
+		return -errno;
+	}
+	while (!done) {
+		ssize_t len = recv(fd, buf, sizeof(buf), 0);
+		struct nlmsghdr *h = (struct nlmsghdr *)buf;
+
+		if (len <= 0) {
+			close(fd);
+			return len < 0 ? -errno : -EIO;
+		}
+		for (; NLMSG_OK(h, (size_t)len); h = NLMSG_NEXT(h, len)) {
+			const struct inet_diag_msg *m = NLMSG_DATA(h);
+			struct dhcp_port_holder *ph;
+
+			if (h->nlmsg_type == NLMSG_DONE) {
+				done = true;
+				break;
+			}
+			if (h->nlmsg_type == NLMSG_ERROR) {
+				close(fd);
+				return -EOPNOTSUPP;
+			}
+			if (n_out == max)
+				continue;
+			ph = &out[n_out++];
+			memset(ph, 0, sizeof(*ph));
+			ph->port = ntohs(m->id.idiag_sport);
+			ph->inode = m->idiag_inode;
+			ph->tcp = proto == IPPROTO_TCP;
+			ph->listening = true;
+			ph->ipv6 = family == AF_INET6;
+			ph->wildcard = !m->id.idiag_src[0] && (family == AF_INET ||
+				       (!m->id.idiag_src[1] && !m->id.idiag_src[2] && !m->id.idiag_src[3]));
+		}
+	}
+	close(fd);
+	return (int)n_out;
+}
+
+/* every socket that could hold the ports: sock_diag, else /proc/net */
+static int list_holders(struct dhcp_port_holder *out, size_t max)
 {
 	static const struct {
+		int family, proto;
 		const char *file;
-		bool tcp;
-	} tables[] = { { "/proc/net/udp", false }, { "/proc/net/tcp", true }, { "/proc/net/udp6", false },
-		       { "/proc/net/tcp6", true } };
-	bool v6 = netdef_dhcp_ip(def, AF_INET6) != NULL;
+	} kinds[] = { { AF_INET, IPPROTO_UDP, "/proc/net/udp" }, { AF_INET, IPPROTO_TCP, "/proc/net/tcp" },
+		      { AF_INET6, IPPROTO_UDP, "/proc/net/udp6" }, { AF_INET6, IPPROTO_TCP, "/proc/net/tcp6" } };
+	size_t n = 0;
 
-	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++) {
-		FILE *f = fopen(tables[t].file, "re");
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+		int got = diag_holders(kinds[k].family, kinds[k].proto, out + n, max - n);
+		FILE *f;
 		char line[512];
 
-		if (!f)
+		if (got >= 0) {
+			n += (size_t)got;
 			continue;
-		while (fgets(line, sizeof(line), f)) {
-			struct dhcp_port_holder h;
-			char comm[64] = "?";
-			pid_t pid;
-
-			if (dhcp_port_line_parse(line, tables[t].tcp, &h) < 0 || !dhcp_port_conflicts(&h, v6))
-				continue;
-			if (def->dns.enable == NETDEF_NO && h.port == 53)
-				continue;
-			pid = socket_owner(h.inode, comm, sizeof(comm));
-			if (pid && is_netd_dnsmasq(d, pid))
-				continue;
-			fclose(f);
-			if (pid)
-				return nd_err_set(err, -EADDRINUSE, def->name, "port %u%s on %s is held by pid %d (%s)", h.port,
-						  h.tcp ? "/tcp" : "", h.ipv6 ? "::" : "0.0.0.0", (int)pid, comm);
-			return nd_err_set(err, -EADDRINUSE, def->name, "port %u%s on %s is held by a socket of another namespace or user",
-					  h.port, h.tcp ? "/tcp" : "", h.ipv6 ? "::" : "0.0.0.0");
 		}
+		if (!(f = fopen(kinds[k].file, "re")))
+			continue;
+		while (n < max && fgets(line, sizeof(line), f))
+			if (dhcp_port_line_parse(line, kinds[k].proto == IPPROTO_TCP, &out[n]) == 0)
+				n++;
 		fclose(f);
 	}
+	return (int)n;
+}
+
+int netd_ports_check_free(struct netd *d, const struct netdef *def, struct nd_err *err)
+{
+	bool v6 = netdef_dhcp_ip(def, AF_INET6) != NULL;
+	struct dhcp_port_holder *h = calloc(4096, sizeof(*h));
+	int n = h ? list_holders(h, 4096) : 0;
+
+	for (int i = 0; i < n; i++) {
+		char comm[64] = "?";
+		pid_t pid;
+
+		if (!dhcp_port_conflicts(&h[i], v6) || (def->dns.enable == NETDEF_NO && h[i].port == 53))
+			continue;
+		pid = socket_owner(h[i].inode, comm, sizeof(comm));
+		if (pid && is_netd_dnsmasq(d, pid))
+			continue;
+		if (pid)
+			nd_err_set(err, -EADDRINUSE, def->name, "port %u%s on %s is held by pid %d (%s)", h[i].port,
+				   h[i].tcp ? "/tcp" : "", h[i].ipv6 ? "::" : "0.0.0.0", (int)pid, comm);
+		else
+			nd_err_set(err, -EADDRINUSE, def->name,
+				   "port %u%s on %s is held by a socket of another namespace or user", h[i].port,
+				   h[i].tcp ? "/tcp" : "", h[i].ipv6 ? "::" : "0.0.0.0");
+		free(h);
+		return -EADDRINUSE;
+	}
+	free(h);
 	return 0;
 }
 
