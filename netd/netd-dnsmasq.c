@@ -135,12 +135,18 @@ static bool wait_gone(int pidfd, int ms)
 	return poll(&p, 1, ms) > 0;
 }
 
-void netd_dnsmasq_stop(struct netd *d, struct netd_net *n)
+void netd_dnsmasq_signal(struct netd_net *n)
 {
 	n->restart_at_ms = 0;
+	if (n->dnsmasq_pid && n->dnsmasq_pidfd >= 0)
+		pidfd_send_signal(n->dnsmasq_pidfd, SIGTERM, NULL, 0);
+}
+
+void netd_dnsmasq_stop(struct netd *d, struct netd_net *n)
+{
+	netd_dnsmasq_signal(n);
 	if (!n->dnsmasq_pid || n->dnsmasq_pidfd < 0)
 		return;
-	pidfd_send_signal(n->dnsmasq_pidfd, SIGTERM, NULL, 0);
 	if (!wait_gone(n->dnsmasq_pidfd, 2000)) {
 		netd_log(NETD_LOG_WARN, netd_net_name(n), "dnsmasq %d ignored SIGTERM: killing it",
 			 (int)n->dnsmasq_pid);

@@ -106,13 +106,18 @@ static void firewall_remove(struct netd *d, struct netd_net *n)
 	struct nd_err err = { 0 };
 	struct fw_batch b;
 
-	if (firewall_apply(d, n->live, n->bridge, false, &err) < 0 && err.code != -ENOENT)
-		netd_log_err(netd_net_name(n), "removing firewall rules", &err);
+	/* the last network takes the whole table with it, in one batch: each batch
+	 * that destroys objects waits out a kernel RCU grace period (~15-30 ms) */
 	if (!other_firewalled_active(d, n) && fw_build_table_delete(d->nft_seq, &b, NULL) == 0) {
 		d->nft_seq = b.seq_next;
-		fw_batch_apply(&b, NULL); /* ENOENT when someone flushed it: nothing left to do */
+		if (fw_batch_apply(&b, NULL) == 0) { /* ENOENT when someone flushed it: nothing left to do */
+			fw_batch_free(&b);
+			return;
+		}
 		fw_batch_free(&b);
 	}
+	if (firewall_apply(d, n->live, n->bridge, false, &err) < 0 && err.code != -ENOENT)
+		netd_log_err(netd_net_name(n), "removing firewall rules", &err);
 }
 
 /* refuse before anything changes: a foreign bridge, overlapping subnets */
@@ -417,8 +422,9 @@ int netd_net_stop(struct netd *d, struct netd_net *n, struct nd_err *err)
 		return nd_err_set(err, -EINVAL, netd_net_name(n), "network '%s' is not active", netd_net_name(n));
 	name = n->live->name;
 	write_status(d, n, "stopping", NULL);
+	/* dnsmasq takes a few ms to exit: let it, while the rest comes down */
+	netd_dnsmasq_signal(n);
 	netd_ports_network_stopped(d, name);
-	netd_dnsmasq_stop(d, n);
 	if (n->live->forward.mode != NETDEF_FORWARD_BRIDGE) {
 		if (fw_network_has_rules(n->live))
 			firewall_remove(d, n);
@@ -432,6 +438,7 @@ int netd_net_stop(struct netd *d, struct netd_net *n, struct nd_err *err)
 			tapdev_nl_close(nl);
 		}
 	}
+	netd_dnsmasq_stop(d, n);
 	remove_run_files(d, name);
 	netd_log(NETD_LOG_INFO, name, "stopped");
 	n->active = false;

@@ -140,6 +140,8 @@ bool netd_def_has_vlans(const struct netdef *def);
 /* -- netd-dnsmasq.c -- */
 int netd_dnsmasq_write_files(struct netd *d, struct netd_net *n, struct nd_err *err);
 int netd_dnsmasq_start(struct netd *d, struct netd_net *n, struct nd_err *err);
+/* SIGTERM only; netd_dnsmasq_stop then waits (and kills after 2 s) */
+void netd_dnsmasq_signal(struct netd_net *n);
 void netd_dnsmasq_stop(struct netd *d, struct netd_net *n);
 /* the process of n ended (pidfd readable) */
 void netd_dnsmasq_exited(struct netd *d, struct netd_net *n);
