@@ -160,25 +160,7 @@ static int on_rule(const struct nlmsghdr *nlh, void *data)
 /* handles of netd's rules for net in DOCKER-USER */
 static int find_rules(struct mnl_socket *nl, int nfproto, struct rule_dump *d)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE * 4];
-	struct nftnl_rule *r = nftnl_rule_alloc();
-	uint32_t portid = mnl_socket_get_portid(nl), seq = 2;
-	struct nlmsghdr *nlh;
-	ssize_t n;
-
-	if (!r)
-		return -ENOMEM;
-	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETRULE, (uint16_t)nfproto, NLM_F_DUMP, seq);
-	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, DOCKER_TABLE);
-	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, DOCKER_CHAIN);
-	nftnl_rule_nlmsg_build_payload(nlh, r);
-	nftnl_rule_free(r);
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
-		return -errno;
-	while ((n = mnl_socket_recvfrom(nl, buf, sizeof(buf))) > 0)
-		if (mnl_cb_run(buf, (size_t)n, seq, portid, on_rule, d) <= MNL_CB_STOP)
-			break;
-	return 0;
+	return fw_rules_dump(nl, (uint32_t)nfproto, DOCKER_TABLE, DOCKER_CHAIN, on_rule, d);
 }
 
 int fw_docker_user_count(int nfproto, const char *net)

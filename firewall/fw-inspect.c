@@ -14,7 +14,7 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 
-#include "firewall/fw.h"
+#include "firewall/fw-internal.h"
 
 struct dump {
 	struct fw_base_chain *v;
@@ -119,27 +119,35 @@ static int on_rule(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-static void scan_rules(struct mnl_socket *nl, uint32_t family, struct fw_base_chain *b)
+int fw_rules_dump(struct mnl_socket *nl, uint32_t family, const char *table, const char *chain,
+		  mnl_cb_t cb, void *data)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE * 4];
 	struct nftnl_rule *r = nftnl_rule_alloc();
 	uint32_t portid = mnl_socket_get_portid(nl), seq = 7;
-	struct rule_scan rs = { 0 };
 	struct nlmsghdr *nlh;
 	ssize_t n;
 
 	if (!r)
-		return;
+		return -ENOMEM;
 	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETRULE, (uint16_t)family, NLM_F_DUMP, seq);
-	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, b->table);
-	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, b->chain);
+	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, table);
+	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
 	nftnl_rule_nlmsg_build_payload(nlh, r);
 	nftnl_rule_free(r);
 	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
-		return;
+		return -errno;
 	while ((n = mnl_socket_recvfrom(nl, buf, sizeof(buf))) > 0)
-		if (mnl_cb_run(buf, (size_t)n, seq, portid, on_rule, &rs) <= MNL_CB_STOP)
+		if (mnl_cb_run(buf, (size_t)n, seq, portid, cb, data) <= MNL_CB_STOP)
 			break;
+	return 0;
+}
+
+static void scan_rules(struct mnl_socket *nl, uint32_t family, struct fw_base_chain *b)
+{
+	struct rule_scan rs = { 0 };
+
+	fw_rules_dump(nl, family, b->table, b->chain, on_rule, &rs);
 	b->drop_rule = rs.found;
 	b->drop_rule_handle = rs.handle;
 }

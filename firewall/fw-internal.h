@@ -34,6 +34,12 @@ void fw_snat(struct fw_rule *fr, const struct netdef_addr *min, const struct net
 int fw_build_network_rules(const struct netdef *def, const char *bridge, const char *kind,
 			   const char *chain, struct fw_batch *b);
 
+/* fw-inspect.c: dump one chain's rules through cb (a libmnl callback) */
+struct mnl_socket;
+#include <libmnl/libmnl.h>
+int fw_rules_dump(struct mnl_socket *nl, uint32_t family, const char *table, const char *chain,
+		  mnl_cb_t cb, void *data);
+
 /* batch writing */
 int fw_batch_reserve(struct fw_batch *b, size_t need);
 void *fw_batch_msg(struct fw_batch *b, const char *what);
