@@ -52,7 +52,8 @@ FW_SRCS     := firewall/fw-expr.c firewall/fw-batch.c firewall/fw-build.c firewa
 	firewall/fw-apply.c firewall/fw-inspect.c firewall/fw-coexist.c
 TAPDEV_SRCS := tapdev/tapdev-nlerr.c tapdev/tapdev-link-build.c tapdev/tapdev-link-sys.c \
 	tapdev/tapdev-addr-sys.c tapdev/tapdev-tun.c tapdev/tapdev-tun-sys.c tapdev/tapdev-port-sys.c \
-	tapdev/tapdev-fdpass.c tapdev/tapdev-launch.c tapdev/tapdev-ovs.c tapdev/tapdev-ovs-sys.c
+	tapdev/tapdev-fdpass.c tapdev/tapdev-launch.c tapdev/tapdev-ovs.c tapdev/tapdev-ovs-sys.c \
+	tapdev/tapdev-accel-sys.c
 DHCP_SRCS   := dhcp/dhcp-conf.c dhcp/dhcp-leases.c dhcp/dhcp-proc-sys.c dhcp/dhcp-ports.c
 NETD_SRCS   := netd/netd.c netd/netd-log.c netd/netd-paths.c netd/netd-registry.c \
 	netd/netd-driver.c netd/netd-sysctl.c netd/netd-dnsmasq.c netd/netd-control.c \
@@ -64,7 +65,7 @@ UNIT_SRCS := tests/unit/check-unit.c tests/unit/test-netdef-corpus.c \
 	tests/unit/test-netdef-validate.c tests/unit/test-netdef-badinput.c \
 	tests/unit/test-common.c tests/unit/test-netdef-update.c tests/unit/test-fw-build.c \
 	tests/unit/test-dhcp.c tests/unit/test-tapdev-build.c tests/unit/test-tapdev-launch.c \
-	tests/unit/test-tapdev-ovs.c
+	tests/unit/test-tapdev-ovs.c tests/unit/test-util.c
 
 objs = $(patsubst %.c,$(BUILD)/%.o,$(1))
 

@@ -66,8 +66,8 @@ int nd_file_read(const char *path, size_t max, char **ret, size_t *ret_len, stru
 {
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	_cleanup_free_ char *buf = NULL;
+	size_t got = 0, cap;
 	struct stat st;
-	size_t got = 0;
 
 	if (fd < 0)
 		return errno == ENOENT ? -ENOENT : nd_err_set(err, -errno, path, "cannot open: %s", strerror(errno));
@@ -77,12 +77,24 @@ int nd_file_read(const char *path, size_t max, char **ret, size_t *ret_len, stru
 		return nd_err_set(err, -EINVAL, path, "not a regular file");
 	if ((size_t)st.st_size > max)
 		return nd_err_set(err, -EFBIG, path, "file is %lld bytes, more than %zu", (long long)st.st_size, max);
-	buf = malloc((size_t)st.st_size + 1);
-	if (!buf)
-		return nd_err_set(err, -ENOMEM, path, "out of memory");
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
+	/* read to EOF rather than trusting st_size: /proc files report 0 */
+	cap = st.st_size > 0 ? (size_t)st.st_size + 1 : 4096;
+	for (;;) {
+		ssize_t n;
 
+		if (got + 1 >= cap) {
+			char *p;
+
+			if (cap > max + 1)
+				return nd_err_set(err, -EFBIG, path, "more than %zu bytes", max);
+			cap *= 2;
+			if (!(p = realloc(buf, cap)))
+				return nd_err_set(err, -ENOMEM, path, "out of memory");
+			buf = p;
+		} else if (!buf && !(buf = malloc(cap))) {
+			return nd_err_set(err, -ENOMEM, path, "out of memory");
+		}
+		n = read(fd, buf + got, cap - 1 - got);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
@@ -91,6 +103,8 @@ int nd_file_read(const char *path, size_t max, char **ret, size_t *ret_len, stru
 			break;
 		got += (size_t)n;
 	}
+	if (got > max)
+		return nd_err_set(err, -EFBIG, path, "more than %zu bytes", max);
 	buf[got] = '\0';
 	*ret = TAKE_PTR(buf);
 	if (ret_len)

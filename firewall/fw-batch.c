@@ -71,3 +71,26 @@ void fw_batch_free(struct fw_batch *b)
 	free(b->notes);
 	memset(b, 0, sizeof(*b));
 }
+
+int fw_batch_start(struct fw_batch *b, uint32_t seq)
+{
+	void *at;
+
+	memset(b, 0, sizeof(*b));
+	b->seq_first = seq;
+	b->seq_next = seq;
+	if (!(at = fw_batch_msg(b, "batch begin")))
+		return -ENOMEM;
+	b->len += nftnl_batch_begin(at, b->seq_next++)->nlmsg_len;
+	return 0;
+}
+
+int fw_batch_finish(struct fw_batch *b)
+{
+	void *at = fw_batch_msg(b, "batch end");
+
+	if (!at)
+		return -ENOMEM;
+	b->len += nftnl_batch_end(at, b->seq_next++)->nlmsg_len;
+	return 0;
+}

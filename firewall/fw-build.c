@@ -80,29 +80,6 @@ static bool uses_kind(const struct netdef *def, const char *kind)
 }
 
 
-static int begin(struct fw_batch *b, uint32_t seq)
-{
-	void *at;
-
-	memset(b, 0, sizeof(*b));
-	b->seq_first = seq;
-	b->seq_next = seq;
-	if (!(at = fw_batch_msg(b, "batch begin")))
-		return -ENOMEM;
-	b->len += nftnl_batch_begin(at, b->seq_next++)->nlmsg_len;
-	return 0;
-}
-
-static int end(struct fw_batch *b)
-{
-	void *at = fw_batch_msg(b, "batch end");
-
-	if (!at)
-		return -ENOMEM;
-	b->len += nftnl_batch_end(at, b->seq_next++)->nlmsg_len;
-	return 0;
-}
-
 static int add_table(struct fw_batch *b, uint16_t type, uint16_t flags)
 {
 	struct nftnl_table *t = nftnl_table_alloc();
@@ -282,7 +259,7 @@ int fw_build_network_start(const struct netdef *def, const char *bridge, uint32_
 	if (!fw_network_has_rules(def))
 		return nd_err_set(err, -EINVAL, def->name, "forward mode '%s' has no firewall rules",
 				  netdef_forward_to_string(def->forward.mode));
-	if ((r = begin(b, seq)) < 0 || (r = build_skeleton(b)) < 0)
+	if ((r = fw_batch_start(b, seq)) < 0 || (r = build_skeleton(b)) < 0)
 		goto oom;
 	for (size_t i = 0; i < sizeof(dispatches) / sizeof(dispatches[0]); i++) {
 		const char *kind = dispatches[i].kind;
@@ -296,7 +273,7 @@ int fw_build_network_start(const struct netdef *def, const char *bridge, uint32_
 		    (r = map_elem(b, NFT_MSG_NEWSETELEM, dispatches[i].map, bridge, chain)) < 0)
 			goto oom;
 	}
-	if ((r = end(b)) < 0)
+	if ((r = fw_batch_finish(b)) < 0)
 		goto oom;
 	return 0;
 oom:
@@ -310,7 +287,7 @@ int fw_build_network_stop(const struct netdef *def, const char *bridge, uint32_t
 	char chain[128];
 	int r;
 
-	if ((r = begin(b, seq)) < 0)
+	if ((r = fw_batch_start(b, seq)) < 0)
 		goto oom;
 	for (size_t i = 0; i < sizeof(dispatches) / sizeof(dispatches[0]); i++) {
 		if (!uses_kind(def, dispatches[i].kind))
@@ -326,7 +303,7 @@ int fw_build_network_stop(const struct netdef *def, const char *bridge, uint32_t
 		if ((r = flush_chain(b, chain)) < 0 || (r = add_chain(b, NFT_MSG_DELCHAIN, chain, NULL)) < 0)
 			goto oom;
 	}
-	if ((r = end(b)) < 0)
+	if ((r = fw_batch_finish(b)) < 0)
 		goto oom;
 	return 0;
 oom:
@@ -338,7 +315,7 @@ int fw_build_table_delete(uint32_t seq, struct fw_batch *b, struct nd_err *err)
 {
 	int r;
 
-	if ((r = begin(b, seq)) < 0 || (r = add_table(b, NFT_MSG_DELTABLE, 0)) < 0 || (r = end(b)) < 0) {
+	if ((r = fw_batch_start(b, seq)) < 0 || (r = add_table(b, NFT_MSG_DELTABLE, 0)) < 0 || (r = fw_batch_finish(b)) < 0) {
 		fw_batch_free(b);
 		return nd_err_set(err, r, FW_TABLE, "cannot build the firewall batch: out of memory");
 	}

@@ -83,11 +83,8 @@ int fw_build_docker_user_insert(int nfproto, const char *bridge, const char *net
 {
 	void *at;
 
-	memset(b, 0, sizeof(*b));
-	b->seq_first = b->seq_next = seq;
-	if (!(at = fw_batch_msg(b, "batch begin")))
+	if (fw_batch_start(b, seq) < 0)
 		goto oom;
-	b->len += nftnl_batch_begin(at, b->seq_next++)->nlmsg_len;
 	for (int in = 0; in < 2; in++) {
 		struct fw_rule fr;
 		struct nlmsghdr *nlh;
@@ -112,9 +109,8 @@ int fw_build_docker_user_insert(int nfproto, const char *bridge, const char *net
 		b->len += nlh->nlmsg_len;
 		nftnl_rule_free(fr.r);
 	}
-	if (!(at = fw_batch_msg(b, "batch end")))
+	if (fw_batch_finish(b) < 0)
 		goto oom;
-	b->len += nftnl_batch_end(at, b->seq_next++)->nlmsg_len;
 	return 0;
 oom:
 	fw_batch_free(b);
@@ -193,10 +189,8 @@ int fw_docker_user_remove(int nfproto, const char *net, uint32_t seq, struct nd_
 	mnl_socket_close(nl);
 	if (r < 0 || d.n == 0)
 		return r;
-	b.seq_first = b.seq_next = seq;
-	if (!(at = fw_batch_msg(&b, "batch begin")))
+	if (fw_batch_start(&b, seq) < 0)
 		goto oom;
-	b.len += nftnl_batch_begin(at, b.seq_next++)->nlmsg_len;
 	for (size_t i = 0; i < d.n; i++) {
 		struct nftnl_rule *rule = nftnl_rule_alloc();
 		struct nlmsghdr *nlh;
@@ -213,9 +207,8 @@ int fw_docker_user_remove(int nfproto, const char *net, uint32_t seq, struct nd_
 		b.len += nlh->nlmsg_len;
 		nftnl_rule_free(rule);
 	}
-	if (!(at = fw_batch_msg(&b, "batch end")))
+	if (fw_batch_finish(&b) < 0)
 		goto oom;
-	b.len += nftnl_batch_end(at, b.seq_next++)->nlmsg_len;
 	r = fw_batch_apply(&b, err);
 	fw_batch_free(&b);
 	return r;

@@ -40,7 +40,9 @@ struct mnl_socket;
 int fw_rules_dump(struct mnl_socket *nl, uint32_t family, const char *table, const char *chain,
 		  mnl_cb_t cb, void *data);
 
-/* batch writing */
+/* batch writing: fw_batch_start empties b and opens the batch, fw_batch_finish closes it */
+int fw_batch_start(struct fw_batch *b, uint32_t seq);
+int fw_batch_finish(struct fw_batch *b);
 int fw_batch_reserve(struct fw_batch *b, size_t need);
 void *fw_batch_msg(struct fw_batch *b, const char *what);
 int fw_batch_add_rule(struct fw_batch *b, struct fw_rule *fr, const char *what);

@@ -51,7 +51,7 @@ static int write_hosts(struct netd *d, struct netd_net *n, struct nd_err *err)
 	return 0;
 }
 
-int netd_dnsmasq_write_files(struct netd *d, struct netd_net *n, struct nd_err *err)
+static int write_files(struct netd *d, struct netd_net *n, struct nd_err *err)
 {
 	char conf[4096], hosts[4096], addn[4096], leases[4096];
 	struct dhcp_paths paths = { conf, hosts, addn, leases };
@@ -107,7 +107,7 @@ int netd_dnsmasq_start(struct netd *d, struct netd_net *n, struct nd_err *err)
 	pid_t pid;
 	int r;
 
-	if ((r = netd_dnsmasq_write_files(d, n, err)) < 0)
+	if ((r = write_files(d, n, err)) < 0)
 		return r;
 	netd_path(d, NETD_PATH_DNSMASQ_CONF, n->live->name, conf, sizeof(conf));
 	netd_path(d, NETD_PATH_DNSMASQ_LOG, n->live->name, log, sizeof(log));
@@ -167,7 +167,6 @@ void netd_dnsmasq_exited(struct netd *d, struct netd_net *n)
 	if (n->dnsmasq_is_child && waitpid(pid, &status, WNOHANG) == pid)
 		code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 	unwatch(d, n);
-	n->dnsmasq_last_exit = code;
 	if (!n->active)
 		return;
 	if (code >= 0 && code < 128)
@@ -215,21 +214,18 @@ int netd_dnsmasq_tick(struct netd *d)
 /* is pid a dnsmasq started with this network's configuration? */
 static bool runs_our_conf(struct netd *d, const char *net, pid_t pid)
 {
-	char path[64], conf[4096], want[4200], buf[8192];
+	char path[64], conf[4096], want[4200];
+	_cleanup_free_ char *cmdline = NULL;
 	bool ours = false;
 	size_t len;
-	FILE *f;
 
 	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
 	netd_path(d, NETD_PATH_DNSMASQ_CONF, net, conf, sizeof(conf));
 	snprintf(want, sizeof(want), "--conf-file=%s", conf);
-	if (!(f = fopen(path, "re")))
+	if (nd_file_read(path, 65536, &cmdline, &len, NULL) < 0)
 		return false;
-	len = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[len] = '\0';
-	for (size_t i = 0; i < len; i += strlen(buf + i) + 1)
-		ours |= strcmp(buf + i, want) == 0;
+	for (size_t i = 0; i < len; i += strlen(cmdline + i) + 1)
+		ours |= strcmp(cmdline + i, want) == 0;
 	return ours;
 }
 

@@ -112,10 +112,9 @@ static void first_line_of(char *const argv[], char *buf, size_t len)
 
 static void check_kernel(struct report *r)
 {
-	char reason[256], cpuinfo[1 << 16] = "";
+	char reason[256];
 	struct stat st;
 	int fd, e;
-	FILE *f;
 
 	e = probe(PROBE_BRIDGE);
 	if (e == 0)
@@ -143,16 +142,7 @@ static void check_kernel(struct report *r)
 		row(r, "kernel: vhost-net", WARN, "missing (/dev/vhost-net: %s): QEMU moves packets itself, slower (modprobe vhost_net)",
 		    strerror(errno));
 	}
-	if ((f = fopen("/proc/cpuinfo", "re"))) {
-		size_t n = fread(cpuinfo, 1, sizeof(cpuinfo) - 1, f);
-
-		cpuinfo[n] = '\0';
-		fclose(f);
-	}
-	fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-	if (fd >= 0)
-		close(fd);
-	if (strcmp(tapdev_pick_accel(cpuinfo, fd >= 0, reason, sizeof(reason)), "kvm") == 0)
+	if (strcmp(tapdev_detect_accel(reason, sizeof(reason)), "kvm") == 0)
 		row(r, "kernel: KVM for guests", OK, "/dev/kvm opens and the CPU has vmx/svm");
 	else
 		row(r, "kernel: KVM for guests", WARN, "not usable for guests: %s; netd-launch falls back to TCG (slow)",

@@ -177,30 +177,11 @@ static bool open_vhost(unsigned queues, int *vfds)
 
 static const char *choose_accel(const char *wanted, char *why, size_t len)
 {
-	_cleanup_free_ char *cpuinfo = NULL;
-	int kvm;
-
 	if (strcmp(wanted, "auto") != 0) {
 		snprintf(why, len, "using %s (--accel)", wanted);
 		return wanted;
 	}
-	kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-	if (kvm >= 0)
-		close(kvm);
-	/* /proc/cpuinfo reports size 0: read it through a stream */
-	{
-		FILE *f = fopen("/proc/cpuinfo", "re");
-		size_t cap = 1 << 20, got = 0;
-
-		cpuinfo = calloc(1, cap + 1);
-		if (f && cpuinfo)
-			got = fread(cpuinfo, 1, cap, f);
-		if (f)
-			fclose(f);
-		if (cpuinfo)
-			cpuinfo[got] = '\0';
-	}
-	return tapdev_pick_accel(cpuinfo ? cpuinfo : "", kvm >= 0, why, len);
+	return tapdev_detect_accel(why, len);
 }
 
 static int keep_open(int fd)

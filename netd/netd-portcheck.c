@@ -198,34 +198,23 @@ int netd_ports_check_free(struct netd *d, const struct netdef *def, struct nd_er
 
 int netd_wildcard_listeners(char *buf, size_t len)
 {
-	static const struct {
-		const char *file;
-		bool tcp;
-	} tables[] = { { "/proc/net/udp", false }, { "/proc/net/tcp", true }, { "/proc/net/udp6", false },
-		       { "/proc/net/tcp6", true } };
+	struct dhcp_port_holder *h = calloc(4096, sizeof(*h));
+	int n = h ? list_holders(h, 4096) : 0, count = 0;
 	size_t off = 0;
-	int count = 0;
 
 	buf[0] = '\0';
-	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++) {
-		FILE *f = fopen(tables[t].file, "re");
-		char line[512];
+	for (int i = 0; i < n; i++) {
+		char comm[64] = "?";
+		pid_t pid;
 
-		while (f && fgets(line, sizeof(line), f)) {
-			struct dhcp_port_holder h;
-			char comm[64] = "?";
-			pid_t pid;
-
-			if (dhcp_port_line_parse(line, tables[t].tcp, &h) < 0 || !dhcp_port_conflicts(&h, true))
-				continue;
-			pid = socket_owner(h.inode, comm, sizeof(comm));
-			if (off < len)
-				off += (size_t)snprintf(buf + off, len - off, "%s%u%s on %s by pid %d (%s)", count ? "; " : "",
-							h.port, h.tcp ? "/tcp" : "/udp", h.ipv6 ? "::" : "0.0.0.0", (int)pid, comm);
-			count++;
-		}
-		if (f)
-			fclose(f);
+		if (!dhcp_port_conflicts(&h[i], true))
+			continue;
+		pid = socket_owner(h[i].inode, comm, sizeof(comm));
+		if (off < len)
+			off += (size_t)snprintf(buf + off, len - off, "%s%u%s on %s by pid %d (%s)", count ? "; " : "",
+						h[i].port, h[i].tcp ? "/tcp" : "/udp", h[i].ipv6 ? "::" : "0.0.0.0", (int)pid, comm);
+		count++;
 	}
+	free(h);
 	return count;
 }

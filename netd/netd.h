@@ -47,7 +47,6 @@ struct netd_net {
 	unsigned backoff_ms;
 	long long restart_at_ms;  /* 0 = no restart pending */
 	long long dnsmasq_started_ms;
-	int dnsmasq_last_exit;
 	struct netd_ev dnsmasq_ev;
 };
 
@@ -138,7 +137,6 @@ bool netd_def_uses_ovs(const struct netdef *def);
 bool netd_def_has_vlans(const struct netdef *def);
 
 /* -- netd-dnsmasq.c -- */
-int netd_dnsmasq_write_files(struct netd *d, struct netd_net *n, struct nd_err *err);
 int netd_dnsmasq_start(struct netd *d, struct netd_net *n, struct nd_err *err);
 /* SIGTERM only; netd_dnsmasq_stop then waits (and kills after 2 s) */
 void netd_dnsmasq_signal(struct netd_net *n);

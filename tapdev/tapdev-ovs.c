@@ -157,23 +157,34 @@ int tapdev_ovs_argv_add_port(const struct tapdev_ovs *o, const struct tapdev_ovs
 	return finish(&a, ret, err);
 }
 
-int tapdev_ovs_argv_del_port(const struct tapdev_ovs *o, const char *bridge, const char *port, char ***ret,
-			     struct nd_err *err)
+/* "ovs-vsctl ... -- [--if-exists] VERB [BRIDGE] [PORT]" after the same checks as every command */
+static int one_verb(const struct tapdev_ovs *o, bool if_exists, const char *verb, const char *bridge,
+		    const char *port, char ***ret, struct nd_err *err)
 {
 	struct argv_b a = { 0 };
 	int r;
 
-	if ((r = check_db(o, err)) < 0 || (r = check_name("port", port, err)) < 0 ||
-	    (bridge && (r = check_name("bridge", bridge, err)) < 0))
+	if ((r = check_db(o, err)) < 0 || (bridge && (r = check_name("bridge", bridge, err)) < 0) ||
+	    (port && (r = check_name("port", port, err)) < 0))
 		return r;
 	head(&a, o);
 	add(&a, "--");
-	add(&a, "--if-exists");
-	add(&a, "del-port");
+	if (if_exists)
+		add(&a, "--if-exists");
+	add(&a, verb);
 	if (bridge)
 		add(&a, bridge);
-	add(&a, port);
+	if (port)
+		add(&a, port);
 	return finish(&a, ret, err);
+}
+
+int tapdev_ovs_argv_del_port(const struct tapdev_ovs *o, const char *bridge, const char *port, char ***ret,
+			     struct nd_err *err)
+{
+	if (!port)
+		return nd_err_set(err, -EINVAL, "ovs", "del-port needs a port");
+	return one_verb(o, true, "del-port", bridge, port, ret, err);
 }
 
 int tapdev_ovs_argv_add_br(const struct tapdev_ovs *o, const char *bridge, const char *datapath_type,
@@ -201,31 +212,16 @@ int tapdev_ovs_argv_add_br(const struct tapdev_ovs *o, const char *bridge, const
 
 int tapdev_ovs_argv_del_br(const struct tapdev_ovs *o, const char *bridge, char ***ret, struct nd_err *err)
 {
-	struct argv_b a = { 0 };
-	int r;
-
-	if ((r = check_db(o, err)) < 0 || (r = check_name("bridge", bridge, err)) < 0)
-		return r;
-	head(&a, o);
-	add(&a, "--");
-	add(&a, "--if-exists");
-	add(&a, "del-br");
-	add(&a, bridge);
-	return finish(&a, ret, err);
+	if (!bridge)
+		return nd_err_set(err, -EINVAL, "ovs", "del-br needs a bridge");
+	return one_verb(o, true, "del-br", bridge, NULL, ret, err);
 }
 
 int tapdev_ovs_argv_br_exists(const struct tapdev_ovs *o, const char *bridge, char ***ret, struct nd_err *err)
 {
-	struct argv_b a = { 0 };
-	int r;
-
-	if ((r = check_db(o, err)) < 0 || (r = check_name("bridge", bridge, err)) < 0)
-		return r;
-	head(&a, o);
-	add(&a, "--");
-	add(&a, "br-exists");
-	add(&a, bridge);
-	return finish(&a, ret, err);
+	if (!bridge)
+		return nd_err_set(err, -EINVAL, "ovs", "br-exists needs a bridge");
+	return one_verb(o, false, "br-exists", bridge, NULL, ret, err);
 }
 
 const char *tapdev_ovs_default_db(char *buf, size_t len)

@@ -42,16 +42,9 @@ int tapdev_tap_create(const char *name, unsigned queues, unsigned flags, int *re
 			i++;
 			break;
 		}
-		if (i == 0 && (flags & TAPDEV_PERSIST) && ioctl(fd, TUNSETPERSIST, 1) < 0) {
-			r = nd_err_set(err, -errno, name, "TUNSETPERSIST: %s", strerror(errno));
-			i++;
-			break;
-		}
 	}
 	if (r < 0) {
-		/* all or nothing: a persistent device must be unmade before closing */
-		if ((flags & TAPDEV_PERSIST) && i > 0 && r != -EBUSY)
-			ioctl(ret_fds[0], TUNSETPERSIST, 0);
+		/* all or nothing: the device goes with its last fd */
 		while (i-- > 0)
 			close(ret_fds[i]);
 	}

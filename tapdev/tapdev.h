@@ -61,8 +61,7 @@ int tapdev_link_set_mac_mtu(struct tapdev_nl *nl, const char *name, const uint8_
 /* -- tapdev-tun.c (pure) and tapdev-tun-sys.c: TAP devices -- */
 enum tapdev_tap_flags {
 	TAPDEV_VNET_HDR = 1 << 0,    /* virtio-net header (what QEMU's virtio-net wants) */
-	TAPDEV_PERSIST = 1 << 1,     /* outlives its fds (persistent ports) */
-	TAPDEV_NO_CSUM = 1 << 2,     /* no checksum offload (OVS userspace datapath) */
+	TAPDEV_NO_CSUM = 1 << 1,     /* no checksum offload (OVS userspace datapath) */
 };
 #define TAPDEV_MAX_QUEUES 16
 /* the TUNSETIFF flags for queue i of a TAP with n queues */
@@ -130,6 +129,8 @@ int tapdev_launch_argv(const struct tapdev_launch *l, char ***ret, struct nd_err
 void tapdev_argv_free(char **argv);
 /* "kvm" when /dev/kvm opens and cpuinfo flags have vmx or svm, else "tcg"; why in ret_reason */
 const char *tapdev_pick_accel(const char *cpuinfo, bool kvm_openable, char *ret_reason, size_t len);
+/* tapdev-accel-sys.c: the same for this host */
+const char *tapdev_detect_accel(char *ret_reason, size_t len);
 
 /* -- tapdev-ovs.c (pure): ovs-vsctl command lines, values validated -- */
 struct tapdev_ovs {

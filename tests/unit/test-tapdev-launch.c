@@ -11,18 +11,7 @@
 
 #include "tapdev/tapdev.h"
 #include "tests/unit/suites.h"
-
-static char *joined(char **argv)
-{
-	static char buf[4096];
-
-	buf[0] = '\0';
-	for (char **a = argv; *a; a++) {
-		strcat(buf, a == argv ? "" : " ");
-		strcat(buf, *a);
-	}
-	return buf;
-}
+#include "tests/unit/test-util.h"
 
 START_TEST(test_argv_combinations)
 {
@@ -53,10 +42,10 @@ START_TEST(test_argv_combinations)
 		char **argv = NULL;
 
 		ck_assert_int_eq(tapdev_launch_argv(&l, &argv, NULL), 0);
-		ck_assert_str_eq(joined(argv), cases[i].want);
+		ck_assert_str_eq(argv_joined(argv), cases[i].want);
 		/* never the options QEMU refuses with fd=: vnet_hdr, ifname, script, queues */
-		ck_assert(!strstr(joined(argv), "vnet_hdr") && !strstr(joined(argv), "ifname") &&
-			  !strstr(joined(argv), "script") && !strstr(joined(argv), "queues="));
+		ck_assert(!strstr(argv_joined(argv), "vnet_hdr") && !strstr(argv_joined(argv), "ifname") &&
+			  !strstr(argv_joined(argv), "script") && !strstr(argv_joined(argv), "queues="));
 		tapdev_argv_free(argv);
 	}
 	{

@@ -9,20 +9,9 @@
 
 #include "tapdev/tapdev.h"
 #include "tests/unit/suites.h"
+#include "tests/unit/test-util.h"
 
 static const struct tapdev_ovs ovs = { .vsctl = "ovs-vsctl", .db = "/run/ovs/db.sock", .timeout_s = 5 };
-
-static char *joined(char **argv)
-{
-	static char buf[4096];
-
-	buf[0] = '\0';
-	for (char **a = argv; *a; a++) {
-		strcat(buf, a == argv ? "" : " ");
-		strcat(buf, *a);
-	}
-	return buf;
-}
 
 static struct netdef_vlan vlan(struct netdef_vlan_tag *tags, size_t n, enum netdef_tristate trunk)
 {
@@ -42,26 +31,26 @@ START_TEST(test_add_port_vlans)
 	v = vlan(access, 1, NETDEF_ABSENT);
 	p.vlan = &v;
 	ck_assert_int_eq(tapdev_ovs_argv_add_port(&ovs, &p, &argv, NULL), 0);
-	ck_assert_str_eq(joined(argv),
+	ck_assert_str_eq(argv_joined(argv),
 			 "ovs-vsctl --timeout=5 --db=unix:/run/ovs/db.sock -- add-port ovsbr0 vnet3 -- set Interface vnet3 "
 			 "external_ids:iface-id=6e5a0d1c-3a42-4f7c-9a6e-0b8c1d2e3f40 external_ids:attached-mac=52:54:00:01:02:03 "
 			 "external_ids:iface-status=active -- set Port vnet3 tag=100 vlan_mode=access");
 	tapdev_argv_free(argv);
 	v = vlan(trunk, 2, NETDEF_YES);
 	ck_assert_int_eq(tapdev_ovs_argv_add_port(&ovs, &p, &argv, NULL), 0);
-	ck_assert_msg(strstr(joined(argv), "-- set Port vnet3 trunks=100,200 vlan_mode=trunk"), "%s", joined(argv));
+	ck_assert_msg(strstr(argv_joined(argv), "-- set Port vnet3 trunks=100,200 vlan_mode=trunk"), "%s", argv_joined(argv));
 	tapdev_argv_free(argv);
 	v = vlan(native, 2, NETDEF_YES);
 	ck_assert_int_eq(tapdev_ovs_argv_add_port(&ovs, &p, &argv, NULL), 0);
-	ck_assert_msg(strstr(joined(argv), "trunks=10,20 tag=10 vlan_mode=native-untagged"), "%s", joined(argv));
+	ck_assert_msg(strstr(argv_joined(argv), "trunks=10,20 tag=10 vlan_mode=native-untagged"), "%s", argv_joined(argv));
 	tapdev_argv_free(argv);
 	native[0].native_mode = NETDEF_NATIVE_TAGGED;
 	ck_assert_int_eq(tapdev_ovs_argv_add_port(&ovs, &p, &argv, NULL), 0);
-	ck_assert_msg(strstr(joined(argv), "tag=10 vlan_mode=native-tagged"), "%s", joined(argv));
+	ck_assert_msg(strstr(argv_joined(argv), "tag=10 vlan_mode=native-tagged"), "%s", argv_joined(argv));
 	tapdev_argv_free(argv);
 	p.vlan = NULL;
 	ck_assert_int_eq(tapdev_ovs_argv_add_port(&ovs, &p, &argv, NULL), 0);
-	ck_assert(!strstr(joined(argv), "set Port"));
+	ck_assert(!strstr(argv_joined(argv), "set Port"));
 	tapdev_argv_free(argv);
 }
 END_TEST
@@ -96,14 +85,14 @@ START_TEST(test_bridge_commands)
 	char db[256];
 
 	ck_assert_int_eq(tapdev_ovs_argv_add_br(&ovs, "ovsnat0", "netdev", &argv, NULL), 0);
-	ck_assert_str_eq(joined(argv), "ovs-vsctl --timeout=5 --db=unix:/run/ovs/db.sock -- add-br ovsnat0 -- set Bridge "
+	ck_assert_str_eq(argv_joined(argv), "ovs-vsctl --timeout=5 --db=unix:/run/ovs/db.sock -- add-br ovsnat0 -- set Bridge "
 				       "ovsnat0 datapath_type=netdev external_ids:netd-owned=true");
 	tapdev_argv_free(argv);
 	ck_assert_int_eq(tapdev_ovs_argv_del_port(&ovs, NULL, "vnet0", &argv, NULL), 0);
-	ck_assert_str_eq(joined(argv), "ovs-vsctl --timeout=5 --db=unix:/run/ovs/db.sock -- --if-exists del-port vnet0");
+	ck_assert_str_eq(argv_joined(argv), "ovs-vsctl --timeout=5 --db=unix:/run/ovs/db.sock -- --if-exists del-port vnet0");
 	tapdev_argv_free(argv);
 	ck_assert_int_eq(tapdev_ovs_argv_br_exists(&ovs, "ovsnat0", &argv, NULL), 0);
-	ck_assert_str_eq(joined(argv), "ovs-vsctl --timeout=5 --db=unix:/run/ovs/db.sock -- br-exists ovsnat0");
+	ck_assert_str_eq(argv_joined(argv), "ovs-vsctl --timeout=5 --db=unix:/run/ovs/db.sock -- br-exists ovsnat0");
 	tapdev_argv_free(argv);
 	setenv("OVS_RUNDIR", "/tmp/ovsx", 1);
 	ck_assert_str_eq(tapdev_ovs_default_db(db, sizeof(db)), "/tmp/ovsx/db.sock");
