@@ -68,5 +68,12 @@ check "net-port-delete" "$BIN/netdctl" net-port-delete pnet "$pport"
 check_fails "the persistent port is gone" ip link show "$pport"
 check "a non-persistent port from netdctl vanishes with netdctl" sh -c "'$BIN/netdctl' net-port-create pnet | grep -q created && ! ip -o link show | grep -q vnet"
 check_fails "a port on a missing portgroup is refused" "$BIN/netdctl" net-port-create pnet --portgroup nope
+says() { local want=$1; shift; "$@" 2>&1 | tee /dev/stderr | grep -q -- "$want"; }
+check "a multicast MAC is refused by name" says "mac '01:00:5e:00:00:01' is not a unicast MAC" "$BIN/netdctl" net-port-create pnet --mac 01:00:5e:00:00:01
+check "netd-launch: --queues out of range is named" says "--queues: expected 1..16, got '0'" "$BIN/netd-launch" --network pnet --queues 0 -- -m 64
+check "netd-launch: an unknown --accel is named" says "--accel: expected kvm, tcg or auto, got 'xen'" "$BIN/netd-launch" --network pnet --accel xen -- -m 64
+check "netd-launch: --network is required" says "--network is required" "$BIN/netd-launch" -- -m 64
+check "netd-launch: a missing network is netd's error" says "network 'nope' not found" "$BIN/netd-launch" --network nope -- -m 64
+check_fails "no port was left by the refused launches" sh -c "ip -o link show | grep -q vnet" 
 check "ports of a destroyed network are removed" sh -c "'$BIN/netdctl' net-port-create pnet --persistent >/dev/null && '$BIN/netdctl' net-destroy pnet && ! ip -o link show | grep -q vnet"
 finish
