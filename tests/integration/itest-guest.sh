@@ -18,7 +18,14 @@ boot() { # boot NETWORK CONSOLE-FILE: one guest run through netd-launch, 120 s a
 		-append "console=ttyS0 quiet panic=-1 netd.target=10.99.0.2" -no-reboot 2>"$2.launch"
 }
 console_has() { grep -q "$2" "$1" || { echo "console:"; cat "$1" "$1.launch"; return 1; }; }
-no_ports_left() { test -z "$("$BIN/netdctl" net-port-list "$1" | sed -n '3,$p' | grep .)" && ! ip -o link show | grep -q vnet; }
+# netd removes the port when it sees QEMU's connection close: 2 s at most
+no_ports_left() {
+	for _ in $(seq 40); do
+		test -z "$("$BIN/netdctl" net-port-list "$1" | sed -n '3,$p' | grep .)" && ! ip -o link show | grep -q vnet && return 0
+		sleep 0.05
+	done
+	return 1
+}
 
 cat >"$T/nat.xml" <<'XML'
 <network><name>gnat</name><forward mode='nat'/><bridge name='ndg0'/>

@@ -66,7 +66,13 @@ start_netd || exit 1
 check "it is listed after a daemon restart" sh -c "'$BIN/netdctl' net-port-list pnet | grep -q '$pport.*yes'"
 check "net-port-delete" "$BIN/netdctl" net-port-delete pnet "$pport"
 check_fails "the persistent port is gone" ip link show "$pport"
-check "a non-persistent port from netdctl vanishes with netdctl" sh -c "'$BIN/netdctl' net-port-create pnet | grep -q created && ! ip -o link show | grep -q vnet"
+# netd removes the port when it sees the connection close: wait for that, 2 s at most
+vanishes() {
+	"$BIN/netdctl" net-port-create pnet | grep -q created || return 1
+	for _ in $(seq 40); do ip -o link show | grep -q vnet || return 0; sleep 0.05; done
+	return 1
+}
+check "a non-persistent port from netdctl vanishes with netdctl" vanishes
 check_fails "a port on a missing portgroup is refused" "$BIN/netdctl" net-port-create pnet --portgroup nope
 says() { local want=$1; shift; "$@" 2>&1 | tee /dev/stderr | grep -q -- "$want"; }
 check "a multicast MAC is refused by name" says "mac '01:00:5e:00:00:01' is not a unicast MAC" "$BIN/netdctl" net-port-create pnet --mac 01:00:5e:00:00:01
