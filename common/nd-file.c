@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +25,8 @@ static int fsync_dir_of(const char *path)
 	return 0;
 }
 
-int nd_file_write_atomic(const char *path, const void *data, size_t len, mode_t mode, struct nd_err *err)
+static int write_replace(const char *path, const void *data, size_t len, mode_t mode, bool durable,
+			 struct nd_err *err)
 {
 	char tmp[4200];
 	_cleanup_close_ int fd = -EBADF;
@@ -48,7 +50,7 @@ int nd_file_write_atomic(const char *path, const void *data, size_t len, mode_t 
 		}
 		done += (size_t)n;
 	}
-	if (fchmod(fd, mode) < 0 || fsync(fd) < 0 || close(TAKE_FD(fd)) < 0) {
+	if (fchmod(fd, mode) < 0 || (durable && fsync(fd) < 0) || close(TAKE_FD(fd)) < 0) {
 		r = -errno;
 		unlink(tmp);
 		return nd_err_set(err, r, tmp, "cannot flush: %s", strerror(-r));
@@ -58,8 +60,19 @@ int nd_file_write_atomic(const char *path, const void *data, size_t len, mode_t 
 		unlink(tmp);
 		return nd_err_set(err, r, path, "cannot rename into place: %s", strerror(-r));
 	}
-	fsync_dir_of(path);
+	if (durable)
+		fsync_dir_of(path);
 	return 0;
+}
+
+int nd_file_write_atomic(const char *path, const void *data, size_t len, mode_t mode, struct nd_err *err)
+{
+	return write_replace(path, data, len, mode, true, err);
+}
+
+int nd_file_write_runtime(const char *path, const void *data, size_t len, mode_t mode, struct nd_err *err)
+{
+	return write_replace(path, data, len, mode, false, err);
 }
 
 int nd_file_read(const char *path, size_t max, char **ret, size_t *ret_len, struct nd_err *err)

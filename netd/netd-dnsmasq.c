@@ -35,7 +35,7 @@ static int write_text(struct netd *d, enum netd_path kind, const char *name, con
 	char path[4096];
 
 	netd_path(d, kind, name, path, sizeof(path));
-	return nd_file_write_atomic(path, text, strlen(text), 0644, err);
+	return nd_file_write_runtime(path, text, strlen(text), 0644, err);
 }
 
 static int write_hosts(struct netd *d, struct netd_net *n, struct nd_err *err)
@@ -65,7 +65,7 @@ static int write_files(struct netd *d, struct netd_net *n, struct nd_err *err)
 	if ((r = write_hosts(d, n, err)) < 0 ||
 	    (r = dhcp_conf_render(n->live, n->bridge, &paths, &text, err)) < 0)
 		return r;
-	return nd_file_write_atomic(conf, text, strlen(text), 0644, err);
+	return nd_file_write_runtime(conf, text, strlen(text), 0644, err);
 }
 
 static int watch(struct netd *d, struct netd_net *n, pid_t pid, bool child, struct nd_err *err)

@@ -55,7 +55,7 @@ static int write_status(struct netd *d, struct netd_net *n, const char *state, s
 	json_object_object_add(o, "ovs", json_object_new_boolean(n->ovs));
 	json_object_object_add(o, "bridge_created", json_object_new_boolean(n->bridge_created));
 	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
-	r = nd_file_write_atomic(path, text, strlen(text), 0644, err);
+	r = nd_file_write_runtime(path, text, strlen(text), 0644, err);
 	json_object_put(o);
 	return r;
 }
@@ -304,7 +304,7 @@ static int save_live(struct netd *d, struct netd_net *n, struct nd_err *err)
 	netd_path(d, NETD_PATH_RUN_XML, n->live->name, path, sizeof(path));
 	if ((r = netdef_format(n->live, &xml, err)) < 0)
 		return r;
-	return nd_file_write_atomic(path, xml, strlen(xml), 0644, err);
+	return nd_file_write_runtime(path, xml, strlen(xml), 0644, err);
 }
 
 /*

@@ -49,7 +49,7 @@ static void record_save(struct netd *d, const struct netd_port *p)
 	char path[4096];
 
 	netd_path(d, NETD_PATH_PORT, p->name, path, sizeof(path));
-	if (nd_file_write_atomic(path, text, strlen(text), 0644, &err) < 0)
+	if (nd_file_write_runtime(path, text, strlen(text), 0644, &err) < 0)
 		netd_log_err(p->network, "saving the port record", &err);
 	json_object_put(o);
 }

@@ -1,9 +1,14 @@
+#include <dirent.h>
 #include <errno.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/nd-buf.h"
 #include "common/nd-err.h"
+#include "common/nd-file.h"
 #include "tests/unit/suites.h"
 
 START_TEST(test_err_first_wins)
@@ -46,6 +51,52 @@ START_TEST(test_buf_grows)
 }
 END_TEST
 
+static int entries_in(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	ck_assert_ptr_nonnull(d);
+	while ((e = readdir(d)))
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
+/* both writers replace the whole file, set its mode and leave no temp file */
+START_TEST(test_file_replace)
+{
+	int (*const writers[])(const char *, const void *, size_t, mode_t, struct nd_err *) = {
+		nd_file_write_atomic, nd_file_write_runtime
+	};
+	char dir[] = "/tmp/nd-unit-file.XXXXXX", path[64];
+	struct nd_err err = { 0 };
+	struct stat st;
+	size_t len;
+	char *text;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/f", dir);
+	for (size_t i = 0; i < 2; i++) {
+		ck_assert_int_eq(writers[i](path, "a longer first text", 19, 0600, &err), 0);
+		ck_assert_int_eq(writers[i](path, "second", 6, 0644, &err), 0);
+		ck_assert_int_eq(nd_file_read(path, 100, &text, &len, &err), 0);
+		ck_assert_str_eq(text, "second");
+		ck_assert_uint_eq(len, 6);
+		free(text);
+		ck_assert_int_eq(stat(path, &st), 0);
+		ck_assert_int_eq(st.st_mode & 0777, 0644);
+		ck_assert_int_eq(entries_in(dir), 1);
+		unlink(path);
+	}
+	snprintf(path, sizeof(path), "%s/missing/f", dir);
+	ck_assert_int_eq(nd_file_write_runtime(path, "x", 1, 0644, &err), -ENOENT);
+	ck_assert_ptr_nonnull(strstr(err.msg, "cannot create"));
+	rmdir(dir);
+}
+END_TEST
+
 Suite *make_common_suite(void)
 {
 	Suite *s = suite_create("common");
@@ -54,6 +105,7 @@ Suite *make_common_suite(void)
 	tcase_add_test(tc, test_err_first_wins);
 	tcase_add_test(tc, test_buf_escape);
 	tcase_add_test(tc, test_buf_grows);
+	tcase_add_test(tc, test_file_replace);
 	suite_add_tcase(s, tc);
 	return s;
 }
