@@ -34,6 +34,9 @@ DEB_PKGS := build-essential pkg-config clang libclang-rt-14-dev \
 	libxml2-dev libnl-3-dev libnl-route-3-dev libmnl-dev libnftnl-dev libjson-c-dev check \
 	dnsmasq-base iproute2 nftables busybox-static procps util-linux \
 	qemu-system-x86 linux-image-amd64 xz-utils cpio openvswitch-switch iptables
+# what `make bench` adds: libvirt's network driver to compare against (run only
+# inside the bench's own namespaces; libvirt-daemon ships no service) and iperf3
+BENCH_PKGS := libvirt-daemon libvirt-clients iperf3 iputils-ping
 
 pc = $(shell pkg-config --cflags $(1) 2>/dev/null)
 pl = $(shell pkg-config --libs $(1) 2>/dev/null)
@@ -49,7 +52,7 @@ XML_SRCS    := xml/netdef.c xml/netdef-addr.c xml/netdef-random-sys.c xml/netdef
 	xml/netdef-parse-port.c xml/netdef-format.c xml/netdef-validate.c \
 	xml/netdef-update.c
 FW_SRCS     := firewall/fw-expr.c firewall/fw-batch.c firewall/fw-build.c firewall/fw-rules.c \
-	firewall/fw-apply.c firewall/fw-inspect.c firewall/fw-coexist.c
+	firewall/fw-apply.c firewall/fw-inspect.c firewall/fw-coexist.c firewall/fw-socket.c
 TAPDEV_SRCS := tapdev/tapdev-nlerr.c tapdev/tapdev-link-build.c tapdev/tapdev-link-sys.c \
 	tapdev/tapdev-addr-sys.c tapdev/tapdev-tun.c tapdev/tapdev-tun-sys.c tapdev/tapdev-port-sys.c \
 	tapdev/tapdev-fdpass.c tapdev/tapdev-launch.c tapdev/tapdev-ovs.c tapdev/tapdev-ovs-sys.c \
@@ -82,8 +85,10 @@ CORPUS_DIR ?= $(abspath $(CURDIR)/../shared/corpus)
 all: $(BUILD)/.deps-ok $(BINS)
 
 # -- dependencies ---------------------------------------------------------
-deps:
-	@missing=$$(for p in $(DEB_PKGS); do \
+deps bench-deps: PKGS = $(DEB_PKGS)
+bench-deps: PKGS += $(BENCH_PKGS)
+deps bench-deps:
+	@missing=$$(for p in $(PKGS); do \
 		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \
 	done); \
 	if [ -n "$$missing" ]; then \
@@ -144,6 +149,10 @@ $(BUILD)/bin/nd-rawsend: $(call objs,tests/tools/nd-rawsend.c)
 $(BUILD)/bin/nd-vlansniff: $(call objs,tests/tools/nd-vlansniff.c)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(LDSAN) $(LDFLAGS) -o $@ $^
+
+$(BUILD)/bin/nd-portbench: $(call objs,tests/tools/nd-portbench.c) $(TAPDEV_A) $(COMMON_A)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(LDSAN) $(LDFLAGS) -o $@ $^ $(call pl,$(NETD_PC))
 
 $(UNIT_BIN): $(call objs,$(UNIT_SRCS)) $(FW_A) $(DHCP_A) $(TAPDEV_A) $(XML_A) $(COMMON_A)
 	@$(if $(Q),echo "  LD      $@")
@@ -215,8 +224,14 @@ check-fuzz:
 	$(Q)$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(or $(CHECK_FUZZ_SECONDS),5)
 
 # -- benchmarks (numbers, never pass/fail timing) ------------------------------------
-bench: $(BINS)
-	$(Q)BIN=$(abspath $(BUILD)/bin) bash tests/bench/bench-start-destroy.sh
+$(BUILD)/bin/nd-tapfloor: $(call objs,tests/tools/nd-tapfloor.c)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(LDSAN) $(LDFLAGS) -o $@ $^ $(call pl,libmnl)
+
+BENCH_TOOLS := $(BUILD)/bin/nd-portbench $(BUILD)/bin/nd-tapfloor
+bench: bench-deps $(BINS) $(BENCH_TOOLS) $(BUILD)/guest/stamp
+	$(Q)BIN=$(abspath $(BUILD)/bin) NETD_GUEST_DIR=$(abspath $(BUILD)/guest) \
+		BENCH_OUT=$(abspath $(BUILD)/bench) bash tests/bench/bench.sh
 
 # -- demo ------------------------------------------------------------------------
 demo: all $(BUILD)/guest/stamp
@@ -234,7 +249,7 @@ clean:
 	rm -rf $(BUILD)
 
 
-.PHONY: all deps bench demo guest fuzz fuzz-build check-fuzz check check-integration check-unit check-unit-san check-headers check-layering install clean
+.PHONY: all deps bench-deps bench demo guest fuzz fuzz-build check-fuzz check check-integration check-unit check-unit-san check-headers check-layering install clean
 .DELETE_ON_ERROR:
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -34,7 +34,9 @@ int dhcp_port_line_parse(const char *line, bool tcp, struct dhcp_port_holder *re
 
 bool dhcp_port_conflicts(const struct dhcp_port_holder *h, bool dhcpv6)
 {
-	if (!h->wildcard || !h->listening)
+	/* a socket bound to a device (each dnsmasq's DHCP socket is, to its own
+	 * bridge) does not hold the port on a new bridge */
+	if (!h->wildcard || !h->listening || h->bound_ifindex)
 		return false;
 	if (h->port == 53)
 		return true;

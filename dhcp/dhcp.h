@@ -51,6 +51,7 @@ struct dhcp_port_holder {
 	unsigned port;
 	unsigned long inode;
 	bool tcp, ipv6, wildcard, listening;
+	unsigned bound_ifindex; /* SO_BINDTODEVICE: it holds the port on that device only (0: everywhere) */
 };
 /* one line of /proc/net/{udp,tcp,udp6,tcp6}; -EINVAL for the header and garbage */
 int dhcp_port_line_parse(const char *line, bool tcp, struct dhcp_port_holder *ret);

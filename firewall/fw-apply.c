@@ -4,6 +4,7 @@
 #include <stdio.h> /* before libnftnl headers, which use FILE */
 #include <libmnl/libmnl.h>
 #include <libnftnl/common.h>
+#include <libnftnl/gen.h>
 #include <libnftnl/table.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
@@ -11,29 +12,7 @@
 #include <string.h>
 #include <sys/time.h>
 
-#include "firewall/fw.h"
-
-static struct mnl_socket *open_socket(struct nd_err *err)
-{
-	struct timeval tv = { .tv_sec = 5 };
-	struct mnl_socket *nl = mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC);
-	int one = 1;
-
-	if (!nl) {
-		nd_err_set(err, -errno, "nftables", "cannot open a netfilter netlink socket: %s",
-			   strerror(errno));
-		return NULL;
-	}
-	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		nd_err_set(err, -errno, "nftables", "cannot bind the netlink socket: %s", strerror(errno));
-		mnl_socket_close(nl);
-		return NULL;
-	}
-	/* small ACKs; bounded wait: a kernel that never answers is an error, not a hang */
-	setsockopt(mnl_socket_get_fd(nl), SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
-	setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	return nl;
-}
+#include "firewall/fw-internal.h"
 
 static const char *note_for(const struct fw_batch *b, uint32_t seq)
 {
@@ -50,12 +29,11 @@ int fw_batch_apply(const struct fw_batch *b, struct nd_err *err)
 	struct mnl_socket *nl;
 	int first = 0;
 
-	if (!(nl = open_socket(err)))
+	if (!(nl = fw_socket(err)))
 		return err ? err->code : -EIO;
 	if (mnl_socket_sendto(nl, b->buf, b->len) < 0) {
 		int e = errno;
 
-		mnl_socket_close(nl);
 		return nd_err_set(err, -e, "nftables", "cannot send the batch: %s", strerror(e));
 	}
 	while (got < expected) {
@@ -66,7 +44,6 @@ int fw_batch_apply(const struct fw_batch *b, struct nd_err *err)
 		if (n < 0) {
 			int e = errno == EAGAIN ? ETIMEDOUT : errno;
 
-			mnl_socket_close(nl);
 			return nd_err_set(err, -e, "nftables", "no answer for %zu of %zu messages: %s",
 					  expected - got, expected, strerror(e));
 		}
@@ -86,7 +63,6 @@ int fw_batch_apply(const struct fw_batch *b, struct nd_err *err)
 				   note_for(b, nlh->nlmsg_seq), strerror(-e->error));
 		}
 	}
-	mnl_socket_close(nl);
 	return first;
 }
 
@@ -101,11 +77,11 @@ int fw_table_exists(struct nd_err *err)
 
 	if (!t)
 		return nd_err_set(err, -ENOMEM, "nftables", "out of memory");
-	if (!(nl = open_socket(err))) {
+	if (!(nl = fw_socket(err))) {
 		nftnl_table_free(t);
 		return err ? err->code : -EIO;
 	}
-	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETTABLE, NFPROTO_INET, NLM_F_ACK, 1);
+	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETTABLE, NFPROTO_INET, NLM_F_ACK, fw_socket_seq());
 	nftnl_table_set_str(t, NFTNL_TABLE_NAME, FW_TABLE);
 	nftnl_table_nlmsg_build_payload(nlh, t);
 	nftnl_table_free(t);
@@ -124,6 +100,44 @@ int fw_table_exists(struct nd_err *err)
 			result = 1;
 		}
 	}
-	mnl_socket_close(nl);
 	return result;
+}
+
+static int gen_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct nftnl_gen *g = nftnl_gen_alloc();
+
+	if (!g)
+		return MNL_CB_ERROR;
+	if (nftnl_gen_nlmsg_parse(nlh, g) == 0 && nftnl_gen_is_set(g, NFTNL_GEN_ID))
+		*(uint32_t *)data = nftnl_gen_get_u32(g, NFTNL_GEN_ID);
+	nftnl_gen_free(g);
+	return MNL_CB_OK;
+}
+
+int fw_ruleset_genid(uint32_t *ret, struct nd_err *err)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct mnl_socket *nl;
+	struct nlmsghdr *nlh;
+	uint32_t id = 0, portid, seq = fw_socket_seq();
+	bool got = false;
+	ssize_t n;
+	int r = 0;
+
+	if (!(nl = fw_socket(err)))
+		return err ? err->code : -EIO;
+	portid = mnl_socket_get_portid(nl);
+	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETGEN, AF_UNSPEC, 0, seq);
+	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0 || (n = mnl_socket_recvfrom(nl, buf, sizeof(buf))) < 0) {
+		r = nd_err_set(err, -errno, "nftables", "cannot read the ruleset generation: %s", strerror(errno));
+	} else {
+		id = UINT32_MAX;
+		r = mnl_cb_run(buf, (size_t)n, seq, portid, gen_cb, &id);
+		got = r >= 0 && id != UINT32_MAX;
+		r = got ? 0 : nd_err_set(err, r < 0 ? -errno : -EPROTO, "nftables", "no ruleset generation in the answer");
+	}
+	if (got)
+		*ret = id;
+	return r;
 }

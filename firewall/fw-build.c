@@ -219,7 +219,7 @@ static int map_elem(struct fw_batch *b, uint16_t type, const char *map, const ch
 	return 0;
 }
 
-static int build_skeleton(struct fw_batch *b)
+static int build_skeleton(struct fw_batch *b, bool dispatch)
 {
 	int r;
 
@@ -231,6 +231,8 @@ static int build_skeleton(struct fw_batch *b)
 	for (size_t i = 0; i < sizeof(dispatches) / sizeof(dispatches[0]); i++)
 		if ((r = add_map(b, dispatches[i].map, (uint32_t)i + 1)) < 0)
 			return r;
+	if (!dispatch)
+		return 0;
 	/* the dispatch rules are rewritten whole: constant cost, idempotent */
 	for (size_t i = 0; i < sizeof(base_chains) / sizeof(base_chains[0]); i++)
 		if ((r = flush_chain(b, base_chains[i].name)) < 0)
@@ -250,7 +252,7 @@ static int build_skeleton(struct fw_batch *b)
 	return 0;
 }
 
-int fw_build_network_start(const struct netdef *def, const char *bridge, uint32_t seq,
+int fw_build_network_start(const struct netdef *def, const char *bridge, bool dispatch, uint32_t seq,
 			   struct fw_batch *b, struct nd_err *err)
 {
 	char chain[128];
@@ -259,7 +261,7 @@ int fw_build_network_start(const struct netdef *def, const char *bridge, uint32_
 	if (!fw_network_has_rules(def))
 		return nd_err_set(err, -EINVAL, def->name, "forward mode '%s' has no firewall rules",
 				  netdef_forward_to_string(def->forward.mode));
-	if ((r = fw_batch_start(b, seq)) < 0 || (r = build_skeleton(b)) < 0)
+	if ((r = fw_batch_start(b, seq)) < 0 || (r = build_skeleton(b, dispatch)) < 0)
 		goto oom;
 	for (size_t i = 0; i < sizeof(dispatches) / sizeof(dispatches[0]); i++) {
 		const char *kind = dispatches[i].kind;

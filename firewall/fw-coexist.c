@@ -25,36 +25,19 @@
 #define DOCKER_TABLE "filter"
 #define DOCKER_CHAIN "DOCKER-USER"
 
-static struct mnl_socket *open_nl(struct nd_err *err)
-{
-	struct timeval tv = { .tv_sec = 5 };
-	struct mnl_socket *nl = mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC);
-
-	if (!nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		nd_err_set(err, -errno, "nftables", "cannot open a netfilter socket: %s", strerror(errno));
-		if (nl)
-			mnl_socket_close(nl);
-		return NULL;
-	}
-	setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	return nl;
-}
-
 int fw_docker_user_present(int nfproto)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nftnl_chain *c = nftnl_chain_alloc();
-	struct mnl_socket *nl = open_nl(NULL);
+	struct mnl_socket *nl = fw_socket(NULL);
 	struct nlmsghdr *nlh;
 	int r = 0;
 
 	if (!c || !nl) {
 		nftnl_chain_free(c);
-		if (nl)
-			mnl_socket_close(nl);
 		return 0;
 	}
-	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETCHAIN, (uint16_t)nfproto, NLM_F_ACK, 1);
+	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETCHAIN, (uint16_t)nfproto, NLM_F_ACK, fw_socket_seq());
 	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, DOCKER_TABLE);
 	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, DOCKER_CHAIN);
 	nftnl_chain_nlmsg_build_payload(nlh, c);
@@ -63,7 +46,6 @@ int fw_docker_user_present(int nfproto)
 		nlh = (struct nlmsghdr *)buf;
 		r = nlh->nlmsg_type != NLMSG_ERROR || ((struct nlmsgerr *)mnl_nlmsg_get_payload(nlh))->error == 0;
 	}
-	mnl_socket_close(nl);
 	return r;
 }
 
@@ -163,13 +145,12 @@ int fw_docker_user_count(int nfproto, const char *net)
 {
 	char want[96];
 	struct rule_dump d = { .want = want };
-	struct mnl_socket *nl = open_nl(NULL);
+	struct mnl_socket *nl = fw_socket(NULL);
 
 	snprintf(want, sizeof(want), "netd:%s", net ? net : "");
 	if (!nl)
 		return -EIO;
 	find_rules(nl, nfproto, &d);
-	mnl_socket_close(nl);
 	return (int)d.n;
 }
 
@@ -183,10 +164,9 @@ int fw_docker_user_remove(int nfproto, const char *net, uint32_t seq, struct nd_
 	int r;
 
 	snprintf(want, sizeof(want), "netd:%s", net);
-	if (!(nl = open_nl(err)))
+	if (!(nl = fw_socket(err)))
 		return err ? err->code : -EIO;
 	r = find_rules(nl, nfproto, &d);
-	mnl_socket_close(nl);
 	if (r < 0 || d.n == 0)
 		return r;
 	if (fw_batch_start(&b, seq) < 0)

@@ -1,5 +1,8 @@
-/* Reading other tables' base chains (a NFT_MSG_GETCHAIN dump): their hooks
- * and policies tell whether someone else drops what netd's rules accept. */
+/* Reading other tables' base chains (NFT_MSG_GETCHAIN dumps): their hooks
+ * and policies tell whether someone else drops what netd's rules accept.
+ * A table dump comes first, so that only families with a table other than
+ * netd's are asked for their chains: netd's own chains (four per network) are
+ * never read, and a start costs the same with 1 or 1000 networks. */
 #include <errno.h>
 #include <stdio.h> /* before libnftnl headers, which use FILE */
 #include <libmnl/libmnl.h>
@@ -7,6 +10,7 @@
 #include <libnftnl/common.h>
 #include <libnftnl/expr.h>
 #include <libnftnl/rule.h>
+#include <libnftnl/table.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 #include <stdlib.h>
@@ -14,6 +18,7 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 
+#include "common/nd-cleanup.h"
 #include "firewall/fw-internal.h"
 
 struct dump {
@@ -124,7 +129,7 @@ int fw_rules_dump(struct mnl_socket *nl, uint32_t family, const char *table, con
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE * 4];
 	struct nftnl_rule *r = nftnl_rule_alloc();
-	uint32_t portid = mnl_socket_get_portid(nl), seq = 7;
+	uint32_t portid = mnl_socket_get_portid(nl), seq = fw_socket_seq();
 	struct nlmsghdr *nlh;
 	ssize_t n;
 
@@ -159,50 +164,67 @@ static uint32_t family_of(const char *name)
 	       strcmp(name, "arp") == 0 ? NFPROTO_ARP : NFPROTO_NETDEV;
 }
 
+/* bit (1 << family) for each family that has a table other than inet netd */
+static int on_table(const struct nlmsghdr *nlh, void *data)
+{
+	struct nftnl_table *t = nftnl_table_alloc();
+	unsigned *mask = data;
+
+	if (t && nftnl_table_nlmsg_parse(nlh, t) == 0) {
+		uint32_t f = nftnl_table_get_u32(t, NFTNL_TABLE_FAMILY);
+
+		if (f < 32 && !(f == NFPROTO_INET && strcmp(nftnl_table_get_str(t, NFTNL_TABLE_NAME), FW_TABLE) == 0))
+			*mask |= 1u << f;
+	}
+	nftnl_table_free(t);
+	return MNL_CB_OK;
+}
+
+/* one dump request and its answers; 0, or <0 with err set */
+static int dump_run(struct mnl_socket *nl, uint16_t type, uint32_t family, mnl_cb_t cb, void *data,
+		    struct nd_err *err)
+{
+	uint32_t seq = fw_socket_seq();
+	char buf[MNL_SOCKET_BUFFER_SIZE * 4];
+	uint32_t portid = mnl_socket_get_portid(nl);
+	struct nlmsghdr *nlh = nftnl_nlmsg_build_hdr(buf, type, (uint16_t)family, NLM_F_DUMP, seq);
+	ssize_t n;
+
+	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
+		return nd_err_set(err, -errno, "nftables", "cannot ask for a dump: %s", strerror(errno));
+	while ((n = mnl_socket_recvfrom(nl, buf, sizeof(buf))) > 0) {
+		int r = mnl_cb_run(buf, (size_t)n, seq, portid, cb, data);
+
+		if (r <= MNL_CB_STOP) {
+			if (r < 0 && errno != ENOENT)
+				return nd_err_set(err, -errno, "nftables", "dump failed: %s", strerror(errno));
+			return 0;
+		}
+	}
+	return nd_err_set(err, n < 0 ? -errno : -EPROTO, "nftables", "dump: %s", n < 0 ? strerror(errno) : "closed");
+}
+
 int fw_list_base_chains(struct fw_base_chain **ret, size_t *ret_n, struct nd_err *err)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE * 4];
-	struct timeval tv = { .tv_sec = 5 };
+	static const uint32_t families[] = { NFPROTO_INET, NFPROTO_IPV4, NFPROTO_IPV6, NFPROTO_ARP,
+					     NFPROTO_BRIDGE, NFPROTO_NETDEV };
 	struct dump d = { 0 };
 	struct mnl_socket *nl;
-	struct nlmsghdr *nlh;
-	uint32_t portid, seq = 1;
-	ssize_t n;
+	unsigned mask = 0;
 	int r = 0;
 
 	*ret = NULL;
 	*ret_n = 0;
-	nl = mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC);
-	if (!nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		r = nd_err_set(err, -errno, "nftables", "cannot open a netfilter socket: %s", strerror(errno));
-		if (nl)
-			mnl_socket_close(nl);
-		return r;
-	}
-	setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	portid = mnl_socket_get_portid(nl);
-	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETCHAIN, NFPROTO_UNSPEC, NLM_F_DUMP, seq);
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
-		r = nd_err_set(err, -errno, "nftables", "cannot ask for chains: %s", strerror(errno));
-		goto out;
-	}
-	while ((n = mnl_socket_recvfrom(nl, buf, sizeof(buf))) > 0) {
-		int cb = mnl_cb_run(buf, (size_t)n, seq, portid, on_chain, &d);
-
-		if (cb <= MNL_CB_STOP) {
-			if (cb < 0 && errno != ENOENT)
-				r = nd_err_set(err, -errno, "nftables", "chain dump failed: %s", strerror(errno));
-			break;
-		}
-	}
-	if (n < 0)
-		r = nd_err_set(err, -errno, "nftables", "chain dump: %s", strerror(errno));
+	if (!(nl = fw_socket(err)))
+		return err ? err->code : -EIO;
+	r = dump_run(nl, NFT_MSG_GETTABLE, NFPROTO_UNSPEC, on_table, &mask, err);
+	for (size_t i = 0; r == 0 && i < ND_ELEMENTSOF(families); i++)
+		if (mask & (1u << families[i]))
+			r = dump_run(nl, NFT_MSG_GETCHAIN, families[i], on_chain, &d, err);
 	/* the rules of the forward and input chains: does one drop everything? */
 	for (size_t i = 0; r == 0 && i < d.n; i++)
 		if (!d.v[i].policy_drop && (strcmp(d.v[i].hook, "forward") == 0 || strcmp(d.v[i].hook, "input") == 0))
 			scan_rules(nl, family_of(d.v[i].family), &d.v[i]);
-out:
-	mnl_socket_close(nl);
 	if (d.oom && r == 0)
 		r = nd_err_set(err, -ENOMEM, "nftables", "out of memory");
 	if (r < 0) {

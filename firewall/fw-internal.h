@@ -40,6 +40,11 @@ struct mnl_socket;
 int fw_rules_dump(struct mnl_socket *nl, uint32_t family, const char *table, const char *chain,
 		  mnl_cb_t cb, void *data);
 
+/* fw-socket.c: the process's one netfilter socket (opened on first use,
+ * never closed: see there why), and a sequence number for a request on it */
+struct mnl_socket *fw_socket(struct nd_err *err);
+uint32_t fw_socket_seq(void);
+
 /* batch writing: fw_batch_start empties b and opens the batch, fw_batch_finish closes it */
 int fw_batch_start(struct fw_batch *b, uint32_t seq);
 int fw_batch_finish(struct fw_batch *b);

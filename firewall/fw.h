@@ -30,12 +30,16 @@ struct fw_batch {
 };
 
 /*
- * Start: (re)creates table, base chains, maps and the dispatch rules, then
- * the network's chains, rules and map elements. Idempotent for the shared
- * part, so the first and the 1000th network build the same skeleton.
+ * Start: (re)creates table, base chains and maps, rewrites the dispatch rules
+ * (when dispatch is true), then adds the network's chains, rules and map
+ * elements. Idempotent for the shared part, so the first and the 1000th
+ * network build the same skeleton. Rewriting the dispatch rules deletes the
+ * old ones, and a batch that deletes costs a kernel RCU grace period (the
+ * next close of a netfilter socket waits for it): the caller passes false
+ * when it knows the dispatch rules are in place (fw_ruleset_genid).
  * bridge is the kernel name of the network's bridge.
  */
-int fw_build_network_start(const struct netdef *def, const char *bridge, uint32_t seq,
+int fw_build_network_start(const struct netdef *def, const char *bridge, bool dispatch, uint32_t seq,
 			   struct fw_batch *b, struct nd_err *err);
 /* Stop: the network's map elements and chains only. */
 int fw_build_network_stop(const struct netdef *def, const char *bridge, uint32_t seq,
@@ -53,6 +57,8 @@ void fw_batch_free(struct fw_batch *b);
 int fw_batch_apply(const struct fw_batch *b, struct nd_err *err);
 /* Is the netd table present? 1 yes, 0 no, <0 error */
 int fw_table_exists(struct nd_err *err);
+/* The kernel's ruleset generation: every commit, by anyone, moves it by one. */
+int fw_ruleset_genid(uint32_t *ret, struct nd_err *err);
 
 /* -- fw-inspect.c: other tables' base chains (for warnings and doctor) -- */
 struct fw_base_chain {

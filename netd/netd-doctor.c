@@ -70,7 +70,7 @@ static int probe(enum probe what)
 			_exit(100);
 		if (what == PROBE_NFT_NAT)
 			r = netdef_parse_string(xml, sizeof(xml) - 1, "probe", &def, NULL) == 0 &&
-					    fw_build_network_start(def, "ndprobe0", 1, &b, NULL) == 0 ?
+					    fw_build_network_start(def, "ndprobe0", true, 1, &b, NULL) == 0 ?
 				    fw_batch_apply(&b, NULL) : -EINVAL;
 		else
 			r = tapdev_nl_open(&nl, NULL) == 0 ? tapdev_bridge_add(nl, &cfg, NULL) : -EIO;

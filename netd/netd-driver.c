@@ -88,16 +88,24 @@ static bool other_firewalled_active(struct netd *d, const struct netd_net *self)
 static int firewall_apply(struct netd *d, const struct netdef *def, const char *bridge, bool start,
 			  struct nd_err *err)
 {
+	uint32_t before = 0, after = 0;
+	bool known = fw_ruleset_genid(&before, NULL) == 0;
+	bool in_place = known && d->nft_genid_ok && before == d->nft_genid;
 	struct fw_batch b;
 	int r;
 
-	r = start ? fw_build_network_start(def, bridge, d->nft_seq, &b, err)
+	r = start ? fw_build_network_start(def, bridge, !in_place, d->nft_seq, &b, err)
 		  : fw_build_network_stop(def, bridge, d->nft_seq, &b, err);
 	if (r < 0)
 		return r;
 	d->nft_seq = b.seq_next;
 	r = fw_batch_apply(&b, err);
 	fw_batch_free(&b);
+	/* a start leaves the dispatch rules in place; a stop, as it found them;
+	 * only our own commit may lie between before and after */
+	d->nft_genid_ok = r == 0 && (start || in_place) && known && fw_ruleset_genid(&after, NULL) == 0 &&
+			  after == before + 1;
+	d->nft_genid = after;
 	return r;
 }
 
@@ -110,6 +118,7 @@ static void firewall_remove(struct netd *d, struct netd_net *n)
 	 * that destroys objects waits out a kernel RCU grace period (~15-30 ms) */
 	if (!other_firewalled_active(d, n) && fw_build_table_delete(d->nft_seq, &b, NULL) == 0) {
 		d->nft_seq = b.seq_next;
+		d->nft_genid_ok = false;
 		if (fw_batch_apply(&b, NULL) == 0) { /* ENOENT when someone flushed it: nothing left to do */
 			fw_batch_free(&b);
 			return;

@@ -129,6 +129,7 @@ static int diag_holders(int family, int proto, struct dhcp_port_holder *out, siz
 			ph->inode = m->idiag_inode;
 			ph->tcp = proto == IPPROTO_TCP;
 			ph->listening = true;
+			ph->bound_ifindex = m->id.idiag_if;
 			ph->ipv6 = family == AF_INET6;
 			ph->wildcard = !m->id.idiag_src[0] && (family == AF_INET ||
 				       (!m->id.idiag_src[1] && !m->id.idiag_src[2] && !m->id.idiag_src[3]));

@@ -168,12 +168,23 @@ static int attach(struct call *k, struct netd_net *n, struct netd_port *p, struc
 	int r;
 
 	tapdev_host_mac(mac, cfg.mac);
-	if (!n->ovs)
+	if (!n->ovs) {
+		if (!p->existing && (r = netd_sysctl_port_no_ipv6(p->name, err)) < 0)
+			return r;
 		return tapdev_port_attach(nl, &cfg, err);
+	}
 	if ((r = tapdev_link_set_mac_mtu(nl, p->name, p->existing ? NULL : cfg.mac, n->live->mtu, err)) < 0 ||
 	    (r = netd_sysctl_port_quiet(p->name, err)) < 0 || (r = netd_ovs_port_add(k->d, &op, err)) < 0)
 		return r;
 	return tapdev_link_set_up(nl, p->name, true, err);
+}
+
+static const struct netd_port *mac_user(const struct netd *d, const char *network, const char *mac)
+{
+	for (const struct netd_port *o = d->ports; o; o = o->next)
+		if (strcmp(o->network, network) == 0 && strcmp(o->mac, mac) == 0)
+			return o;
+	return NULL;
 }
 
 static int make_port(struct call *k, const struct port_req *q, struct netd_net *n, struct netd_port *p, int *fds,
@@ -196,12 +207,18 @@ static int make_port(struct call *k, const struct port_req *q, struct netd_net *
 			r = nd_err_set(err, -EINVAL, q->network, "mac '%.32s' is not a unicast MAC", q->mac_s);
 			goto out;
 		}
-	} else if ((r = tapdev_random_mac(mac)) < 0) {
-		goto out;
 	}
-	netdef_mac_format(mac, p->mac);
-	for (struct netd_port *o = k->d->ports; o; o = o->next) {
-		if (strcmp(o->network, q->network) == 0 && strcmp(o->mac, p->mac) == 0) {
+	/* a random MAC has 24 random bits: among 1000 ports, two alike is a 3%
+	 * chance, so a generated one that is taken is drawn again */
+	for (int tries = 0;; tries++) {
+		const struct netd_port *o;
+
+		if (!q->mac_s && (r = tapdev_random_mac(mac)) < 0)
+			goto out;
+		netdef_mac_format(mac, p->mac);
+		if (!(o = mac_user(k->d, q->network, p->mac)))
+			break;
+		if (q->mac_s || tries == 16) {
 			r = nd_err_set(err, -EEXIST, q->network, "MAC %s is already used by port %s", o->mac, o->name);
 			goto out;
 		}
@@ -253,7 +270,7 @@ static int make_port(struct call *k, const struct port_req *q, struct netd_net *
 		/* the userspace datapath mangles TCP when checksum offload is left on */
 		if (n->ovs && !tapdev_ovs_kernel_datapath())
 			flags |= TAPDEV_NO_CSUM;
-		if ((r = tapdev_tap_create_from_template(nl, PORT_TEMPLATE, (unsigned)q->queues, flags, p->name, fds,
+		if ((r = tapdev_tap_create_from_template(PORT_TEMPLATE, (unsigned)q->queues, flags, p->name, fds,
 							 err)) < 0)
 			goto out;
 	}

@@ -79,6 +79,11 @@ struct netd {
 	int epfd, listen_fd, sig_fd;
 	bool quit;
 	uint32_t nft_seq;
+	/* the ruleset generation netd's own last commit left, and whether the
+	 * dispatch rules were in place then (a start need not rewrite them while
+	 * nobody else has committed since) */
+	uint32_t nft_genid;
+	bool nft_genid_ok;
 };
 
 /* what a network is called in logs and errors */
@@ -178,6 +183,7 @@ void netd_coexist_stop(struct netd *d, const char *name);
 /* -- netd-sysctl.c -- */
 int netd_sysctl_prepare(const struct netdef *def, const char *bridge, struct nd_err *err);
 int netd_sysctl_port_quiet(const char *ifname, struct nd_err *err);
+int netd_sysctl_port_no_ipv6(const char *ifname, struct nd_err *err);
 
 /* -- netd-control.c -- */
 int netd_control_listen(struct netd *d, struct nd_err *err);

@@ -130,17 +130,42 @@ static int change(struct tapdev_nl *nl, const char *ifname, struct rtnl_link *ch
 	return 0;
 }
 
+/* one RTM_NEWLINK for the link with this index, no lookup first */
+static int change_index(struct tapdev_nl *nl, int ifindex, const char *ifname, struct rtnl_link *chg,
+			const char *what, struct nd_err *err)
+{
+	struct rtnl_link *orig = rtnl_link_alloc();
+	int r;
+
+	if (!orig)
+		return nd_err_set(err, -ENOMEM, ifname, "out of memory");
+	rtnl_link_set_ifindex(orig, ifindex);
+	r = rtnl_link_change(nl->sk, orig, chg, 0);
+	rtnl_link_put(orig);
+	if (r < 0) {
+		r = tapdev_nlerr_to_errno(r);
+		return nd_err_set(err, r, ifname, "%s: %s", what, strerror(-r));
+	}
+	return 0;
+}
+
+/*
+ * One request joins the port: the kernel's do_setlink applies the MAC and the
+ * MTU first, then IFF_UP, then the master, so the bridge never sees the port
+ * with another MAC. A port that still needs isolation or VLAN entries comes
+ * up only after those, in a second request: it never forwards unfiltered.
+ */
 int tapdev_port_attach(struct tapdev_nl *nl, const struct tapdev_port_cfg *cfg, struct nd_err *err)
 {
-	struct tapdev_link_info br, port;
+	bool up_at_once = !cfg->isolated && !(cfg->vlan && cfg->vlan->present);
+	struct tapdev_link_info br;
 	struct rtnl_link *chg;
-	int r;
+	int ifindex, r;
 
 	if ((r = tapdev_link_get(nl, cfg->bridge, &br, err)) < 0)
 		return r == -ENODEV ? nd_err_set(err, r, cfg->bridge, "bridge does not exist") : r;
-	if ((r = tapdev_link_get(nl, cfg->ifname, &port, err)) < 0)
-		return r == -ENODEV ? nd_err_set(err, r, cfg->ifname, "no such interface") : r;
-	/* MAC and MTU before joining: the bridge must never see the port otherwise */
+	if (!(ifindex = (int)if_nametoindex(cfg->ifname)))
+		return nd_err_set(err, -ENODEV, cfg->ifname, "no such interface");
 	if (!(chg = rtnl_link_alloc()))
 		return nd_err_set(err, -ENOMEM, cfg->ifname, "out of memory");
 	if (cfg->has_mac) {
@@ -150,29 +175,30 @@ int tapdev_port_attach(struct tapdev_nl *nl, const struct tapdev_port_cfg *cfg, 
 		nl_addr_put(a);
 	}
 	rtnl_link_set_mtu(chg, cfg->mtu ? cfg->mtu : br.mtu);
-	r = change(nl, cfg->ifname, chg, "cannot set MAC/MTU", err);
-	rtnl_link_put(chg);
-	if (r < 0)
-		return r;
-	if (!(chg = rtnl_link_alloc()))
-		return nd_err_set(err, -ENOMEM, cfg->ifname, "out of memory");
 	rtnl_link_set_master(chg, br.ifindex);
-	r = change(nl, cfg->ifname, chg, "cannot attach to the bridge", err);
+	if (up_at_once)
+		rtnl_link_set_flags(chg, IFF_UP);
+	r = change_index(nl, ifindex, cfg->ifname, chg, "cannot set MAC/MTU and join the bridge", err);
 	rtnl_link_put(chg);
-	if (r < 0)
+	if (r < 0 || up_at_once)
 		return r;
 	if (cfg->isolated) {
 		size_t len;
 		void *buf;
 
-		if ((r = tapdev_port_build_isolated(port.ifindex, true, &buf, &len, err)) < 0 ||
+		if ((r = tapdev_port_build_isolated(ifindex, true, &buf, &len, err)) < 0 ||
 		    (r = send_built(nl, buf, cfg->ifname, "cannot isolate the port (kernel lacks bridge port isolation?)",
 				    err)) < 0)
 			return r;
 	}
-	if (cfg->vlan && cfg->vlan->present && (r = apply_vlans(nl, port.ifindex, cfg->ifname, cfg->vlan, err)) < 0)
+	if (cfg->vlan && cfg->vlan->present && (r = apply_vlans(nl, ifindex, cfg->ifname, cfg->vlan, err)) < 0)
 		return r;
-	return tapdev_link_set_up(nl, cfg->ifname, true, err);
+	if (!(chg = rtnl_link_alloc()))
+		return nd_err_set(err, -ENOMEM, cfg->ifname, "out of memory");
+	rtnl_link_set_flags(chg, IFF_UP);
+	r = change_index(nl, ifindex, cfg->ifname, chg, "cannot bring the link up", err);
+	rtnl_link_put(chg);
+	return r;
 }
 
 int tapdev_port_detach(struct tapdev_nl *nl, const char *ifname, struct nd_err *err)

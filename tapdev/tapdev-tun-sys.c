@@ -51,12 +51,20 @@ int tapdev_tap_create(const char *name, unsigned queues, unsigned flags, int *re
 	return r;
 }
 
-int tapdev_tap_create_from_template(struct tapdev_nl *nl, const char *tmpl, unsigned queues, unsigned flags,
-				    char ret_name[16], int *ret_fds, struct nd_err *err)
+/*
+ * The search starts after the index this process handed out last (as
+ * libvirt's does): a name is not reused at once, and the 1000th port costs
+ * the same as the first. IFF_TUN_EXCL makes each try race-free: EBUSY means
+ * the name is taken (by anything), so no lookup comes first.
+ */
+int tapdev_tap_create_from_template(const char *tmpl, unsigned queues, unsigned flags, char ret_name[16],
+				    int *ret_fds, struct nd_err *err)
 {
+	static int next;
 	const char *pct = strstr(tmpl, "%d");
 
-	for (int idx = 0; idx < 65536; idx++) {
+	for (int i = 0; i < 65536; i++) {
+		int idx = (next + i) % 65536;
 		char name[64];
 		int r;
 
@@ -64,17 +72,18 @@ int tapdev_tap_create_from_template(struct tapdev_nl *nl, const char *tmpl, unsi
 			snprintf(name, sizeof(name), "%.*s%d%s", (int)(pct - tmpl), tmpl, idx, pct + 2);
 		else
 			snprintf(name, sizeof(name), "%s", tmpl);
-		if (strlen(name) >= IFNAMSIZ)
-			break;
-		if (pct && tapdev_link_exists(nl, name))
+		if (strlen(name) >= IFNAMSIZ) {
+			if (!pct)
+				break;
 			continue;
-		/* IFF_TUN_EXCL makes the check race-free: EBUSY means someone was faster */
+		}
 		r = tapdev_tap_create(name, queues, flags, ret_fds, err);
 		if (r == -EBUSY && pct)
 			continue;
 		if (r < 0)
 			return r == -EBUSY ? nd_err_set(err, r, name, "interface exists already") : r;
 		snprintf(ret_name, 16, "%s", name);
+		next = (idx + 1) % 65536;
 		return 0;
 	}
 	return nd_err_set(err, -ENOSPC, tmpl, "no free TAP name for template '%s'", tmpl);

@@ -74,9 +74,10 @@ int tapdev_random_mac(uint8_t ret[6]);
 int tapdev_tap_create(const char *name, unsigned queues, unsigned flags, int *ret_fds, struct nd_err *err);
 /* make a TAP outlive its fds (or not) */
 int tapdev_tap_set_persist(int fd, bool persist, struct nd_err *err);
-/* first free name from a template ("vnet%d") and the TAP with it */
-int tapdev_tap_create_from_template(struct tapdev_nl *nl, const char *tmpl, unsigned queues, unsigned flags,
-				    char ret_name[16], int *ret_fds, struct nd_err *err);
+/* a free name from a template ("vnet%d"), searched from after the last one
+ * this process took, and the TAP with it */
+int tapdev_tap_create_from_template(const char *tmpl, unsigned queues, unsigned flags, char ret_name[16],
+				    int *ret_fds, struct nd_err *err);
 
 /* -- tapdev-port-sys.c: a TAP (or any link) as a bridge port -- */
 struct tapdev_port_cfg {

@@ -61,11 +61,14 @@ done
 target=$(sed -n 's/.*netd\.target=\([^ ]*\).*/\1/p' /proc/cmdline)
 for i in $(seq 100); do [ -e /sys/class/net/eth0 ] && break; sleep 0.05; done
 ip link set lo up
+up_link=$(cut -d' ' -f1 /proc/uptime)
 ip link set eth0 up
 echo "GUEST: mac $(cat /sys/class/net/eth0/address)"
 if udhcpc -i eth0 -n -q -t 10 -T 1 -s /udhcpc.sh >/dev/null 2>&1 && [ -s /tmp/lease ]; then
+	up_lease=$(cut -d' ' -f1 /proc/uptime)
 	read ip gw </tmp/lease
 	echo "GUEST: lease $ip gateway $gw"
+	echo "GUEST: uptime at link up $up_link, at lease $up_lease"
 	if ping -c 1 -W 2 "$gw" >/dev/null 2>&1; then echo "GUEST: gateway reachable"; else echo "GUEST: gateway unreachable"; fi
 	if [ -n "$target" ]; then
 		if ping -c 1 -W 2 "$target" >/dev/null 2>&1; then echo "GUEST: target $target reachable"

@@ -34,6 +34,7 @@ check "the host side's MAC is FE:..." sh -c "ip -o link show $port | grep -q 'li
 check "the port has the network's MTU" sh -c "ip -o link show $port | grep -q 'mtu 1450'"
 check "the port is isolated (<port isolated='yes'/>)" sh -c "ip -d link show $port | grep -q 'isolated on'"
 check "the TAP has vnet_hdr" sh -c "grep -q 'tun' /proc/net/dev; ip -d link show $port | grep -q 'tun type tap.*vnet_hdr on'"
+check "the TAP has no IPv6 of its own (disable_ipv6=1; guests' IPv6 is bridged all the same)" grep -qx 1 "/proc/sys/net/ipv6/conf/$port/disable_ipv6"
 check_fails "a second port with the same MAC is refused" launch_fake "$T/qdup" --mac 52:54:00:00:aa:01
 touch "$T/q1.stop"
 for _ in $(seq 100); do ip link show "$port" >/dev/null 2>&1 || break; sleep 0.05; done

@@ -162,6 +162,9 @@ START_TEST(test_port_holders)
 	ck_assert(h.ipv6 && h.wildcard);
 	ck_assert(!dhcp_port_conflicts(&h, false));
 	ck_assert(dhcp_port_conflicts(&h, true));
+	/* bound to a device (another network's dnsmasq on its bridge): not in the way */
+	h.bound_ifindex = 7;
+	ck_assert(!dhcp_port_conflicts(&h, true));
 }
 END_TEST
 

@@ -90,7 +90,7 @@ START_TEST(test_nat_start_batch)
 	struct fw_batch b;
 	struct tally t;
 
-	ck_assert_int_eq(fw_build_network_start(def, "br1", 100, &b, &err), 0);
+	ck_assert_int_eq(fw_build_network_start(def, "br1", true, 100, &b, &err), 0);
 	walk(&b, &t);
 	ck_assert_uint_eq(t.begin, 1);
 	ck_assert_uint_eq(t.end, 1);
@@ -118,13 +118,40 @@ START_TEST(test_cost_independent_of_network_count)
 	struct nd_err err = { 0 };
 	struct fw_batch b1, b2;
 
-	ck_assert_int_eq(fw_build_network_start(a, "br1", 1, &b1, &err), 0);
-	ck_assert_int_eq(fw_build_network_start(a, "br1", 5000, &b2, &err), 0);
+	ck_assert_int_eq(fw_build_network_start(a, "br1", true, 1, &b1, &err), 0);
+	ck_assert_int_eq(fw_build_network_start(a, "br1", true, 5000, &b2, &err), 0);
 	ck_assert_uint_eq(b1.len, b2.len);
 	ck_assert_uint_eq(b1.n_notes, b2.n_notes);
 	fw_batch_free(&b1);
 	fw_batch_free(&b2);
 	netdef_free(a);
+}
+END_TEST
+
+START_TEST(test_start_without_dispatch)
+{
+	/* with the dispatch rules known to be in place, a start deletes nothing:
+	 * no flush of a base chain, no dispatch rule; the rest is the same */
+	struct netdef *def = parse(NAT_XML);
+	struct nd_err err = { 0 };
+	struct fw_batch full, lean;
+	struct tally a, b;
+
+	ck_assert_int_eq(fw_build_network_start(def, "br1", true, 1, &full, &err), 0);
+	ck_assert_int_eq(fw_build_network_start(def, "br1", false, 1, &lean, &err), 0);
+	walk(&full, &a);
+	walk(&lean, &b);
+	ck_assert_uint_eq(a.flushes, 3 + 4); /* the base chains and the network's */
+	ck_assert_uint_eq(b.flushes, 4);     /* the network's own, new chains only */
+	ck_assert_uint_eq(a.rules - b.rules, 4); /* one dispatch rule per map */
+	ck_assert_ptr_null(strstr(b.text, "set fwd_oif"));
+	ck_assert_uint_eq(b.tables, a.tables);
+	ck_assert_uint_eq(b.chains, a.chains);
+	ck_assert_uint_eq(b.sets, a.sets);
+	ck_assert_uint_eq(b.elems, a.elems);
+	fw_batch_free(&full);
+	fw_batch_free(&lean);
+	netdef_free(def);
 }
 END_TEST
 
@@ -141,7 +168,7 @@ START_TEST(test_modes)
 	for (int i = 0; i < 2; i++) {
 		struct netdef *def = parse(xml[i]);
 
-		ck_assert_int_eq(fw_build_network_start(def, "brx", 1, &b, &err), 0);
+		ck_assert_int_eq(fw_build_network_start(def, "brx", true, 1, &b, &err), 0);
 		walk(&b, &t);
 		ck_assert_uint_eq(t.chains, 3 + 3); /* no nat chain */
 		ck_assert_msg(!strstr(t.text, "masq"), "masquerade outside nat");
@@ -154,7 +181,7 @@ START_TEST(test_modes)
 		struct netdef *open = parse("<network><name>o</name><forward mode='open'/></network>");
 
 		ck_assert(!fw_network_has_rules(open));
-		ck_assert_int_lt(fw_build_network_start(open, "bro", 1, &b, &err), 0);
+		ck_assert_int_lt(fw_build_network_start(open, "bro", true, 1, &b, &err), 0);
 		netdef_free(open);
 	}
 }
@@ -169,7 +196,7 @@ START_TEST(test_nat_ranges_and_dev)
 	struct fw_batch b;
 	struct tally t;
 
-	ck_assert_int_eq(fw_build_network_start(def, "brp", 1, &b, &err), 0);
+	ck_assert_int_eq(fw_build_network_start(def, "brp", true, 1, &b, &err), 0);
 	walk(&b, &t);
 	has(&t, "[ nat snat ip addr_min reg 1 addr_max reg 2 proto_min reg 3 proto_max reg 4");
 	has(&t, "0x37687465"); /* "eth7" as compared against oifname */
@@ -202,6 +229,7 @@ Suite *make_fw_build_suite(void)
 
 	tcase_add_test(tc, test_nat_start_batch);
 	tcase_add_test(tc, test_cost_independent_of_network_count);
+	tcase_add_test(tc, test_start_without_dispatch);
 	tcase_add_test(tc, test_modes);
 	tcase_add_test(tc, test_nat_ranges_and_dev);
 	tcase_add_test(tc, test_stop_batch);

@@ -1,0 +1,154 @@
+/*
+ * Bench tool: asks netd for COUNT ports on NETWORK, one request after the
+ * other on one connection (as that many QEMUs would, each waiting for its
+ * TAP), and checks that each reply carries one TAP fd of the named device.
+ * Prints one line of key=value numbers:
+ *   ports=N seconds=S rate=R median_us=M p90_us=P first_tenth_rate=F last_tenth_rate=L
+ * The fds are held until the tool exits; the ports go with the connection.
+ * With --hold SECONDS it waits that long (or until stdin closes) first, so
+ * that the caller can look at the bridge.
+ */
+#include <errno.h>
+#include <json-c/json.h>
+#include <linux/if.h>
+#include <linux/if_tun.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tapdev/tapdev.h"
+
+static double now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* one request; the reply's port name in name, its fd returned */
+static int create_port(int sock, const char *network, int id, char *name, size_t len)
+{
+	static char buf[1 << 16];
+	struct nd_err err = { 0 };
+	json_object *reply, *res, *v;
+	char req[512];
+	size_t n_fds = 0;
+	int fd = -1;
+	ssize_t n;
+
+	snprintf(req, sizeof(req),
+		 "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"net-port-create\",\"params\":{\"network\":\"%s\"}}", id,
+		 network);
+	if (tapdev_fd_send(sock, req, strlen(req), NULL, 0, &err) < 0 ||
+	    (n = tapdev_fd_recv(sock, buf, sizeof(buf) - 1, &fd, 1, &n_fds, &err)) < 0) {
+		fprintf(stderr, "nd-portbench: port %d: %s\n", id, err.msg);
+		return -1;
+	}
+	if (n == 0) {
+		fprintf(stderr, "nd-portbench: port %d: netd closed the connection\n", id);
+		return -1;
+	}
+	buf[n] = '\0';
+	reply = json_tokener_parse(buf);
+	if (!reply || !json_object_object_get_ex(reply, "result", &res) || n_fds != 1 ||
+	    !json_object_object_get_ex(res, "port", &v)) {
+		fprintf(stderr, "nd-portbench: port %d: no port in the reply (%zu fds): %.300s\n", id, n_fds, buf);
+		if (n_fds)
+			close(fd);
+		json_object_put(reply);
+		return -1;
+	}
+	snprintf(name, len, "%s", json_object_get_string(v));
+	json_object_put(reply);
+	return fd;
+}
+
+int main(int argc, char **argv)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	double *lat, *done, t0, total;
+	long count, hold = 0;
+	int sock;
+
+	if (argc < 4) {
+		fprintf(stderr, "usage: nd-portbench SOCKET NETWORK COUNT [--hold SECONDS]\n");
+		return 2;
+	}
+	count = strtol(argv[3], NULL, 10);
+	if (count < 1 || count > 100000) {
+		fprintf(stderr, "nd-portbench: COUNT '%s' is not in 1..100000\n", argv[3]);
+		return 2;
+	}
+	if (argc > 5 && strcmp(argv[4], "--hold") == 0)
+		hold = strtol(argv[5], NULL, 10);
+	{
+		struct rlimit rl;
+
+		/* one fd per port, held */
+		if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < (rlim_t)count + 64) {
+			rl.rlim_cur = rl.rlim_max < (rlim_t)count + 64 ? rl.rlim_max : (rlim_t)count + 64;
+			setrlimit(RLIMIT_NOFILE, &rl);
+		}
+	}
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", argv[1]);
+	sock = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (sock < 0 || connect(sock, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		fprintf(stderr, "nd-portbench: cannot connect to %s: %s\n", argv[1], strerror(errno));
+		return 1;
+	}
+	lat = calloc((size_t)count, sizeof(*lat));
+	done = calloc((size_t)count, sizeof(*done));
+	if (!lat || !done)
+		return 1;
+	t0 = now_us();
+	for (long i = 0; i < count; i++) {
+		struct ifreq ifr = { 0 };
+		char name[IFNAMSIZ];
+		double a = now_us();
+		int fd = create_port(sock, argv[2], (int)i + 1, name, sizeof(name));
+
+		if (fd < 0)
+			return 1;
+		done[i] = now_us();
+		lat[i] = done[i] - a;
+		/* the fd is the TAP netd named, not just any fd */
+		if (ioctl(fd, TUNGETIFF, &ifr) < 0 || strcmp(ifr.ifr_name, name) != 0) {
+			fprintf(stderr, "nd-portbench: port %ld: fd is not TAP %s\n", i + 1, name);
+			return 1;
+		}
+	}
+	total = now_us() - t0;
+	{
+		long tenth = count >= 10 ? count / 10 : 1;
+		double first = done[tenth - 1] - t0, last = done[count - 1] - (count > tenth ? done[count - tenth - 1] : t0);
+
+		qsort(lat, (size_t)count, sizeof(*lat), cmp_double);
+		printf("ports=%ld seconds=%.3f rate=%.0f median_us=%.0f p90_us=%.0f first_tenth_rate=%.0f last_tenth_rate=%.0f\n",
+		       count, total / 1e6, (double)count / (total / 1e6), lat[count / 2], lat[(count * 9 + 9) / 10 - 1],
+		       (double)tenth / (first / 1e6), (double)tenth / (last / 1e6));
+	}
+	fflush(stdout);
+	if (hold > 0) {
+		struct pollfd p = { .fd = 0, .events = POLLIN };
+
+		poll(&p, 1, (int)(hold * 1000));
+	}
+	free(lat);
+	free(done);
+	return 0;
+}
