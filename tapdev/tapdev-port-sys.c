@@ -114,22 +114,6 @@ static int apply_vlans(struct tapdev_nl *nl, int ifindex, const char *ifname, co
 	return send_built(nl, buf, ifname, "cannot remove the default VLAN 1", err);
 }
 
-static int change(struct tapdev_nl *nl, const char *ifname, struct rtnl_link *chg, const char *what,
-		  struct nd_err *err)
-{
-	struct rtnl_link *orig = NULL;
-	int r = rtnl_link_get_kernel(nl->sk, 0, ifname, &orig);
-
-	if (r >= 0)
-		r = rtnl_link_change(nl->sk, orig, chg, 0);
-	rtnl_link_put(orig);
-	if (r < 0) {
-		r = tapdev_nlerr_to_errno(r);
-		return nd_err_set(err, r, ifname, "%s: %s", what, strerror(-r));
-	}
-	return 0;
-}
-
 /* one RTM_NEWLINK for the link with this index, no lookup first */
 static int change_index(struct tapdev_nl *nl, int ifindex, const char *ifname, struct rtnl_link *chg,
 			const char *what, struct nd_err *err)
@@ -147,6 +131,16 @@ static int change_index(struct tapdev_nl *nl, int ifindex, const char *ifname, s
 		return nd_err_set(err, r, ifname, "%s: %s", what, strerror(-r));
 	}
 	return 0;
+}
+
+static int change(struct tapdev_nl *nl, const char *ifname, struct rtnl_link *chg, const char *what,
+		  struct nd_err *err)
+{
+	int ifindex = (int)if_nametoindex(ifname);
+
+	if (!ifindex)
+		return nd_err_set(err, -ENODEV, ifname, "%s: no such interface", what);
+	return change_index(nl, ifindex, ifname, chg, what, err);
 }
 
 /*
