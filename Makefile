@@ -61,7 +61,7 @@ DHCP_SRCS   := dhcp/dhcp-conf.c dhcp/dhcp-leases.c dhcp/dhcp-proc-sys.c dhcp/dhc
 NETD_SRCS   := netd/netd.c netd/netd-log.c netd/netd-paths.c netd/netd-registry.c \
 	netd/netd-driver.c netd/netd-sysctl.c netd/netd-dnsmasq.c netd/netd-control.c \
 	netd/netd-methods.c netd/netd-rpc.c netd/netd-ports.c netd/netd-ovs.c netd/netd-request.c \
-	netd/netd-portcheck.c netd/netd-coexist.c
+	netd/netd-portcheck.c netd/netd-coexist.c netd/netd-resolv.c
 NETDCTL_SRCS := netd/netdctl.c netd/netd-doctor.c netd/netd-doctor-legacy.c netd/netd-portcheck.c
 
 UNIT_SRCS := tests/unit/check-unit.c tests/unit/test-netdef-corpus.c \

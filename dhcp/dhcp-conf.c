@@ -8,6 +8,7 @@
  *   is what keeps an address from being handed out twice;
  * - dhcp-authoritative: a restarted network answers its old clients at once.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -57,7 +58,7 @@ static unsigned long long range_size(const struct netdef_range *r)
 	return b - a + 1;
 }
 
-static void render_dns(struct nd_buf *b, const struct netdef *def)
+static void render_dns(struct nd_buf *b, const struct netdef *def, const struct dhcp_paths *paths)
 {
 	const struct netdef_dns *dns = &def->dns;
 	bool plain_server = false;
@@ -82,8 +83,13 @@ static void render_dns(struct nd_buf *b, const struct netdef *def)
 		nd_buf_puts(b, "\n");
 		plain_server |= !f->domain && f->addr.family;
 	}
-	if (plain_server)
+	if (plain_server) {
 		nd_buf_puts(b, "no-resolv\n");
+	} else if (paths->serversfile) {
+		nd_buf_puts(b, "no-resolv\nservers-file=");
+		nd_buf_puts(b, paths->serversfile);
+		nd_buf_puts(b, "\n");
+	}
 	for (size_t i = 0; i < dns->n_srvs; i++) {
 		const struct netdef_dns_srv *s = &dns->srvs[i];
 
@@ -171,7 +177,7 @@ int dhcp_conf_render(const struct netdef *def, const char *bridge, const struct 
 		if (def->domain.local_only == NETDEF_YES)
 			nd_buf_printf(&b, "local=/%s/\n", def->domain.name);
 	}
-	render_dns(&b, def);
+	render_dns(&b, def, paths);
 	nd_buf_printf(&b, "except-interface=lo\nbind-dynamic\ninterface=%s\n", bridge);
 	for (size_t i = 0; i < def->n_ips; i++) {
 		const struct netdef_ip *ip = &def->ips[i];
@@ -299,4 +305,33 @@ const char *dhcp_exit_reason(int status)
 	case 4: return "out of memory (exit 4)";
 	default: return "other problem (exit 5 or unknown)";
 	}
+}
+
+int dhcp_servers_render(const char *resolv_conf, char **ret, struct nd_err *err)
+{
+	struct nd_buf b = { 0 };
+	const char *line = resolv_conf;
+
+	nd_buf_puts(&b, "");
+	while (line && *line) {
+		const char *end = strchr(line, '\n');
+		size_t len = end ? (size_t)(end - line) : strlen(line);
+		char word[16], addr[INET6_ADDRSTRLEN + 20], probe[sizeof(struct in6_addr)], *pct;
+
+		if (len < 200 && sscanf(line, "%15s %63s", word, addr) == 2 && strcmp(word, "nameserver") == 0) {
+			/* a link-local IPv6 server may name its interface: fe80::1%eth0 */
+			if ((pct = strchr(addr, '%')))
+				*pct = '\0';
+			if (inet_pton(AF_INET, addr, probe) == 1 || inet_pton(AF_INET6, addr, probe) == 1) {
+				if (pct)
+					*pct = '%';
+				nd_buf_printf(&b, "server=%s\n", addr);
+			}
+		}
+		line = end ? end + 1 : NULL;
+	}
+	if (nd_buf_error(&b))
+		return nd_err_set(err, -ENOMEM, "resolv.conf", "out of memory");
+	*ret = nd_buf_steal(&b);
+	return 0;
 }

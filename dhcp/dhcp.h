@@ -16,6 +16,10 @@ struct dhcp_paths {
 	const char *hostsfile; /* --dhcp-hostsfile: static DHCP hosts (SIGHUP re-reads) */
 	const char *addnhosts; /* --addn-hosts: <dns><host> entries (SIGHUP re-reads) */
 	const char *leasefile; /* --dhcp-leasefile */
+	/* upstream DNS servers as server= lines (servers-file, SIGHUP re-reads),
+	 * with no-resolv; NULL: dnsmasq reads /etc/resolv.conf itself, and then
+	 * needs an inotify instance of its own to watch it */
+	const char *serversfile;
 };
 
 /* does this network run a dnsmasq at all? */
@@ -26,6 +30,9 @@ int dhcp_conf_render(const struct netdef *def, const char *bridge, const struct 
 		     char **ret, struct nd_err *err);
 int dhcp_hosts_render(const struct netdef *def, char **ret, struct nd_err *err);
 int dhcp_addnhosts_render(const struct netdef *def, char **ret, struct nd_err *err);
+/* the nameserver lines of a resolv.conf as dnsmasq server= lines, in order
+ * (what dnsmasq would take from the file itself); "" when it names none */
+int dhcp_servers_render(const char *resolv_conf, char **ret, struct nd_err *err);
 /* NULL-terminated argv for execve; free with dhcp_argv_free */
 int dhcp_argv_build(const char *binary, const char *conf_path, const char *user, char ***ret,
 		    struct nd_err *err);

@@ -51,13 +51,25 @@ static int write_hosts(struct netd *d, struct netd_net *n, struct nd_err *err)
 	return 0;
 }
 
+int netd_dnsmasq_write_servers(struct netd *d, struct netd_net *n, struct nd_err *err)
+{
+	return write_text(d, NETD_PATH_DNSMASQ_SERVERS, n->live->name, d->resolv_servers ? d->resolv_servers : "",
+			  err);
+}
+
 static int write_files(struct netd *d, struct netd_net *n, struct nd_err *err)
 {
-	char conf[4096], hosts[4096], addn[4096], leases[4096];
-	struct dhcp_paths paths = { conf, hosts, addn, leases };
+	char conf[4096], hosts[4096], addn[4096], leases[4096], servers[4096];
+	struct dhcp_paths paths = { conf, hosts, addn, leases, NULL };
 	_cleanup_free_ char *text = NULL;
 	int r;
 
+	if (n->live->dns.enable != NETDEF_NO) {
+		netd_path(d, NETD_PATH_DNSMASQ_SERVERS, n->live->name, servers, sizeof(servers));
+		if ((r = netd_dnsmasq_write_servers(d, n, err)) < 0)
+			return r;
+		paths.serversfile = servers;
+	}
 	netd_path(d, NETD_PATH_DNSMASQ_CONF, n->live->name, conf, sizeof(conf));
 	netd_path(d, NETD_PATH_DNSMASQ_HOSTS, n->live->name, hosts, sizeof(hosts));
 	netd_path(d, NETD_PATH_DNSMASQ_ADDN, n->live->name, addn, sizeof(addn));

@@ -69,7 +69,7 @@ static void remove_run_files(struct netd *d, const char *name)
 {
 	static const enum netd_path kinds[] = { NETD_PATH_RUN_STATUS, NETD_PATH_RUN_XML,
 						NETD_PATH_DNSMASQ_CONF, NETD_PATH_DNSMASQ_HOSTS,
-						NETD_PATH_DNSMASQ_ADDN };
+						NETD_PATH_DNSMASQ_ADDN, NETD_PATH_DNSMASQ_SERVERS };
 	char path[4096];
 
 	for (size_t i = 0; i < ND_ELEMENTSOF(kinds); i++)

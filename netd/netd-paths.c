@@ -26,6 +26,7 @@ int netd_path(const struct netd *d, enum netd_path kind, const char *name, char 
 	case NETD_PATH_DNSMASQ_CONF: dir = d->opts.run_dir; sub = "dnsmasq"; ext = ".conf"; break;
 	case NETD_PATH_DNSMASQ_HOSTS: dir = d->opts.run_dir; sub = "dnsmasq"; ext = ".hostsfile"; break;
 	case NETD_PATH_DNSMASQ_ADDN: dir = d->opts.run_dir; sub = "dnsmasq"; ext = ".addnhosts"; break;
+	case NETD_PATH_DNSMASQ_SERVERS: dir = d->opts.run_dir; sub = "dnsmasq"; ext = ".servers"; break;
 	case NETD_PATH_DNSMASQ_LOG: dir = d->opts.run_dir; sub = "dnsmasq"; ext = ".log"; break;
 	case NETD_PATH_LEASES: dir = d->opts.state_dir; sub = "dnsmasq"; ext = ".leases"; break;
 	case NETD_PATH_PORT: dir = d->opts.run_dir; sub = "ports"; ext = ".json"; break;

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "dhcp/dhcp.h"
@@ -168,13 +169,20 @@ static int list_holders(struct dhcp_port_holder *out, size_t max)
 	return (int)n;
 }
 
-int netd_ports_check_free(struct netd *d, const struct netdef *def, struct nd_err *err)
+/*
+ * One pass: 1 when a foreign process holds a port (err set), 0 when nothing
+ * is in the way, -EAGAIN when a wildcard socket has no owner to be seen. A
+ * dnsmasq that netd has just started binds 0.0.0.0:67 first and to its
+ * bridge a moment later, and may close and reopen sockets meanwhile: such a
+ * socket is looked at again before it counts.
+ */
+static int check_pass(struct netd *d, const struct netdef *def, struct nd_err *err)
 {
 	bool v6 = netdef_dhcp_ip(def, AF_INET6) != NULL;
-	struct dhcp_port_holder *h = calloc(4096, sizeof(*h));
-	int n = h ? list_holders(h, 4096) : 0;
+	struct dhcp_port_holder *h = calloc(8192, sizeof(*h));
+	int n = h ? list_holders(h, 8192) : 0, r = 0;
 
-	for (int i = 0; i < n; i++) {
+	for (int i = 0; i < n && r == 0; i++) {
 		char comm[64] = "?";
 		pid_t pid;
 
@@ -183,17 +191,35 @@ int netd_ports_check_free(struct netd *d, const struct netdef *def, struct nd_er
 		pid = socket_owner(h[i].inode, comm, sizeof(comm));
 		if (pid && is_netd_dnsmasq(d, pid))
 			continue;
-		if (pid)
+		if (pid) {
 			nd_err_set(err, -EADDRINUSE, def->name, "port %u%s on %s is held by pid %d (%s)", h[i].port,
 				   h[i].tcp ? "/tcp" : "", h[i].ipv6 ? "::" : "0.0.0.0", (int)pid, comm);
-		else
+			r = 1;
+		} else {
 			nd_err_set(err, -EADDRINUSE, def->name,
 				   "port %u%s on %s is held by a socket of another namespace or user", h[i].port,
 				   h[i].tcp ? "/tcp" : "", h[i].ipv6 ? "::" : "0.0.0.0");
-		free(h);
-		return -EADDRINUSE;
+			r = -EAGAIN;
+		}
 	}
 	free(h);
+	return r;
+}
+
+int netd_ports_check_free(struct netd *d, const struct netdef *def, struct nd_err *err)
+{
+	const struct timespec pause = { .tv_nsec = 10 * 1000 * 1000 };
+
+	for (int pass = 0; pass < 20; pass++) { /* 200 ms at most, only while an owner is unseen */
+		struct nd_err e = { 0 };
+		int r = check_pass(d, def, &e);
+
+		if (r == 0)
+			return 0;
+		if (r == 1 || pass == 19)
+			return nd_err_set(err, e.code, e.where, "%s", e.msg);
+		nanosleep(&pause, NULL);
+	}
 	return 0;
 }
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -30,6 +31,7 @@ static void usage(FILE *f)
 		"  --ovs-db SOCKET      OVSDB socket (default $OVS_RUNDIR/db.sock, /var/run/openvswitch/db.sock)\n"
 		"  --dnsmasq-user USER  user dnsmasq drops to (default: dnsmasq's own default)\n"
 		"  --no-coexist         never add accept rules to Docker's DOCKER-USER (warn only)\n"
+		"  --resolv-conf PATH   upstream nameservers for dnsmasq, watched (default /etc/resolv.conf)\n"
 		"  --daemon             fork into the background\n"
 		"  --verbose            debug logging\n");
 }
@@ -42,7 +44,8 @@ static int parse_args(int argc, char **argv, struct netd_opts *o)
 		{ "admin-group", required_argument, NULL, 'g' }, { "dnsmasq", required_argument, NULL, 'D' },
 		{ "dnsmasq-user", required_argument, NULL, 'u' }, { "daemon", no_argument, NULL, 'd' },
 		{ "verbose", no_argument, NULL, 'v' },		  { "ovs-db", required_argument, NULL, 'O' },
-		{ "no-coexist", no_argument, NULL, 'N' },		  { "help", no_argument, NULL, 'h' },
+		{ "no-coexist", no_argument, NULL, 'N' },		  { "resolv-conf", required_argument, NULL, 'R' },
+		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -52,6 +55,7 @@ static int parse_args(int argc, char **argv, struct netd_opts *o)
 	o->run_dir = "/run/netd";
 	o->state_dir = "/var/lib/netd";
 	o->dnsmasq_bin = "/usr/sbin/dnsmasq";
+	o->resolv_conf = "/etc/resolv.conf";
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's': o->socket_path = optarg; break;
@@ -65,6 +69,7 @@ static int parse_args(int argc, char **argv, struct netd_opts *o)
 		case 'v': o->verbose = true; break;
 		case 'O': o->ovs_db = optarg; break;
 		case 'N': o->no_coexist = true; break;
+		case 'R': o->resolv_conf = optarg; break;
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); return -EINVAL;
 		}
@@ -170,15 +175,29 @@ static int run(struct netd *d)
 			case NETD_EV_SIGNAL: handle_signal(d); break;
 			case NETD_EV_CLIENT: netd_control_client_event(d, ev->ptr, evs[i].events); break;
 			case NETD_EV_DNSMASQ: netd_dnsmasq_exited(d, ev->ptr); break;
+			case NETD_EV_RESOLV: netd_resolv_changed(d); break;
 			}
 		}
 	}
 	return 0;
 }
 
+/* each running network holds a pidfd of its dnsmasq and each client a socket:
+ * the usual soft limit of 1024 would end at about a thousand networks */
+static void raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+			netd_log(NETD_LOG_WARN, NULL, "cannot raise the open file limit: %s", strerror(errno));
+	}
+}
+
 int main(int argc, char **argv)
 {
-	struct netd d = { .listen_fd = -1, .sig_fd = -1, .nft_seq = 1 };
+	struct netd d = { .listen_fd = -1, .sig_fd = -1, .resolv_fd = -1, .nft_seq = 1 };
 	struct nd_err err = { 0 };
 	int r;
 
@@ -186,6 +205,7 @@ int main(int argc, char **argv)
 		return 2;
 	netd_log_set_level(d.opts.verbose ? NETD_LOG_DEBUG : NETD_LOG_INFO);
 	umask(022);
+	raise_fd_limit();
 	if (d.opts.daemonize) {
 		pid_t pid = fork();
 
@@ -200,6 +220,7 @@ int main(int argc, char **argv)
 		netd_log(NETD_LOG_ERR, NULL, "cannot set up the event loop: %s", strerror(errno));
 		return 1;
 	}
+	netd_resolv_init(&d);
 	if ((r = netd_dirs_create(&d, &err)) < 0 || (r = netd_registry_load(&d)) < 0) {
 		netd_log_err(NULL, "cannot prepare the directories", &err);
 		return 1;

@@ -21,10 +21,11 @@ struct netd_opts {
 	bool verbose;
 	bool daemonize;
 	bool no_coexist; /* never add rules to other tables (Docker's DOCKER-USER) */
+	const char *resolv_conf; /* where the upstream nameservers are (netd-resolv.c) */
 };
 
 /* epoll tags */
-enum netd_ev_kind { NETD_EV_LISTEN, NETD_EV_SIGNAL, NETD_EV_CLIENT, NETD_EV_DNSMASQ };
+enum netd_ev_kind { NETD_EV_LISTEN, NETD_EV_SIGNAL, NETD_EV_CLIENT, NETD_EV_DNSMASQ, NETD_EV_RESOLV };
 struct netd_ev {
 	enum netd_ev_kind kind;
 	void *ptr;
@@ -84,6 +85,10 @@ struct netd {
 	 * nobody else has committed since) */
 	uint32_t nft_genid;
 	bool nft_genid_ok;
+	/* the upstream nameservers as dnsmasq server= lines, and the watch on them */
+	char *resolv_servers;
+	int resolv_fd;
+	struct netd_ev resolv_ev;
 };
 
 /* what a network is called in logs and errors */
@@ -108,6 +113,7 @@ enum netd_path {
 	NETD_PATH_DNSMASQ_CONF, /* run/dnsmasq/NAME.conf */
 	NETD_PATH_DNSMASQ_HOSTS,
 	NETD_PATH_DNSMASQ_ADDN,
+	NETD_PATH_DNSMASQ_SERVERS,
 	NETD_PATH_DNSMASQ_LOG,
 	NETD_PATH_LEASES,       /* state/dnsmasq/NAME.leases */
 	NETD_PATH_PORT,         /* run/ports/NAME.json */
@@ -155,6 +161,13 @@ bool netd_dnsmasq_adopt(struct netd *d, struct netd_net *n, pid_t pid);
 /* a running dnsmasq with this network's configuration, found by its command line; 0 if none */
 pid_t netd_dnsmasq_find(struct netd *d, const char *net);
 int netd_dnsmasq_reload(struct netd *d, struct netd_net *n, struct nd_err *err);
+/* writes the network's servers file from the current upstream servers */
+int netd_dnsmasq_write_servers(struct netd *d, struct netd_net *n, struct nd_err *err);
+
+/* -- netd-resolv.c: upstream nameservers, read once for every dnsmasq -- */
+void netd_resolv_init(struct netd *d);
+/* the watch fired: re-read; on a change every dnsmasq gets its new servers */
+void netd_resolv_changed(struct netd *d);
 
 /* -- netd-ports.c -- */
 void netd_ports_load(struct netd *d);

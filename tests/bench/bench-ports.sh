@@ -11,7 +11,7 @@
 #      guest's own clock.
 . "$(dirname "$0")/bench-lib.sh"
 in_own_namespaces "$@"
-PORTS=${BENCH_PORTS:-1000}
+PORTS=${BENCH_PORTS:-1000} # a Linux bridge takes 1023 ports at most
 PORT_RUNS=${BENCH_PORT_RUNS:-3}
 LEASE_RUNS=${BENCH_LEASE_RUNS:-10}
 GUEST=${NETD_GUEST_DIR:-$ROOT/build/guest}
@@ -44,10 +44,19 @@ for r in $(seq "$PORT_RUNS"); do
 	eval "$line"
 	echo "$rate" >>"$T/rates"
 	record ports "run $r: create+attach+handover" "$rate" ports/s \
-		"$ports ports in $seconds s; per port median $median_us us, p90 $p90_us us; all $attached on the bridge"
+		"$ports ports in $seconds s; per port median $median_us us, p90 $p90_us us; first tenth $first_tenth_rate/s, last tenth $last_tenth_rate/s; all $attached on the bridge"
 	record ports "run $r: removal after the client closed" "$(((b - a) / 1000))" ms "$PORTS ports, until none on the bridge"
 done
 record ports "create+attach+handover, median of $PORT_RUNS runs" "$(sort -n "$T/rates" | sed -n "$(((PORT_RUNS + 1) / 2))p")" ports/s
+# the kernel's floor on the same bridge: TUNSETIFF and one RTM_NEWLINK per port
+# from one process, nothing else (tests/tools/nd-tapfloor.c)
+a=$(now_us)
+line=$("$BIN/nd-tapfloor" ndports0 kfl "$PORTS") || { echo "bench: nd-tapfloor failed: $line" >&2; exit 1; }
+b=$(now_us)
+eval "$line"
+record ports "kernel floor: TAP create + join + up" "$rate" ports/s \
+	"$ports ports in $seconds s; first tenth $first_tenth_rate/s, last tenth $last_tenth_rate/s"
+record ports "kernel floor: removal as the fds close" "$(awk -v w="$(((b - a) / 1000))" -v s="$seconds" 'BEGIN { printf "%.0f", w - s * 1000 }')" ms "$PORTS ports"
 
 # -- 4b. time to lease: namespace guest --------------------------------------------
 write_udhcpc_script() {
@@ -100,6 +109,7 @@ if [ ! -r "$GUEST/vmlinux" ] || ! command -v qemu-system-x86_64 >/dev/null; then
 	exit 0
 fi
 echo "bench: netd: time to lease, QEMU guest" >&2
+leases_before=$(ctl net-dhcp-leases ports 2>/dev/null | grep -c '192\.168\.240\.')
 a=$(now_us)
 timeout 120 "$BIN/netd-launch" --network ports --accel auto -- -M pc -m 256 -nodefaults -display none \
 	-serial "file:$T/console" -kernel "$GUEST/vmlinux" -initrd "$GUEST/initramfs.cpio" \
@@ -107,7 +117,10 @@ timeout 120 "$BIN/netd-launch" --network ports --accel auto -- -M pc -m 256 -nod
 qemu=$!
 b=
 for _ in $(seq 12000); do
-	if ctl net-dhcp-leases ports 2>/dev/null | grep -q '192\.168\.240\.'; then b=$(now_us); break; fi
+	if [ "$(ctl net-dhcp-leases ports 2>/dev/null | grep -c '192\.168\.240\.')" -gt "$leases_before" ]; then
+		b=$(now_us)
+		break
+	fi
 	kill -0 $qemu 2>/dev/null || break
 	sleep 0.01
 done

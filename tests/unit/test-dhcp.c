@@ -5,7 +5,7 @@
 #include "dhcp/dhcp.h"
 #include "tests/unit/suites.h"
 
-static const struct dhcp_paths paths = { "/r/n.conf", "/r/n.hostsfile", "/r/n.addnhosts", "/s/n.leases" };
+static const struct dhcp_paths paths = { "/r/n.conf", "/r/n.hostsfile", "/r/n.addnhosts", "/s/n.leases", NULL };
 
 static struct netdef *parse(const char *xml)
 {
@@ -52,6 +52,50 @@ START_TEST(test_conf_nat)
 	ck_assert_str_eq(conf, "00:16:3e:77:e2:ed,192.168.122.10,a\n");
 	free(conf);
 	netdef_free(def);
+}
+END_TEST
+
+/* upstream servers: from a servers file netd writes, unless the XML names plain forwarders */
+START_TEST(test_conf_servers_file)
+{
+	static const struct dhcp_paths with_file = { "/r/n.conf", "/r/n.hostsfile", "/r/n.addnhosts", "/s/n.leases",
+						      "/r/n.servers" };
+	struct netdef *def = parse("<network><name>n</name><ip address='10.1.0.1' prefix='24'/></network>");
+	struct netdef *fwd = parse("<network><name>f</name><dns><forwarder addr='192.0.2.53'/></dns>"
+				   "<ip address='10.2.0.1' prefix='24'/></network>");
+	struct nd_err err = { 0 };
+	char *conf = NULL;
+
+	ck_assert_int_eq(dhcp_conf_render(def, "br", &with_file, &conf, &err), 0);
+	ck_assert_msg(strstr(conf, "no-resolv\nservers-file=/r/n.servers\n"), "%s", conf);
+	free(conf);
+	ck_assert_int_eq(dhcp_conf_render(def, "br", &paths, &conf, &err), 0);
+	ck_assert_ptr_null(strstr(conf, "resolv"));
+	free(conf);
+	ck_assert_int_eq(dhcp_conf_render(fwd, "br", &with_file, &conf, &err), 0);
+	ck_assert_ptr_nonnull(strstr(conf, "server=192.0.2.53\nno-resolv\n"));
+	ck_assert_ptr_null(strstr(conf, "servers-file"));
+	free(conf);
+	netdef_free(def);
+	netdef_free(fwd);
+}
+END_TEST
+
+START_TEST(test_servers_from_resolv_conf)
+{
+	struct nd_err err = { 0 };
+	char *out = NULL;
+
+	ck_assert_int_eq(dhcp_servers_render("# generated\nsearch example.com\nnameserver 192.0.2.1\n"
+					     "nameserver  2001:db8::53\nnameserver fe80::1%eth0\noptions edns0\n"
+					     "nameserver not-an-address\nnameserver\n;nameserver 192.0.2.9\n"
+					     "nameserver 192.0.2.2",
+					     &out, &err), 0);
+	ck_assert_str_eq(out, "server=192.0.2.1\nserver=2001:db8::53\nserver=fe80::1%eth0\nserver=192.0.2.2\n");
+	free(out);
+	ck_assert_int_eq(dhcp_servers_render("", &out, &err), 0);
+	ck_assert_str_eq(out, "");
+	free(out);
 }
 END_TEST
 
@@ -174,6 +218,8 @@ Suite *make_dhcp_suite(void)
 	TCase *tc = tcase_create("conf");
 
 	tcase_add_test(tc, test_conf_nat);
+	tcase_add_test(tc, test_conf_servers_file);
+	tcase_add_test(tc, test_servers_from_resolv_conf);
 	tcase_add_test(tc, test_conf_dns_off_and_hosts);
 	tcase_add_test(tc, test_addnhosts);
 	tcase_add_test(tc, test_argv);

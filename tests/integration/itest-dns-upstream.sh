@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Upstream DNS: netd reads the nameservers (--resolv-conf), gives each
+# dnsmasq a servers file, and passes a change of the file on with SIGHUP, no
+# restart. dnsmasq needs no inotify instance of its own (the kernel allows 128
+# per user, which ended libvirt's networks at 129 in make bench).
+. "$(dirname "$0")/lib.sh"
+need_root
+ip link set lo up
+make_uplink
+in_ns uplink ip addr add 10.99.0.3/24 dev u0
+# two upstream servers in the "outside world", telling outside.test apart
+for a in 2:77 3:88; do
+	in_ns uplink dnsmasq -k --conf-file=/dev/null --user=root --bind-interfaces --listen-address="10.99.0.${a%%:*}" \
+		--address="/outside.test/10.99.0.${a##*:}" --pid-file= 2>>"$T/upstream.log" &
+	NSPIDS+=($!)
+done
+printf '# test\nnameserver 10.99.0.2\n' >"$T/resolv.conf"
+start_netd --resolv-conf "$T/resolv.conf" || exit 1
+
+cat >"$T/n.xml" <<'XML'
+<network>
+  <name>dnsnet</name>
+  <forward mode='nat'/>
+  <bridge name='ndbrdns'/>
+  <ip address='192.168.160.1' prefix='24'>
+    <dhcp><range start='192.168.160.100' end='192.168.160.150'/></dhcp>
+  </ip>
+</network>
+XML
+check "net-create" "$BIN/netdctl" net-create "$T/n.xml"
+servers=$T/run/dnsmasq/dnsnet.servers
+check "the servers file names the upstream" grep -qx "server=10.99.0.2" "$servers"
+check "dnsmasq reads it instead of resolv.conf" grep -q "^no-resolv$" "$T/run/dnsmasq/dnsnet.conf"
+check "  (servers-file=)" grep -qx "servers-file=$servers" "$T/run/dnsmasq/dnsnet.conf"
+pid=$(pgrep -n -f "dnsmasq.*/dnsnet\.conf")
+no_inotify() { # its fds are readable, and none is an inotify instance
+	local fds
+	fds=$(ls -l "/proc/$1/fd") && [ -n "$fds" ] && ! echo "$fds" | grep -q inotify
+}
+check "dnsmasq ($pid) holds no inotify instance" no_inotify "$pid"
+guest_on_bridge g1 ndbrdns 52:54:00:00:16:01
+check "guest gets a lease" dhcp g1
+check "a name is forwarded to the upstream" resolves g1 outside.test 192.168.160.1 10.99.0.77 dnsnet
+
+printf '# test\nnameserver 10.99.0.3\n' >"$T/resolv.conf.new"
+mv "$T/resolv.conf.new" "$T/resolv.conf"
+changed() {
+	for _ in $(seq 200); do grep -qx "server=10.99.0.3" "$servers" && return 0; sleep 0.01; done
+	return 1
+}
+check "a new resolv.conf reaches the servers file (2 s at most)" changed
+check "  and only the new server is in it" test "$(cat "$servers")" = "server=10.99.0.3"
+ok_resolve() {
+	for _ in $(seq 20); do resolves g1 outside.test 192.168.160.1 10.99.0.88 dnsnet >/dev/null 2>&1 && return 0; sleep 0.1; done
+	resolves g1 outside.test 192.168.160.1 10.99.0.88 dnsnet
+}
+check "dnsmasq asks the new server (SIGHUP)" ok_resolve
+check "the same dnsmasq still runs (no restart)" test "$(pgrep -n -f "dnsmasq.*/dnsnet\.conf")" = "$pid"
+check "netd logged the change" grep -q "resolv.conf changed: new nameservers for 1 dnsmasq" "$T/netd.log"
+
+cat >"$T/off.xml" <<'XML'
+<network>
+  <name>nodns</name>
+  <dns enable='no'/>
+  <bridge name='ndbrnodns'/>
+  <ip address='192.168.161.1' prefix='24'><dhcp><range start='192.168.161.2' end='192.168.161.9'/></dhcp></ip>
+</network>
+XML
+check "a network without DNS" "$BIN/netdctl" net-create "$T/off.xml"
+check_fails "  has no servers file" test -e "$T/run/dnsmasq/nodns.servers"
+check "net-destroy removes the servers file" sh -c "'$BIN/netdctl' net-destroy dnsnet && ! test -e '$servers'"
+finish
