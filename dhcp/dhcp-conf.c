@@ -1,8 +1,15 @@
 /*
  * dnsmasq configuration from the model, after libvirt's networkxml2conf
  * (see ../shared/corpus/libvirt-extra/networkxml2confdata) with netd's choices:
- * - bind-dynamic + interface=<bridge> + except-interface=lo: dnsmasq binds only
- *   the bridge's addresses, so it coexists with other DNS servers;
+ * - interface=<bridge> + except-interface=lo: dnsmasq binds only the bridge's
+ *   addresses, so it coexists with other DNS servers; bind-interfaces when
+ *   the network is IPv4 only: a bind-dynamic dnsmasq re-reads every address
+ *   of the host on every address change anywhere, so with N networks each
+ *   start woke N dnsmasqs to scan N bridges (load average 400 at 900
+ *   networks in make bench). netd sets the addresses before dnsmasq starts
+ *   and the bridge has no IPv6, so nothing is left for bind-dynamic to wait
+ *   for. With IPv6, bind-dynamic stays: the bridge's link-local address is
+ *   tentative (DAD) when dnsmasq starts;
  * - no-ping: dnsmasq would ping every address for ~3 s before offering it; netd
  *   reserves static hosts through the hostsfile and keeps the lease file, which
  *   is what keeps an address from being handed out twice;
@@ -178,16 +185,15 @@ int dhcp_conf_render(const struct netdef *def, const char *bridge, const struct 
 			nd_buf_printf(&b, "local=/%s/\n", def->domain.name);
 	}
 	render_dns(&b, def, paths);
-	nd_buf_printf(&b, "except-interface=lo\nbind-dynamic\ninterface=%s\n", bridge);
+	for (size_t i = 0; i < def->n_ips; i++)
+		v6 |= def->ips[i].family == AF_INET6;
+	nd_buf_printf(&b, "except-interface=lo\n%s\ninterface=%s\n", v6 ? "bind-dynamic" : "bind-interfaces", bridge);
 	for (size_t i = 0; i < def->n_ips; i++) {
 		const struct netdef_ip *ip = &def->ips[i];
 
 		render_ip(&b, ip, &lease_max);
-		if (ip->family == AF_INET6) {
-			v6 = true;
-			if (!ip->n_ranges && !ip->n_hosts)
-				nd_buf_printf(&b, "dhcp-range=%s,ra-only\n", addr_s(&ip->address, t));
-		}
+		if (ip->family == AF_INET6 && !ip->n_ranges && !ip->n_hosts)
+			nd_buf_printf(&b, "dhcp-range=%s,ra-only\n", addr_s(&ip->address, t));
 	}
 	if (lease_max)
 		nd_buf_printf(&b, "dhcp-lease-max=%llu\n", lease_max > 1000000 ? 1000000 : lease_max);

@@ -5,8 +5,11 @@
  * bridge's address.
  */
 #include <errno.h>
+#include <linux/inet_diag.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "dhcp/dhcp.h"
 
@@ -41,4 +44,36 @@ bool dhcp_port_conflicts(const struct dhcp_port_holder *h, bool dhcpv6)
 	if (h->port == 53)
 		return true;
 	return !h->tcp && (h->port == 67 || (dhcpv6 && h->port == 547));
+}
+
+size_t dhcp_port_filter_build(int family, const unsigned *ports, size_t n_ports, void *buf, size_t len)
+{
+	size_t alen = family == AF_INET ? 4 : 16;
+	size_t cond = sizeof(struct inet_diag_bc_op) + sizeof(struct inet_diag_hostcond) + alen;
+	size_t dev = sizeof(struct inet_diag_bc_op) + sizeof(uint32_t), jmp = sizeof(struct inet_diag_bc_op);
+	size_t block = cond + dev + jmp, total = block * n_ports;
+	unsigned char *b = buf;
+
+	if (n_ports == 0 || total > len || total > 255)
+		return 0;
+	memset(buf, 0, total);
+	for (size_t i = 0; i < n_ports; i++) {
+		size_t at = i * block, next = i + 1 < n_ports ? (i + 1) * block : total + 4; /* past the end: reject */
+		struct inet_diag_bc_op *op = (struct inet_diag_bc_op *)(b + at);
+		struct inet_diag_hostcond *hc = (struct inet_diag_hostcond *)(op + 1);
+		uint32_t ifindex = 0;
+
+		*op = (struct inet_diag_bc_op){ INET_DIAG_BC_S_COND, (unsigned char)cond, (unsigned short)(next - at) };
+		hc->family = (uint8_t)family;
+		hc->prefix_len = (uint8_t)(alen * 8); /* the whole address: only the all-zero one matches */
+		hc->port = (int)ports[i];
+		op = (struct inet_diag_bc_op *)(b + at + cond);
+		*op = (struct inet_diag_bc_op){ INET_DIAG_BC_DEV_COND, (unsigned char)dev,
+						(unsigned short)(next - (at + cond)) };
+		memcpy(op + 1, &ifindex, sizeof(ifindex));
+		op = (struct inet_diag_bc_op *)(b + at + cond + dev);
+		*op = (struct inet_diag_bc_op){ INET_DIAG_BC_JMP, (unsigned char)jmp,
+						(unsigned short)(total - (at + cond + dev)) }; /* to the end: accept */
+	}
+	return total;
 }

@@ -1,91 +1,59 @@
-/* Starting dnsmasq: fork + execve with an argument array, never a shell. */
+/*
+ * Starting dnsmasq: posix_spawn with an argument array, never a shell.
+ * glibc spawns with CLONE_VFORK: no copy of the daemon's page tables and fd
+ * table state for a child that execs at once (a fork() cost ~6 ms at 300
+ * networks here, growing with the daemon), and an exec failure comes back as
+ * the return value.
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stdio.h>
+#include <spawn.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "dhcp/dhcp.h"
-
-extern char **environ;
-
-/* every fd from lowest on but keep; close_range() is one syscall where a loop
- * over RLIMIT_NOFILE would be tens of thousands (milliseconds per start) */
-static void close_from(int lowest, int keep)
-{
-	struct rlimit rl;
-
-	if ((keep <= lowest || close_range((unsigned)lowest, (unsigned)keep - 1, 0) == 0) &&
-	    close_range((unsigned)(keep >= lowest ? keep + 1 : lowest), ~0U, 0) == 0)
-		return;
-	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur > 65536)
-		rl.rlim_cur = 65536;
-	for (int fd = lowest; fd < (int)rl.rlim_cur; fd++)
-		if (fd != keep)
-			close(fd);
-}
 
 int dhcp_proc_spawn(char *const argv[], const char *log_path, pid_t *ret_pid, struct nd_err *err)
 {
 	static char *const envp[] = { "PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL };
 	int log_fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
-	int status_pipe[2];
-	sigset_t all;
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t at;
+	sigset_t none, all;
 	pid_t pid;
-	ssize_t n;
-	int child_errno = 0;
+	int r;
 
 	if (log_fd < 0)
 		return nd_err_set(err, -errno, log_path, "cannot open the dnsmasq log: %s", strerror(errno));
-	/* close-on-exec pipe: EOF means execve succeeded, an int means it failed */
-	if (pipe2(status_pipe, O_CLOEXEC) < 0) {
-		int e = errno;
-
+	sigemptyset(&none);
+	sigfillset(&all);
+	if ((r = posix_spawn_file_actions_init(&fa)) != 0) {
 		close(log_fd);
-		return nd_err_set(err, -e, "dnsmasq", "pipe: %s", strerror(e));
+		return nd_err_set(err, -r, "dnsmasq", "spawn setup: %s", strerror(r));
 	}
-	pid = fork();
-	if (pid < 0) {
-		int e = errno;
-
+	if ((r = posix_spawnattr_init(&at)) != 0) {
+		posix_spawn_file_actions_destroy(&fa);
 		close(log_fd);
-		close(status_pipe[0]);
-		close(status_pipe[1]);
-		return nd_err_set(err, -e, "dnsmasq", "fork failed: %s", strerror(e));
+		return nd_err_set(err, -r, "dnsmasq", "spawn setup: %s", strerror(r));
 	}
-	if (pid == 0) {
-		int null = open("/dev/null", O_RDONLY);
-
-		/* own session: survives netd exiting, as the networks do */
-		setsid();
-		sigemptyset(&all);
-		sigprocmask(SIG_SETMASK, &all, NULL);
-		for (int s = 1; s < NSIG; s++)
-			signal(s, SIG_DFL);
-		if (null < 0 || dup2(null, 0) < 0 || dup2(log_fd, 1) < 0 || dup2(log_fd, 2) < 0)
-			child_errno = errno;
-		else {
-			close_from(3, status_pipe[1]);
-			execve(argv[0], argv, envp);
-			child_errno = errno;
-		}
-		n = write(status_pipe[1], &child_errno, sizeof(child_errno));
-		(void)n;
-		_exit(127);
-	}
+	/* stdin from /dev/null, output to the log; nothing else of netd's (its
+	 * sockets, pidfds) reaches the child; own session: survives netd exiting,
+	 * as the networks do; no blocked or caught signals */
+	if ((r = posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0)) != 0 ||
+	    (r = posix_spawn_file_actions_adddup2(&fa, log_fd, 1)) != 0 ||
+	    (r = posix_spawn_file_actions_adddup2(&fa, log_fd, 2)) != 0 ||
+	    (r = posix_spawn_file_actions_addclosefrom_np(&fa, 3)) != 0 ||
+	    (r = posix_spawnattr_setsigmask(&at, &none)) != 0 || (r = posix_spawnattr_setsigdefault(&at, &all)) != 0 ||
+	    (r = posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)) != 0)
+		nd_err_set(err, -r, "dnsmasq", "spawn setup: %s", strerror(r));
+	else if ((r = posix_spawn(&pid, argv[0], &fa, &at, argv, envp)) != 0)
+		nd_err_set(err, -r, argv[0], "cannot execute dnsmasq: %s", strerror(r));
+	posix_spawnattr_destroy(&at);
+	posix_spawn_file_actions_destroy(&fa);
 	close(log_fd);
-	close(status_pipe[1]);
-	do
-		n = read(status_pipe[0], &child_errno, sizeof(child_errno));
-	while (n < 0 && errno == EINTR);
-	close(status_pipe[0]);
-	if (n == sizeof(child_errno)) {
-		waitpid(pid, NULL, 0);
-		return nd_err_set(err, -child_errno, argv[0], "cannot execute dnsmasq: %s", strerror(child_errno));
-	}
+	if (r != 0)
+		return -r;
 	*ret_pid = pid;
 	return 0;
 }

@@ -62,6 +62,16 @@ struct dhcp_port_holder {
 };
 /* one line of /proc/net/{udp,tcp,udp6,tcp6}; -EINVAL for the header and garbage */
 int dhcp_port_line_parse(const char *line, bool tcp, struct dhcp_port_holder *ret);
+/*
+ * inet_diag bytecode (INET_DIAG_REQ_BYTECODE) that lets the kernel return only
+ * the sockets that can be in the way: a source port of ports[], the wildcard
+ * address of family, and no SO_BINDTODEVICE. With 1000 networks the unfiltered
+ * dumps carried every dnsmasq's sockets on each start. Every op's "yes" leads
+ * to the next op, as the kernel's audit requires; a matching block ends in a
+ * jump to the end (accept), a failing test jumps to the next block, or past
+ * the end (reject) from the last one. Returns the length, 0 when buf is small.
+ */
+size_t dhcp_port_filter_build(int family, const unsigned *ports, size_t n_ports, void *buf, size_t len);
 /* does this socket keep a network's dnsmasq from its DNS/DHCP(v6) ports? */
 bool dhcp_port_conflicts(const struct dhcp_port_holder *h, bool dhcpv6);
 

@@ -252,17 +252,12 @@ static int build_skeleton(struct fw_batch *b, bool dispatch)
 	return 0;
 }
 
-int fw_build_network_start(const struct netdef *def, const char *bridge, bool dispatch, uint32_t seq,
-			   struct fw_batch *b, struct nd_err *err)
+/* a network's chains, rules and map elements, appended to an open batch */
+static int add_network(struct fw_batch *b, const struct netdef *def, const char *bridge, struct nd_err *err)
 {
 	char chain[128];
 	int r;
 
-	if (!fw_network_has_rules(def))
-		return nd_err_set(err, -EINVAL, def->name, "forward mode '%s' has no firewall rules",
-				  netdef_forward_to_string(def->forward.mode));
-	if ((r = fw_batch_start(b, seq)) < 0 || (r = build_skeleton(b, dispatch)) < 0)
-		goto oom;
 	for (size_t i = 0; i < sizeof(dispatches) / sizeof(dispatches[0]); i++) {
 		const char *kind = dispatches[i].kind;
 
@@ -273,14 +268,41 @@ int fw_build_network_start(const struct netdef *def, const char *bridge, bool di
 		if ((r = add_chain(b, NFT_MSG_NEWCHAIN, chain, NULL)) < 0 || (r = flush_chain(b, chain)) < 0 ||
 		    (r = fw_build_network_rules(def, bridge, kind, chain, b)) < 0 ||
 		    (r = map_elem(b, NFT_MSG_NEWSETELEM, dispatches[i].map, bridge, chain)) < 0)
-			goto oom;
+			return nd_err_set(err, r, def->name, "cannot build the firewall batch: out of memory");
 	}
-	if ((r = fw_batch_finish(b)) < 0)
-		goto oom;
 	return 0;
-oom:
-	fw_batch_free(b);
-	return nd_err_set(err, r, def->name, "cannot build the firewall batch: out of memory");
+}
+
+int fw_build_networks_start(const struct netdef *const *defs, const char *const *bridges, size_t n, bool dispatch,
+			    uint32_t seq, struct fw_batch *b, struct nd_err *err)
+{
+	int r;
+
+	for (size_t i = 0; i < n; i++)
+		if (!fw_network_has_rules(defs[i]))
+			return nd_err_set(err, -EINVAL, defs[i]->name, "forward mode '%s' has no firewall rules",
+					  netdef_forward_to_string(defs[i]->forward.mode));
+	if ((r = fw_batch_start(b, seq)) < 0 || (r = build_skeleton(b, dispatch)) < 0) {
+		fw_batch_free(b);
+		return nd_err_set(err, r, n ? defs[0]->name : "nftables", "cannot build the firewall batch: out of memory");
+	}
+	for (size_t i = 0; i < n; i++) {
+		if ((r = add_network(b, defs[i], bridges[i], err)) < 0) {
+			fw_batch_free(b);
+			return r;
+		}
+	}
+	if ((r = fw_batch_finish(b)) < 0) {
+		fw_batch_free(b);
+		return nd_err_set(err, r, n ? defs[0]->name : "nftables", "cannot build the firewall batch: out of memory");
+	}
+	return 0;
+}
+
+int fw_build_network_start(const struct netdef *def, const char *bridge, bool dispatch, uint32_t seq,
+			   struct fw_batch *b, struct nd_err *err)
+{
+	return fw_build_networks_start(&def, &bridge, 1, dispatch, seq, b, err);
 }
 
 int fw_build_network_stop(const struct netdef *def, const char *bridge, uint32_t seq,

@@ -41,6 +41,10 @@ struct fw_batch {
  */
 int fw_build_network_start(const struct netdef *def, const char *bridge, bool dispatch, uint32_t seq,
 			   struct fw_batch *b, struct nd_err *err);
+/* The same for n networks in one batch (one commit: a daemon re-adopting
+ * 1000 networks paid the kernel's table validation 1000 times) */
+int fw_build_networks_start(const struct netdef *const *defs, const char *const *bridges, size_t n, bool dispatch,
+			    uint32_t seq, struct fw_batch *b, struct nd_err *err);
 /* Stop: the network's map elements and chains only. */
 int fw_build_network_stop(const struct netdef *def, const char *bridge, uint32_t seq,
 			  struct fw_batch *b, struct nd_err *err);

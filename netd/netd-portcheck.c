@@ -11,7 +11,9 @@
 #include <errno.h>
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <linux/sock_diag.h>
+#include <stddef.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,15 +84,20 @@ static bool is_netd_dnsmasq(struct netd *d, pid_t pid)
  */
 static int diag_holders(int family, int proto, struct dhcp_port_holder *out, size_t max)
 {
+	static const unsigned udp_ports[] = { 53, 67, 547 }, tcp_ports[] = { 53 };
 	struct {
 		struct nlmsghdr nlh;
 		struct inet_diag_req_v2 req;
+		struct rtattr rta;
+		unsigned char bc[256];
 	} msg = {
-		.nlh = { .nlmsg_len = sizeof(msg), .nlmsg_type = SOCK_DIAG_BY_FAMILY,
-			 .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP, .nlmsg_seq = 1 },
+		.nlh = { .nlmsg_type = SOCK_DIAG_BY_FAMILY, .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP, .nlmsg_seq = 1 },
 		.req = { .sdiag_family = (uint8_t)family, .sdiag_protocol = (uint8_t)proto,
 			 .idiag_states = proto == IPPROTO_TCP ? 1u << 10 /* TCP_LISTEN */ : ~0u },
+		.rta = { .rta_type = INET_DIAG_REQ_BYTECODE },
 	};
+	size_t bc_len = proto == IPPROTO_TCP ? dhcp_port_filter_build(family, tcp_ports, 1, msg.bc, sizeof(msg.bc))
+					     : dhcp_port_filter_build(family, udp_ports, 3, msg.bc, sizeof(msg.bc));
 	char buf[16384];
 	size_t n_out = 0;
 	bool done = false;
@@ -98,7 +105,9 @@ static int diag_holders(int family, int proto, struct dhcp_port_holder *out, siz
 
 	if (fd < 0)
 		return -errno;
-	if (send(fd, &msg, sizeof(msg), 0) < 0) {
+	msg.rta.rta_len = (unsigned short)RTA_LENGTH(bc_len);
+	msg.nlh.nlmsg_len = (uint32_t)(offsetof(__typeof__(msg), rta) + RTA_ALIGN(msg.rta.rta_len));
+	if (send(fd, &msg, msg.nlh.nlmsg_len, 0) < 0) {
 		close(fd);
 		return -errno;
 	}

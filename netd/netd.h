@@ -40,6 +40,7 @@ struct netd_net {
 	char bridge[16];     /* kernel name of the bridge while active */
 	bool ovs;            /* the bridge is an Open vSwitch bridge */
 	bool bridge_created; /* netd made the bridge (and removes it on destroy) */
+	bool fw_pending;     /* adopted: its rules are to be applied again */
 	/* dnsmasq supervision */
 	pid_t dnsmasq_pid;       /* 0 = not running */
 	int dnsmasq_pidfd;       /* -1 = none */

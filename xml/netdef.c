@@ -112,10 +112,20 @@ static void dns_free(struct netdef_dns *dns)
 	free(dns->txts);
 }
 
+struct netdef *netdef_ref(struct netdef *def)
+{
+	def->extra_refs++;
+	return def;
+}
+
 struct netdef *netdef_free(struct netdef *def)
 {
 	if (!def)
 		return NULL;
+	if (def->extra_refs > 0) {
+		def->extra_refs--;
+		return NULL;
+	}
 	free(def->name);
 	free(def->title);
 	free(def->description);

@@ -263,11 +263,17 @@ struct netdef {
 	enum netdef_tristate port_isolated; /* <port isolated='yes'/> */
 	char **dnsmasq_options; /* <dnsmasq:options><dnsmasq:option value/> */
 	size_t n_dnsmasq_options;
+	unsigned extra_refs; /* netdef_ref: holders beyond the first */
 };
 
 /* -- netdef.c: lifetime and string tables -- */
 struct netdef *netdef_new(void);
+/* drops one reference; the last one frees. Returns NULL. */
 struct netdef *netdef_free(struct netdef *def);
+/* one more holder of an unchanging definition (a running network's live
+ * definition is its persistent one until something changes either: each
+ * change builds a new netdef, nothing edits one in place) */
+struct netdef *netdef_ref(struct netdef *def);
 static inline void netdef_freep(struct netdef **p)
 {
 	netdef_free(*p);

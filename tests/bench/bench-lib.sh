@@ -104,3 +104,24 @@ wait_answer() {
 	echo "bench: netd did not answer:" >&2; tail "$T/netd.log" >&2; return 1
 }
 ctl() { "$BIN/netdctl" "$@"; }
+
+# wait_quiet: until two half-second samples in a row find the CPUs 90% idle
+# (a namespace with 1000 bridges is torn down in the background for tens of
+# seconds; 1000 dnsmasqs take a while to settle), 300 s at most
+cpu_sample() { awk '/^cpu / { print $5 + $6, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat; }
+wait_quiet() {
+	local a=${EPOCHREALTIME/[.,]/} quiet=0 i0 t0 i1 t1
+	read -r i0 t0 < <(cpu_sample)
+	for _ in $(seq 600); do
+		sleep 0.5
+		read -r i1 t1 < <(cpu_sample)
+		if [ $((t1 - t0)) -gt 0 ] && [ $(((i1 - i0) * 100 / (t1 - t0))) -ge 90 ]; then
+			quiet=$((quiet + 1))
+			[ "$quiet" -ge 2 ] && break
+		else
+			quiet=0
+		fi
+		i0=$i1; t0=$t1
+	done
+	echo $(( (${EPOCHREALTIME/[.,]/} - a) / 1000 ))
+}

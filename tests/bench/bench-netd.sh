@@ -82,7 +82,7 @@ fw_measure() { # fw_measure LABEL: FW_RUNS runs of each, medians recorded
 # -- 2. scale -------------------------------------------------------------------
 echo "bench: netd: scale to $NETS networks" >&2
 : >"$T/sdefine" && : >"$T/sstart"
-for i in $(seq "$NETS"); do
+for i in $(seq $((NETS + 10))); do # 10 more for the paused-dnsmasq starts
 	nat_xml "s$i" "nds$i" "$(scale_prefix "$i")" >"$T/s.xml"
 	timed "$T/sdefine" ctl net-define "$T/s.xml" || exit 1
 done
@@ -96,7 +96,7 @@ for i in $(seq 2 "$NETS"); do
 done
 rules_n=$(nft -j list table inet netd | grep -o '"rule": {' | wc -l)
 elems_n=$(nft list table inet netd | grep -o '" : jump ' | wc -l)
-record netd-scale "define, median over $NETS networks" "$(median_of "$T/sdefine")" ms
+record netd-scale "define, median over $((NETS + 10)) networks" "$(median_of "$T/sdefine")" ms
 for k in 1 10 100 1000 "$NETS"; do
 	[ "$k" -le "$NETS" ] || continue
 	[ "$k" = 1000 ] && [ "$NETS" != 1000 ] && continue
@@ -115,9 +115,22 @@ record netd-scale "dnsmasq processes per network" "$(awk -v a="$dnsmasqs" -v n="
 record netd-scale "nft rules per network" "$(awk -v a="$rules_one" -v b="$rules_before" 'BEGIN { print a - b }')" rules "table inet netd; one network's chains; the table's own dispatch rules: $rules_before"
 record netd-scale "nft rules, total with $NETS networks" "$rules_n" rules "and $elems_n elements in the dispatch verdict maps (one lookup per packet whatever their number)"
 
+echo "bench: netd: waited $(wait_quiet) ms for the machine to settle after the starts" >&2
 fw_measure "$NETS other networks loaded" || exit 1
 
+# netd's own part of a start at N: the other networks' dnsmasqs paused, so that
+# their reaction to the new bridge's address and route events is not counted
+: >"$T/pstart"
+for i in $(seq $((NETS + 1)) $((NETS + 10))); do
+	pkill -STOP -x dnsmasq
+	timed "$T/pstart" ctl net-start "s$i" || { pkill -CONT -x dnsmasq; exit 1; }
+	pkill -CONT -x dnsmasq
+done
+record netd-scale "start of networks $((NETS + 1))..$((NETS + 10)), other dnsmasqs paused" "$(median_of "$T/pstart")" ms \
+	"median; netd's own cost at N, without $NETS dnsmasqs waking on the new bridge's netlink events"
+
 # -- 5. restart, re-adopting every running network ---------------------------------
+NETS=$((NETS + 10))
 echo "bench: netd: restart with $((NETS + 1)) networks running" >&2
 kill "$NETD_PID" && wait "$NETD_PID" 2>/dev/null
 a=$(now_us)

@@ -2,15 +2,16 @@
 # make bench: netd side by side with libvirt's network driver, in one run.
 # Each part runs in its own PID, mount and network namespaces (the parts
 # re-execute themselves with unshare); between parts this script waits until
-# the kernel has finished tearing down the namespaces of the last one, so
-# that no part pays for another's cleanup.
+# the machine is quiet again (the kernel tears a namespace with 1000 bridges
+# down in the background, for tens of seconds), so that no part pays for
+# another's cleanup.
 #   tests/bench/bench-netd.sh     lifecycle, kernel floor, scale, firewall, restart
 #   tests/bench/bench-ports.sh    ports per second, time to lease
 #   tests/bench/bench-libvirt.sh  libvirt's lifecycle and scale
 # Knobs: BENCH_RUNS (20), BENCH_NETS (1000), BENCH_PORTS (1000),
 # BENCH_LIBVIRT_NETS (BENCH_NETS), BENCH_LIBVIRT_BUDGET (600 s),
 # BENCH_FW_RUNS (3), BENCH_FW_SECONDS (2), BENCH_LEASE_RUNS (10),
-# BENCH_PARTS ("netd ports libvirt").
+# BENCH_PARTS ("netd ports libvirt"; "report" prints the last results again).
 # Prints a table and the comparisons with their targets; writes both to
 # $BENCH_OUT/bench.json (and the raw lines to results.tsv). The targets are
 # reported, never asserted: this is not a test.
@@ -25,28 +26,19 @@ if [ "$(id -u)" != 0 ]; then
 	exit 1
 fi
 mkdir -p "$BENCH_OUT"
-: >"$RESULTS"
+[ "${BENCH_PARTS:-}" = report ] || : >"$RESULTS" # report: print the last results again
 
-netns_alive() { awk '$1 == "net_namespace" { print $2 }' /proc/slabinfo 2>/dev/null; }
-BASE_NETNS=$(netns_alive)
-settle() { # until the kernel has freed the namespaces of the last part, 300 s at most
-	local a=${EPOCHREALTIME/[.,]/} n
-	[ -n "$BASE_NETNS" ] || return 0
-	for _ in $(seq 1500); do
-		n=$(netns_alive)
-		[ "$n" -le "$BASE_NETNS" ] && break
-		sleep 0.2
-	done
-	echo "bench: kernel teardown of the last part's namespaces: $(( (${EPOCHREALTIME/[.,]/} - a) / 1000 )) ms" >&2
-}
+. "$ROOT/tests/bench/bench-lib.sh"
+settle() { echo "bench: waited $(wait_quiet) ms for a quiet machine (the last part's teardown)" >&2; }
 
 failed=
+[ "${BENCH_PARTS:-}" = report ] && BENCH_PARTS=" "
 for part in ${BENCH_PARTS:-netd ports libvirt}; do
 	settle
 	echo "bench: == $part" >&2
 	bash "$ROOT/tests/bench/bench-$part.sh" || { echo "bench: part $part FAILED" >&2; failed="$failed $part"; }
 done
-settle
+[ -n "${BENCH_PARTS// /}" ] || [ -z "${BENCH_PARTS+x}" ] && settle
 
 # -- the report ------------------------------------------------------------------
 awk -F'\t' -v kernel="$(uname -r)" -v cpus="$(nproc)" -v json="$BENCH_OUT/bench.json" -v failed="$failed" '

@@ -1,5 +1,8 @@
 /* dnsmasq configuration, hosts files, argv and the lease file reader. */
+#include <linux/inet_diag.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <string.h>
 
 #include "dhcp/dhcp.h"
@@ -68,6 +71,8 @@ START_TEST(test_conf_servers_file)
 
 	ck_assert_int_eq(dhcp_conf_render(def, "br", &with_file, &conf, &err), 0);
 	ck_assert_msg(strstr(conf, "no-resolv\nservers-file=/r/n.servers\n"), "%s", conf);
+	/* IPv4 only: bound once, no watching of every address of the host */
+	ck_assert_msg(strstr(conf, "except-interface=lo\nbind-interfaces\ninterface=br\n"), "%s", conf);
 	free(conf);
 	ck_assert_int_eq(dhcp_conf_render(def, "br", &paths, &conf, &err), 0);
 	ck_assert_ptr_null(strstr(conf, "resolv"));
@@ -212,6 +217,111 @@ START_TEST(test_port_holders)
 }
 END_TEST
 
+/* the kernel's inet_diag_bc_audit and inet_diag_bc_run, for the ops the filter uses */
+struct diag_entry {
+	int family;
+	unsigned sport;
+	uint32_t addr[4];
+	uint32_t ifindex;
+};
+
+static bool filter_audit(const unsigned char *bc, int len)
+{
+	const int total = len;
+	const unsigned char *p = bc;
+
+	while (len > 0) {
+		const struct inet_diag_bc_op *op = (const struct inet_diag_bc_op *)p;
+		int min = (int)sizeof(*op);
+
+		if (op->code == INET_DIAG_BC_S_COND)
+			min += (int)sizeof(struct inet_diag_hostcond) +
+			       (((const struct inet_diag_hostcond *)(op + 1))->family == AF_INET ? 4 : 16);
+		else if (op->code == INET_DIAG_BC_DEV_COND)
+			min += 4;
+		else if (op->code != INET_DIAG_BC_JMP)
+			return false;
+		if (op->no < min || op->no > len + 4 || (op->no & 3))
+			return false;
+		if (op->no < len) { /* the target must be on the chain of "yes" jumps from the start */
+			int cc = len - op->no, l = total;
+			const unsigned char *q = bc;
+
+			while (l > cc) {
+				l -= ((const struct inet_diag_bc_op *)q)->yes;
+				q += ((const struct inet_diag_bc_op *)q)->yes;
+			}
+			if (l != cc)
+				return false;
+		}
+		if (op->yes < min || op->yes > len + 4 || (op->yes & 3))
+			return false;
+		p += op->yes;
+		len -= op->yes;
+	}
+	return len == 0;
+}
+
+static bool filter_run(const unsigned char *bc, int len, const struct diag_entry *e)
+{
+	while (len > 0) {
+		const struct inet_diag_bc_op *op = (const struct inet_diag_bc_op *)bc;
+		bool yes = true;
+
+		if (op->code == INET_DIAG_BC_JMP) {
+			yes = false;
+		} else if (op->code == INET_DIAG_BC_DEV_COND) {
+			uint32_t ifindex;
+
+			memcpy(&ifindex, op + 1, 4);
+			yes = ifindex == e->ifindex;
+		} else {
+			const struct inet_diag_hostcond *hc = (const struct inet_diag_hostcond *)(op + 1);
+			int bits = hc->prefix_len;
+
+			if ((hc->port != -1 && (unsigned)hc->port != e->sport) || hc->family != e->family)
+				yes = false;
+			for (int i = 0; yes && i < bits / 32; i++)
+				yes = e->addr[i] == hc->addr[i];
+		}
+		bc += yes ? op->yes : op->no;
+		len -= yes ? op->yes : op->no;
+	}
+	return len == 0;
+}
+
+START_TEST(test_port_filter)
+{
+	static const unsigned ports[] = { 53, 67, 547 };
+	unsigned char bc[256];
+	const struct {
+		struct diag_entry e;
+		bool kept;
+	} cases[] = {
+		{ { AF_INET, 53, { 0 }, 0 }, true },	     /* 0.0.0.0:53 */
+		{ { AF_INET, 67, { 0 }, 0 }, true },	     /* 0.0.0.0:67 */
+		{ { AF_INET, 547, { 0 }, 0 }, true },
+		{ { AF_INET, 53, { 0x0100000a }, 0 }, false }, /* 10.0.0.1:53: another network's dnsmasq */
+		{ { AF_INET, 67, { 0 }, 12 }, false },	     /* 0.0.0.0:67 bound to its bridge */
+		{ { AF_INET, 5353, { 0 }, 0 }, false },
+		{ { AF_INET6, 53, { 0 }, 0 }, false },	     /* another family */
+	};
+	size_t len = dhcp_port_filter_build(AF_INET, ports, 3, bc, sizeof(bc));
+
+	ck_assert_uint_gt(len, 0);
+	ck_assert(filter_audit(bc, (int)len));
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		ck_assert_msg(filter_run(bc, (int)len, &cases[i].e) == cases[i].kept, "case %zu", i);
+	/* IPv6: all 128 bits must be zero */
+	len = dhcp_port_filter_build(AF_INET6, ports, 3, bc, sizeof(bc));
+	ck_assert(filter_audit(bc, (int)len));
+	ck_assert(filter_run(bc, (int)len, &(struct diag_entry){ AF_INET6, 547, { 0 }, 0 }));
+	ck_assert(!filter_run(bc, (int)len, &(struct diag_entry){ AF_INET6, 547, { 0, 0, 0, 1 }, 0 }));
+	ck_assert(!filter_run(bc, (int)len, &(struct diag_entry){ AF_INET6, 547, { 0 }, 3 }));
+	ck_assert_uint_eq(dhcp_port_filter_build(AF_INET, ports, 3, bc, 8), 0); /* too small a buffer */
+}
+END_TEST
+
 Suite *make_dhcp_suite(void)
 {
 	Suite *s = suite_create("dhcp");
@@ -225,6 +335,7 @@ Suite *make_dhcp_suite(void)
 	tcase_add_test(tc, test_argv);
 	tcase_add_test(tc, test_leases);
 	tcase_add_test(tc, test_port_holders);
+	tcase_add_test(tc, test_port_filter);
 	suite_add_tcase(s, tc);
 	return s;
 }

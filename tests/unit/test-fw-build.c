@@ -155,6 +155,35 @@ START_TEST(test_start_without_dispatch)
 }
 END_TEST
 
+START_TEST(test_several_networks_one_batch)
+{
+	/* re-adoption: one skeleton, then each network's own part */
+	struct netdef *a = parse(NAT_XML);
+	struct netdef *c = parse("<network><name>n2</name><forward mode='nat'/><bridge name='br2'/>"
+				 "<ip address='192.168.6.1' prefix='24'/></network>");
+	const struct netdef *defs[] = { a, c };
+	const char *bridges[] = { "br1", "br2" };
+	struct nd_err err = { 0 };
+	struct fw_batch one, two;
+	struct tally t1, t2;
+
+	ck_assert_int_eq(fw_build_network_start(a, "br1", true, 1, &one, &err), 0);
+	ck_assert_int_eq(fw_build_networks_start(defs, bridges, 2, true, 1, &two, &err), 0);
+	walk(&one, &t1);
+	walk(&two, &t2);
+	ck_assert_uint_eq(t2.begin, 1);
+	ck_assert_uint_eq(t2.end, 1);
+	ck_assert_uint_eq(t2.tables, 1);
+	ck_assert_uint_eq(t2.chains, t1.chains + 4);
+	ck_assert_uint_eq(t2.elems, t1.elems * 2);
+	has(&t2, "n2-nat");
+	fw_batch_free(&one);
+	fw_batch_free(&two);
+	netdef_free(a);
+	netdef_free(c);
+}
+END_TEST
+
 START_TEST(test_modes)
 {
 	static const char *const xml[] = {
@@ -230,6 +259,7 @@ Suite *make_fw_build_suite(void)
 	tcase_add_test(tc, test_nat_start_batch);
 	tcase_add_test(tc, test_cost_independent_of_network_count);
 	tcase_add_test(tc, test_start_without_dispatch);
+	tcase_add_test(tc, test_several_networks_one_batch);
 	tcase_add_test(tc, test_modes);
 	tcase_add_test(tc, test_nat_ranges_and_dev);
 	tcase_add_test(tc, test_stop_batch);
