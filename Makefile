@@ -43,7 +43,7 @@ pl = $(shell pkg-config --libs $(1) 2>/dev/null)
 
 XML_PC    := libxml-2.0
 FW_PC     := libmnl libnftnl
-TAPDEV_PC := libnl-3.0 libnl-route-3.0
+TAPDEV_PC := libnl-3.0 libnl-route-3.0 libmnl
 NETD_PC   := json-c $(XML_PC) $(FW_PC) $(TAPDEV_PC)
 
 COMMON_SRCS := common/nd-err.c common/nd-buf.c common/nd-file.c

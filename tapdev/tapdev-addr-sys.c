@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
+#include <libmnl/libmnl.h>
 #include <netlink/netlink.h>
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
@@ -129,81 +130,107 @@ struct overlap_ctx {
 	bool found;
 };
 
-/* one route of the dump, raw: no libnl object per route */
-static int check_route(struct nl_msg *msg, void *arg)
+/* one route of the dump, parsed in place (libmnl: no allocation per route) */
+static int route_attr(const struct nlattr *attr, void *data)
 {
-	struct nlmsghdr *nlh = nlmsg_hdr(msg);
-	struct rtmsg *rtm = nlmsg_data(nlh);
+	const struct nlattr **tb = data;
+	uint16_t type = mnl_attr_get_type(attr);
+
+	if (type <= RTA_MAX)
+		tb[type] = attr;
+	return MNL_CB_OK;
+}
+
+static int check_route(const struct nlmsghdr *nlh, void *arg)
+{
+	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *tb[RTA_MAX + 1] = { 0 };
 	struct overlap_ctx *c = arg;
-	struct nlattr *tb[RTA_MAX + 1];
 	struct netdef_addr a = { 0 };
 	char text[INET6_ADDRSTRLEN], dev[IF_NAMESIZE] = "";
 	size_t alen = c->addr->family == AF_INET ? 4 : 16;
 	uint32_t table = rtm->rtm_table;
 	int oif = 0;
 
-	if (c->found || nlh->nlmsg_type != RTM_NEWROUTE || nlmsg_parse(nlh, sizeof(*rtm), tb, RTA_MAX, NULL) < 0)
-		return NL_OK;
+	if (c->found || nlh->nlmsg_type != RTM_NEWROUTE ||
+	    mnl_attr_parse(nlh, sizeof(*rtm), route_attr, tb) != MNL_CB_OK)
+		return MNL_CB_OK;
 	if (tb[RTA_TABLE])
-		table = nla_get_u32(tb[RTA_TABLE]);
+		table = mnl_attr_get_u32(tb[RTA_TABLE]);
 	/* the default route overlaps everything: not a conflict */
 	if (table != RT_TABLE_MAIN || rtm->rtm_type != RTN_UNICAST || rtm->rtm_family != c->addr->family ||
-	    rtm->rtm_dst_len == 0 || !tb[RTA_DST] || nla_len(tb[RTA_DST]) < (int)alen)
-		return NL_OK;
+	    rtm->rtm_dst_len == 0 || !tb[RTA_DST] || mnl_attr_get_payload_len(tb[RTA_DST]) < alen)
+		return MNL_CB_OK;
 	if (tb[RTA_OIF])
-		oif = (int)nla_get_u32(tb[RTA_OIF]);
+		oif = (int)mnl_attr_get_u32(tb[RTA_OIF]);
 	if (c->exclude_ifindex && oif == c->exclude_ifindex)
-		return NL_OK;
+		return MNL_CB_OK;
 	a.family = c->addr->family;
-	memcpy(a.bytes, nla_data(tb[RTA_DST]), alen);
+	memcpy(a.bytes, mnl_attr_get_payload(tb[RTA_DST]), alen);
 	if (!netdef_subnets_overlap(&a, rtm->rtm_dst_len, c->addr, c->prefix))
-		return NL_OK;
+		return MNL_CB_OK;
 	if (oif)
 		if_indextoname((unsigned)oif, dev);
 	snprintf(c->desc, c->len, "%s/%d%s%s", netdef_addr_format(&a, text, sizeof(text)), rtm->rtm_dst_len,
 		 dev[0] ? " dev " : "", dev);
 	c->found = true;
-	return NL_OK;
+	return MNL_CB_OK;
 }
 
 /*
  * A dump of the main table only, asked of the kernel with strict checking
  * (it then filters by table itself; the local table holds two routes per
- * address and is of no interest), read raw on a socket of its own. The
- * libnl route cache built an object per route of every table: ~10 ms a start
- * with 1000 networks' routes.
+ * address and is of no interest), parsed in place on a socket of its own.
+ * The libnl route cache built an object per route of every table: ~10 ms a
+ * start with 1000 networks' routes.
  */
 int tapdev_route_overlap(struct tapdev_nl *nl, const struct netdef_addr *addr, unsigned prefix,
 			 const char *exclude_ifname, char *ret_desc, size_t len, struct nd_err *err)
 {
 	struct overlap_ctx c = { .addr = addr, .prefix = prefix, .desc = ret_desc, .len = len };
-	struct rtmsg rtm = { .rtm_family = (unsigned char)addr->family, .rtm_table = RT_TABLE_MAIN };
+	char buf[MNL_SOCKET_BUFFER_SIZE * 4];
 	struct tapdev_link_info info;
-	struct nl_sock *sk = nl_socket_alloc();
-	struct nl_msg *m = NULL;
-	int one = 1, r;
+	struct mnl_socket *sk = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct rtmsg *rtm;
+	uint32_t portid;
+	int one = 1, r = 0;
+	ssize_t n;
 
 	if (exclude_ifname && tapdev_link_get(nl, exclude_ifname, &info, NULL) == 0)
 		c.exclude_ifindex = info.ifindex;
-	if (!sk || (r = nl_connect(sk, NETLINK_ROUTE)) < 0) {
-		r = sk ? tapdev_nlerr_to_errno(r) : -ENOMEM;
+	if (!sk || mnl_socket_bind(sk, 0, MNL_SOCKET_AUTOPID) < 0) {
+		r = -errno;
 		goto out;
 	}
 	/* older kernels ignore the filter; check_route looks at the table anyway */
-	setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, NETLINK_GET_STRICT_CHK, &one, sizeof(one));
-	if (!(m = nlmsg_alloc_simple(RTM_GETROUTE, NLM_F_DUMP)) || nlmsg_append(m, &rtm, sizeof(rtm), NLMSG_ALIGNTO) < 0 ||
-	    nla_put_u32(m, RTA_TABLE, RT_TABLE_MAIN) < 0) {
-		r = -ENOMEM;
+	setsockopt(mnl_socket_get_fd(sk), SOL_NETLINK, NETLINK_GET_STRICT_CHK, &one, sizeof(one));
+	portid = mnl_socket_get_portid(sk);
+	nlh->nlmsg_type = RTM_GETROUTE;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	nlh->nlmsg_seq = 1;
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = (unsigned char)addr->family;
+	rtm->rtm_table = RT_TABLE_MAIN;
+	mnl_attr_put_u32(nlh, RTA_TABLE, RT_TABLE_MAIN);
+	if (mnl_socket_sendto(sk, nlh, nlh->nlmsg_len) < 0) {
+		r = -errno;
 		goto out;
 	}
-	nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM, check_route, &c);
-	if ((r = nl_send_auto(sk, m)) >= 0)
-		r = nl_recvmsgs_default(sk);
-	if (r < 0)
-		r = tapdev_nlerr_to_errno(r);
+	while ((n = mnl_socket_recvfrom(sk, buf, sizeof(buf))) > 0) {
+		int cb = mnl_cb_run(buf, (size_t)n, 1, portid, check_route, &c);
+
+		if (cb <= MNL_CB_STOP) {
+			if (cb < 0)
+				r = -errno;
+			break;
+		}
+	}
+	if (n < 0)
+		r = -errno;
 out:
-	nlmsg_free(m);
-	nl_socket_free(sk);
+	if (sk)
+		mnl_socket_close(sk);
 	if (r < 0)
 		return nd_err_set(err, r, "routes", "cannot read the routing table: %s", strerror(-r));
 	return c.found ? 1 : 0;

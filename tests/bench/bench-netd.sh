@@ -16,7 +16,7 @@
 in_own_namespaces "$@"
 RUNS=${BENCH_RUNS:-20}
 NETS=${BENCH_NETS:-1000}
-FW_RUNS=${BENCH_FW_RUNS:-3}
+FW_RUNS=${BENCH_FW_RUNS:-5}
 FW_SECONDS=${BENCH_FW_SECONDS:-2}
 bench_sandbox
 
