@@ -24,11 +24,17 @@
 #include "netd/netd.h"
 #include "tapdev/tapdev.h"
 
-enum step { STEP_BRIDGE, STEP_ADDRESSES, STEP_LINK_UP, STEP_ROUTES, STEP_SYSCTL, STEP_FIREWALL,
+/*
+ * The sysctls come before the link goes up: a bridge whose network has no
+ * IPv6 never gets a link-local address or its routes (which the kernel would
+ * announce, and then withdraw), and one that has IPv6 accepts no router
+ * advertisement from the moment it is up.
+ */
+enum step { STEP_BRIDGE, STEP_SYSCTL, STEP_LINK_UP, STEP_ADDRESSES, STEP_ROUTES, STEP_FIREWALL,
 	    STEP_COEXIST, STEP_DNSMASQ, _STEP_MAX };
 
-static const char *const step_names[_STEP_MAX] = { "bridge", "addresses", "link up", "routes",
-						   "sysctls", "firewall", "coexistence", "dnsmasq" };
+static const char *const step_names[_STEP_MAX] = { "bridge", "sysctls", "link up", "addresses", "routes",
+						   "firewall", "coexistence", "dnsmasq" };
 
 /* "step 'firewall': <original error>" */
 static int step_failed(struct nd_err *err, enum step s)
