@@ -187,7 +187,9 @@ int dhcp_conf_render(const struct netdef *def, const char *bridge, const struct 
 	render_dns(&b, def, paths);
 	for (size_t i = 0; i < def->n_ips; i++)
 		v6 |= def->ips[i].family == AF_INET6;
-	nd_buf_printf(&b, "except-interface=lo\n%s\ninterface=%s\n", v6 ? "bind-dynamic" : "bind-interfaces", bridge);
+	/* ipv6='yes' keeps a link-local address on the bridge: tentative at first */
+	nd_buf_printf(&b, "except-interface=lo\n%s\ninterface=%s\n",
+		      v6 || def->ipv6 == NETDEF_YES ? "bind-dynamic" : "bind-interfaces", bridge);
 	for (size_t i = 0; i < def->n_ips; i++) {
 		const struct netdef_ip *ip = &def->ips[i];
 

@@ -74,6 +74,10 @@ START_TEST(test_conf_servers_file)
 	/* IPv4 only: bound once, no watching of every address of the host */
 	ck_assert_msg(strstr(conf, "except-interface=lo\nbind-interfaces\ninterface=br\n"), "%s", conf);
 	free(conf);
+	def->ipv6 = NETDEF_YES; /* a link-local address on the bridge, tentative at first */
+	ck_assert_int_eq(dhcp_conf_render(def, "br", &with_file, &conf, &err), 0);
+	ck_assert_msg(strstr(conf, "\nbind-dynamic\n"), "%s", conf);
+	free(conf);
 	ck_assert_int_eq(dhcp_conf_render(def, "br", &paths, &conf, &err), 0);
 	ck_assert_ptr_null(strstr(conf, "resolv"));
 	free(conf);
