@@ -38,7 +38,10 @@ dpid=$(pgrep -x dnsmasq)
 stop_netd
 check "after SIGTERM the bridge is still up" ip link show ndla0
 check "after SIGTERM dnsmasq still runs" test "$(pgrep -x dnsmasq)" = "$dpid"
+nft delete table inet netd # someone flushed the ruleset while netd was away
 start_netd || exit 1
+check "the new daemon put the network's rules back (one batch for all adopted)" \
+	sh -c "nft list chain inet netd neta-fwd-in | grep -q accept && nft list map inet netd fwd_oif | grep -q ndla0"
 check "the new daemon lists it active" sh -c "'$BIN/netdctl' net-list | grep -q 'neta.*active'"
 check "it adopted the same dnsmasq" sh -c "'$BIN/netdctl' net-info neta | grep -q 'pid: *$dpid'"
 check "the guest still reaches the gateway" ping_from g1 192.168.190.1
