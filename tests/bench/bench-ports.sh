@@ -3,6 +3,7 @@
 #  4.  BENCH_PORTS (default 1000) TAP ports created, attached to one NAT
 #      network's bridge and handed over as fds, one request after the other on
 #      one connection (tests/tools/nd-portbench.c), BENCH_PORT_RUNS times;
+#      then by 2 and by 4 clients at once; and the kernel's floor;
 #  4b. time to lease on netd's defaults (the XML does not set stp): a namespace
 #      guest (busybox udhcpc; from its port coming up to the lease applied),
 #      BENCH_LEASE_RUNS times; the same once with stp='on' for what that costs;
@@ -24,30 +25,45 @@ echo "bench: netd: $PORTS ports, $PORT_RUNS runs" >&2
 nat_xml ports ndports0 192.168.240 >"$T/ports.xml"
 ctl net-create "$T/ports.xml" >/dev/null || exit 1
 : >"$T/rates"
-for r in $(seq "$PORT_RUNS"); do
+# port_run [nd-portbench options]: PORTS ports held until all are seen on the
+# bridge, then the client(s) go and netd removes them; the result line in $line
+port_run() {
 	mkfifo "$T/hold"
-	"$BIN/nd-portbench" "$NETD_SOCKET" ports "$PORTS" --hold 60 <"$T/hold" >"$T/pb.out" 2>&1 &
+	"$BIN/nd-portbench" "$NETD_SOCKET" ports "$PORTS" --hold 60 "$@" <"$T/hold" >"$T/pb.out" 2>&1 &
 	pb=$!
 	exec 3>"$T/hold"
 	for _ in $(seq 6000); do [ -s "$T/pb.out" ] && break; kill -0 $pb 2>/dev/null || break; sleep 0.01; done
 	line=$(cat "$T/pb.out")
-	case "$line" in ports=*) ;; *) echo "bench: nd-portbench: $line" >&2; exit 1 ;; esac
+	case "$line" in ports=*) ;; *) echo "bench: nd-portbench: $line" >&2; return 1 ;; esac
 	attached=$(ip -o link show master ndports0 | grep -c .)
-	[ "$attached" = "$PORTS" ] || { echo "bench: $attached ports on the bridge, not $PORTS" >&2; exit 1; }
+	[ "$attached" = "$PORTS" ] || { echo "bench: $attached ports on the bridge, not $PORTS" >&2; return 1; }
 	a=$(now_us)
 	exec 3>&- # the client goes: netd removes its ports
 	wait $pb
 	for _ in $(seq 3000); do [ "$(ip -o link show master ndports0 | grep -c .)" = 0 ] && break; sleep 0.01; done
 	b=$(now_us)
-	[ "$(ip -o link show master ndports0 | grep -c .)" = 0 ] || { echo "bench: ports left after their client went" >&2; exit 1; }
+	[ "$(ip -o link show master ndports0 | grep -c .)" = 0 ] || { echo "bench: ports left after their client went" >&2; return 1; }
 	rm -f "$T/hold"
+	removal_ms=$(((b - a) / 1000))
+}
+for r in $(seq "$PORT_RUNS"); do
+	port_run || exit 1
 	eval "$line"
 	echo "$rate" >>"$T/rates"
 	record ports "run $r: create+attach+handover" "$rate" ports/s \
 		"$ports ports in $seconds s; per port median $median_us us, p90 $p90_us us; first tenth $first_tenth_rate/s, last tenth $last_tenth_rate/s; all $attached on the bridge"
-	record ports "run $r: removal after the client closed" "$(((b - a) / 1000))" ms "$PORTS ports, until none on the bridge"
+	record ports "run $r: removal after the client closed" "$removal_ms" ms "$PORTS ports, until none on the bridge"
 done
-record ports "create+attach+handover, median of $PORT_RUNS runs" "$(sort -n "$T/rates" | sed -n "$(((PORT_RUNS + 1) / 2))p")" ports/s
+record ports "create+attach+handover, median of $PORT_RUNS runs" "$(sort -n "$T/rates" | sed -n "$(((PORT_RUNS + 1) / 2))p")" ports/s \
+	"one client, one request after the other: each port waits for the last"
+# the same ports asked for by several clients at once (several QEMUs starting):
+# what the daemon sustains when a request need not wait for the last reply
+for k in 2 4; do
+	port_run --clients "$k" || exit 1
+	eval "$line"
+	record ports "$k clients at once: create+attach+handover" "$rate" ports/s \
+		"$ports ports in $seconds s, wall time until the last client had all of its; all $attached on the bridge"
+done
 # the kernel's floor on the same bridge: TUNSETIFF and one RTM_NEWLINK per port
 # from one process, nothing else (tests/tools/nd-tapfloor.c)
 a=$(now_us)

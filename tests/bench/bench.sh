@@ -110,7 +110,8 @@ END {
 	}
 	for (i = 1; i <= n; i++)
 		if (g[i] == "ports" && m[i] ~ /^create\+attach\+handover, median/) pr = x[i]
-	absolute("ports: create+attach+handover", pr, ">=", 2000, "ports/s")
+	absolute("ports: create+attach+handover, one client", pr, ">=", 2000, "ports/s")
+	absolute("ports: create+attach+handover, 2 clients at once", val("ports", "2 clients at once: create+attach+handover"), ">=", 2000, "ports/s")
 	compare("ports: netd / kernel floor", pr, val("ports", "kernel floor: TAP create + join + up"), ">=", 0.5, "x")
 	absolute("time to lease: namespace guest, netd defaults", val("lease", "namespace guest (udhcpc), defaults median"), "<=", 500, "ms")
 	absolute("time to lease: QEMU guest, link up to lease", val("lease", "QEMU guest, link up to lease (guest clock)"), "<=", 500, "ms")

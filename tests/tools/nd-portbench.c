@@ -6,7 +6,8 @@
  *   ports=N seconds=S rate=R median_us=M p90_us=P first_tenth_rate=F last_tenth_rate=L
  * The fds are held until the tool exits; the ports go with the connection.
  * With --hold SECONDS it waits that long (or until stdin closes) first, so
- * that the caller can look at the bridge.
+ * that the caller can look at the bridge. With --clients K, K processes with
+ * a connection each share the ports (see run_clients).
  */
 #include <errno.h>
 #include <json-c/json.h>
@@ -20,6 +21,8 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <sys/wait.h>
+#include <signal.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -78,15 +81,106 @@ static int create_port(int sock, const char *network, int id, char *name, size_t
 	return fd;
 }
 
-int main(int argc, char **argv)
+/* COUNT ports on one connection; the fds stay open; lat/done per port (us) */
+static int make_ports(const char *path, const char *network, long count, double *lat, double *done)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	double *lat, *done, t0, total;
-	long count, hold = 0;
 	int sock;
 
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	sock = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (sock < 0 || connect(sock, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		fprintf(stderr, "nd-portbench: cannot connect to %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	for (long i = 0; i < count; i++) {
+		struct ifreq ifr = { 0 };
+		char name[IFNAMSIZ];
+		double a = now_us();
+		int fd = create_port(sock, network, (int)i + 1, name, sizeof(name));
+
+		if (fd < 0)
+			return -1;
+		done[i] = now_us();
+		lat[i] = done[i] - a;
+		/* the fd is the TAP netd named, not just any fd */
+		if (ioctl(fd, TUNGETIFF, &ifr) < 0 || strcmp(ifr.ifr_name, name) != 0) {
+			fprintf(stderr, "nd-portbench: port %ld: fd is not TAP %s\n", i + 1, name);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void hold_until(long seconds)
+{
+	struct pollfd p = { .fd = 0, .events = POLLIN };
+
+	if (seconds > 0)
+		poll(&p, 1, (int)(seconds * 1000));
+}
+
+/*
+ * --clients K: K processes, each with its own connection, share COUNT ports
+ * (as K QEMUs starting at once would); one line: ports=N seconds=S rate=R
+ * clients=K, the wall time from the start until the last client is done.
+ */
+static int run_clients(const char *path, const char *network, long count, long clients, long hold)
+{
+	pid_t pids[64];
+	int res[2];
+	double t0, last = 0;
+	long made = 0;
+
+	if (pipe(res) < 0)
+		return 1;
+	t0 = now_us();
+	for (long c = 0; c < clients; c++) {
+		long mine = count / clients + (c < count % clients);
+
+		if ((pids[c] = fork()) == 0) {
+			double *lat = calloc((size_t)mine + 1, sizeof(double)), *done = calloc((size_t)mine + 1, sizeof(double));
+			double end[2] = { 0, 0 };
+
+			if (lat && done && make_ports(path, network, mine, lat, done) == 0)
+				end[0] = done[mine - 1], end[1] = (double)mine;
+			if (write(res[1], end, sizeof(end)) != sizeof(end))
+				_exit(1);
+			hold_until(hold + 5); /* the parent ends it */
+			_exit(0);
+		}
+	}
+	for (long c = 0; c < clients; c++) {
+		double end[2];
+
+		if (read(res[0], end, sizeof(end)) != sizeof(end) || end[1] == 0) {
+			fprintf(stderr, "nd-portbench: a client failed\n");
+			made = -1;
+			break;
+		}
+		made += (long)end[1];
+		last = end[0] > last ? end[0] : last;
+	}
+	if (made == count) {
+		printf("ports=%ld seconds=%.3f rate=%.0f clients=%ld\n", count, (last - t0) / 1e6,
+		       (double)count / ((last - t0) / 1e6), clients);
+		fflush(stdout);
+		hold_until(hold);
+	}
+	for (long c = 0; c < clients; c++) {
+		kill(pids[c], SIGTERM);
+		waitpid(pids[c], NULL, 0);
+	}
+	return made == count ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+	double *lat, *done, t0, total;
+	long count, hold = 0, clients = 1;
+
 	if (argc < 4) {
-		fprintf(stderr, "usage: nd-portbench SOCKET NETWORK COUNT [--hold SECONDS]\n");
+		fprintf(stderr, "usage: nd-portbench SOCKET NETWORK COUNT [--hold SECONDS] [--clients K]\n");
 		return 2;
 	}
 	count = strtol(argv[3], NULL, 10);
@@ -94,8 +188,16 @@ int main(int argc, char **argv)
 		fprintf(stderr, "nd-portbench: COUNT '%s' is not in 1..100000\n", argv[3]);
 		return 2;
 	}
-	if (argc > 5 && strcmp(argv[4], "--hold") == 0)
-		hold = strtol(argv[5], NULL, 10);
+	for (int i = 4; i + 1 < argc; i += 2) {
+		if (strcmp(argv[i], "--hold") == 0)
+			hold = strtol(argv[i + 1], NULL, 10);
+		else if (strcmp(argv[i], "--clients") == 0)
+			clients = strtol(argv[i + 1], NULL, 10);
+	}
+	if (clients < 1 || clients > 64 || clients > count) {
+		fprintf(stderr, "nd-portbench: --clients must be in 1..64 and at most COUNT\n");
+		return 2;
+	}
 	{
 		struct rlimit rl;
 
@@ -105,33 +207,15 @@ int main(int argc, char **argv)
 			setrlimit(RLIMIT_NOFILE, &rl);
 		}
 	}
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", argv[1]);
-	sock = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-	if (sock < 0 || connect(sock, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		fprintf(stderr, "nd-portbench: cannot connect to %s: %s\n", argv[1], strerror(errno));
-		return 1;
-	}
+	if (clients > 1)
+		return run_clients(argv[1], argv[2], count, clients, hold);
 	lat = calloc((size_t)count, sizeof(*lat));
 	done = calloc((size_t)count, sizeof(*done));
 	if (!lat || !done)
 		return 1;
 	t0 = now_us();
-	for (long i = 0; i < count; i++) {
-		struct ifreq ifr = { 0 };
-		char name[IFNAMSIZ];
-		double a = now_us();
-		int fd = create_port(sock, argv[2], (int)i + 1, name, sizeof(name));
-
-		if (fd < 0)
-			return 1;
-		done[i] = now_us();
-		lat[i] = done[i] - a;
-		/* the fd is the TAP netd named, not just any fd */
-		if (ioctl(fd, TUNGETIFF, &ifr) < 0 || strcmp(ifr.ifr_name, name) != 0) {
-			fprintf(stderr, "nd-portbench: port %ld: fd is not TAP %s\n", i + 1, name);
-			return 1;
-		}
-	}
+	if (make_ports(argv[1], argv[2], count, lat, done) < 0)
+		return 1;
 	total = now_us() - t0;
 	{
 		long tenth = count >= 10 ? count / 10 : 1;
@@ -143,11 +227,7 @@ int main(int argc, char **argv)
 		       (double)tenth / (first / 1e6), (double)tenth / (last / 1e6));
 	}
 	fflush(stdout);
-	if (hold > 0) {
-		struct pollfd p = { .fd = 0, .events = POLLIN };
-
-		poll(&p, 1, (int)(hold * 1000));
-	}
+	hold_until(hold);
 	free(lat);
 	free(done);
 	return 0;
