@@ -10,7 +10,7 @@
 #   tests/bench/bench-libvirt.sh  libvirt's lifecycle and scale
 # Knobs: BENCH_RUNS (20), BENCH_NETS (1000), BENCH_PORTS (1000),
 # BENCH_LIBVIRT_NETS (BENCH_NETS), BENCH_LIBVIRT_BUDGET (600 s),
-# BENCH_FW_RUNS (5), BENCH_FW_SECONDS (2), BENCH_LEASE_RUNS (10),
+# BENCH_FW_RUNS (7), BENCH_FW_SECONDS (2), BENCH_LEASE_RUNS (10),
 # BENCH_PARTS ("netd ports libvirt"; "report" prints the last results again).
 # Prints a table and the comparisons with their targets; writes both to
 # $BENCH_OUT/bench.json (and the raw lines to results.tsv). The targets are
@@ -107,6 +107,8 @@ END {
 	if (fwn != "") {
 		compare("firewall: TCP throughput, " fwn " / 1 other", val("firewall", "TCP throughput, " fwn), val("firewall", "TCP throughput, 1 other network loaded"), ">=", 0.95, "x")
 		compare("firewall: UDP packet rate, " fwn " / 1 other", val("firewall", "UDP 64-byte packets received, " fwn), val("firewall", "UDP 64-byte packets received, 1 other network loaded"), ">=", 0.95, "x")
+		compare("firewall: TCP, dnsmasqs paused, " fwn " / 1 other", val("firewall", "TCP throughput, " fwn ", dnsmasqs paused"), val("firewall", "TCP throughput, 1 other network loaded, dnsmasqs paused"), ">=", 0.95, "x")
+		compare("firewall: UDP, dnsmasqs paused, " fwn " / 1 other", val("firewall", "UDP 64-byte packets received, " fwn ", dnsmasqs paused"), val("firewall", "UDP 64-byte packets received, 1 other network loaded, dnsmasqs paused"), ">=", 0.95, "x")
 	}
 	for (i = 1; i <= n; i++)
 		if (g[i] == "ports" && m[i] ~ /^create\+attach\+handover, median/) pr = x[i]
