@@ -8,7 +8,8 @@
 #     and nft rules per network;
 #  3. firewall cost: TCP throughput, small-UDP packet rate and ping latency
 #     from a guest through a NAT network to an uplink, with 1 and with N other
-#     networks loaded;
+#     networks loaded, and with N networks running but only 1 network's rules
+#     loaded versus all of them (the same background: only the rules differ);
 #  5. daemon restart with N networks running: time until the socket answers
 #     and until all are listed active.
 # Results go to $BENCH_OUT/results.tsv (tests/bench/bench.sh prints them).
@@ -90,9 +91,6 @@ rules_before=$(nft -j list table inet netd | grep -o '"rule": {' | wc -l)
 timed "$T/sstart" ctl net-start s1 || exit 1
 rules_one=$(nft -j list table inet netd | grep -o '"rule": {' | wc -l)
 fw_measure "1 other network loaded" || exit 1
-pkill -STOP -x dnsmasq
-fw_measure "1 other network loaded, dnsmasqs paused" || { pkill -CONT -x dnsmasq; exit 1; }
-pkill -CONT -x dnsmasq
 for i in $(seq 2 "$NETS"); do
 	timed "$T/sstart" ctl net-start "s$i" || exit 1
 	[ $((i % 250)) = 0 ] && echo "bench: netd: $i networks started" >&2
@@ -120,11 +118,6 @@ record netd-scale "nft rules, total with $NETS networks" "$rules_n" rules "and $
 
 echo "bench: netd: waited $(wait_quiet) ms for the machine to settle after the starts" >&2
 fw_measure "$NETS other networks loaded" || exit 1
-# the same with every dnsmasq paused: the rules' cost alone, without 1000
-# processes' timers and wake-ups on two CPUs (the runs above vary by 30%)
-pkill -STOP -x dnsmasq
-fw_measure "$NETS other networks loaded, dnsmasqs paused" || { pkill -CONT -x dnsmasq; exit 1; }
-pkill -CONT -x dnsmasq
 
 # netd's own part of a start at N: the other networks' dnsmasqs paused, so that
 # their reaction to the new bridge's address and route events is not counted
@@ -137,8 +130,24 @@ done
 record netd-scale "start of networks $((NETS + 1))..$((NETS + 10)), other dnsmasqs paused" "$(median_of "$T/pstart")" ms \
 	"median; netd's own cost at N, without $NETS dnsmasqs waking on the new bridge's netlink events"
 
-# -- 5. restart, re-adopting every running network ---------------------------------
+# -- 3b/5. the rules alone, and the restart --------------------------------------
+# 1 vs N networks above differ in more than rules: N bridges and N dnsmasqs run
+# beside the measured one. With those running, the other networks' rules are
+# now taken out of the table (one nft transaction); the measured network keeps
+# its own. Then the daemon restarts, which is item 5 and puts every network's
+# rules back (adoption re-applies them), and the same is measured again: the
+# two differ only in the rules that are loaded.
 NETS=$((NETS + 10))
+{
+	for i in $(seq "$NETS"); do
+		for m in fwd_oif fwd_iif in_iif nat_iif; do echo "delete element inet netd $m { \"nds$i\" }"; done
+		for c in fwd-in fwd-out input nat; do echo "delete chain inet netd s$i-$c"; done
+	done
+} >"$T/others.nft"
+nft -f "$T/others.nft" || { echo "bench: cannot take the other networks' rules out" >&2; exit 1; }
+echo "bench: netd: waited $(wait_quiet) ms for the machine to settle" >&2
+fw_measure "rules of 1 network, $NETS other networks running" || exit 1
+
 echo "bench: netd: restart with $((NETS + 1)) networks running" >&2
 kill "$NETD_PID" && wait "$NETD_PID" 2>/dev/null
 a=$(now_us)
@@ -155,4 +164,8 @@ active=$(ctl net-list --name | grep -c .)
 record netd-restart "until the socket answers" "$(((b - a) / 1000))" ms "$((NETS + 1)) networks running"
 record netd-restart "until all listed active" "$(((c - a) / 1000))" ms "$active active"
 record netd-restart "daemon RSS after re-adopting" "$(rss_kb $NETD_PID)" kB
+rules=$(nft -j list table inet netd | grep -o '"rule": {' | wc -l)
+[ "$rules" -ge $((NETS * 13)) ] || { echo "bench: only $rules rules after the restart" >&2; exit 1; }
+echo "bench: netd: waited $(wait_quiet) ms for the machine to settle" >&2
+fw_measure "rules of all $((NETS + 1)) networks, $NETS other networks running" || exit 1
 exit 0
