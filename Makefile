@@ -58,11 +58,16 @@ TAPDEV_SRCS := tapdev/tapdev-nlerr.c tapdev/tapdev-link-build.c tapdev/tapdev-li
 	tapdev/tapdev-fdpass.c tapdev/tapdev-launch.c tapdev/tapdev-ovs.c tapdev/tapdev-ovs-sys.c \
 	tapdev/tapdev-accel-sys.c
 DHCP_SRCS   := dhcp/dhcp-conf.c dhcp/dhcp-leases.c dhcp/dhcp-proc-sys.c dhcp/dhcp-ports.c
-NETD_SRCS   := netd/netd.c netd/netd-log.c netd/netd-paths.c netd/netd-registry.c \
-	netd/netd-driver.c netd/netd-sysctl.c netd/netd-dnsmasq.c netd/netd-control.c \
-	netd/netd-methods.c netd/netd-rpc.c netd/netd-ports.c netd/netd-ovs.c netd/netd-request.c \
-	netd/netd-portcheck.c netd/netd-coexist.c netd/netd-resolv.c
-NETDCTL_SRCS := netd/netdctl.c netd/netd-doctor.c netd/netd-doctor-legacy.c netd/netd-portcheck.c
+# netd/: each program has its own room; netd/lib/ is what they share
+NETDLIB_SRCS := netd/lib/netd-proto.c netd/lib/netd-client.c netd/lib/netd-listeners.c
+NETD_SRCS   := netd/daemon/netd.c netd/daemon/netd-log.c netd/daemon/netd-paths.c \
+	netd/daemon/netd-registry.c netd/daemon/netd-driver.c netd/daemon/netd-sysctl.c \
+	netd/daemon/netd-dnsmasq.c netd/daemon/netd-control.c netd/daemon/netd-methods.c \
+	netd/daemon/netd-rpc.c netd/daemon/netd-ports.c netd/daemon/netd-ovs.c \
+	netd/daemon/netd-request.c netd/daemon/netd-portcheck.c netd/daemon/netd-coexist.c \
+	netd/daemon/netd-resolv.c
+NETDCTL_SRCS := netd/client/netdctl.c netd/client/netd-doctor.c netd/client/netd-doctor-legacy.c
+LAUNCH_SRCS := netd/launch/netd-launch.c
 
 UNIT_SRCS := tests/unit/check-unit.c tests/unit/test-netdef-corpus.c \
 	tests/unit/test-netdef-validate.c tests/unit/test-netdef-badinput.c \
@@ -77,6 +82,7 @@ XML_A    := $(BUILD)/libnd-xml.a
 FW_A     := $(BUILD)/libnd-firewall.a
 TAPDEV_A := $(BUILD)/libnd-tapdev.a
 DHCP_A   := $(BUILD)/libnd-dhcp.a
+NETDLIB_A := $(BUILD)/libnd-netdlib.a
 BINS     := $(BUILD)/bin/netd $(BUILD)/bin/netdctl $(BUILD)/bin/netd-launch
 UNIT_BIN := $(BUILD)/check-unit
 
@@ -123,21 +129,22 @@ $(XML_A): $(call objs,$(XML_SRCS))
 $(FW_A): $(call objs,$(FW_SRCS))
 $(TAPDEV_A): $(call objs,$(TAPDEV_SRCS))
 $(DHCP_A): $(call objs,$(DHCP_SRCS))
+$(NETDLIB_A): $(call objs,$(NETDLIB_SRCS))
 $(BUILD)/%.a:
 	@$(if $(Q),echo "  AR      $@")
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/bin/netd: $(call objs,$(NETD_SRCS)) $(FW_A) $(DHCP_A) $(TAPDEV_A) $(XML_A) $(COMMON_A)
+$(BUILD)/bin/netd: $(call objs,$(NETD_SRCS)) $(NETDLIB_A) $(FW_A) $(DHCP_A) $(TAPDEV_A) $(XML_A) $(COMMON_A)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDSAN) $(LDFLAGS) -o $@ $^ $(call pl,$(NETD_PC))
 
-$(BUILD)/bin/netd-launch: $(call objs,netd/netd-launch.c) $(TAPDEV_A) $(XML_A) $(COMMON_A)
+$(BUILD)/bin/netd-launch: $(call objs,$(LAUNCH_SRCS)) $(NETDLIB_A) $(DHCP_A) $(TAPDEV_A) $(XML_A) $(COMMON_A)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDSAN) $(LDFLAGS) -o $@ $^ $(call pl,$(NETD_PC))
 
-$(BUILD)/bin/netdctl: $(call objs,$(NETDCTL_SRCS)) $(FW_A) $(DHCP_A) $(TAPDEV_A) $(XML_A) $(COMMON_A)
+$(BUILD)/bin/netdctl: $(call objs,$(NETDCTL_SRCS)) $(NETDLIB_A) $(FW_A) $(DHCP_A) $(TAPDEV_A) $(XML_A) $(COMMON_A)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDSAN) $(LDFLAGS) -o $@ $^ $(call pl,$(NETD_PC))
@@ -146,15 +153,19 @@ $(BUILD)/bin/nd-rawsend: $(call objs,tests/tools/nd-rawsend.c)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(LDSAN) $(LDFLAGS) -o $@ $^
 
+$(BUILD)/bin/nd-call: $(call objs,tests/tools/nd-call.c) $(NETDLIB_A) $(COMMON_A)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(LDSAN) $(LDFLAGS) -o $@ $^ $(call pl,json-c)
+
 $(BUILD)/bin/nd-vlansniff: $(call objs,tests/tools/nd-vlansniff.c)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(LDSAN) $(LDFLAGS) -o $@ $^
 
-$(BUILD)/bin/nd-portbench: $(call objs,tests/tools/nd-portbench.c) $(TAPDEV_A) $(COMMON_A)
+$(BUILD)/bin/nd-portbench: $(call objs,tests/tools/nd-portbench.c) $(NETDLIB_A) $(DHCP_A) $(TAPDEV_A) $(XML_A) $(COMMON_A)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(LDSAN) $(LDFLAGS) -o $@ $^ $(call pl,$(NETD_PC))
 
-$(UNIT_BIN): $(call objs,$(UNIT_SRCS)) $(FW_A) $(DHCP_A) $(TAPDEV_A) $(XML_A) $(COMMON_A)
+$(UNIT_BIN): $(call objs,$(UNIT_SRCS)) $(NETDLIB_A) $(FW_A) $(DHCP_A) $(TAPDEV_A) $(XML_A) $(COMMON_A)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDSAN) $(LDFLAGS) -o $@ $^ $(call pl,$(NETD_PC) check)
 
@@ -170,7 +181,7 @@ guest: $(BUILD)/guest/stamp
 $(BUILD)/guest/stamp: tests/guest/build-guest.sh | $(BUILD)/.deps-ok
 	$(Q)bash tests/guest/build-guest.sh $(BUILD)/guest
 
-check-integration: $(BINS) $(BUILD)/bin/nd-rawsend $(BUILD)/bin/nd-vlansniff $(BUILD)/guest/stamp
+check-integration: $(BINS) $(BUILD)/bin/nd-call $(BUILD)/bin/nd-rawsend $(BUILD)/bin/nd-vlansniff $(BUILD)/guest/stamp
 	@echo "== integration tests (root, each in its own PID and network namespaces)"
 	$(Q)BIN=$(abspath $(BUILD)/bin) NETD_GUEST_DIR=$(abspath $(BUILD)/guest) bash tests/integration/run.sh
 
@@ -194,6 +205,10 @@ check-layering:
 		grep -Eq '#include [<"](linux/|netlink/|libmnl/|libnftnl/|json-c/|(firewall|dhcp|tapdev|netd)/)' $$f && bad "$$f includes beyond libxml2/common"; \
 	done; \
 	grep -q '#include <libxml' xml/netdef.h && bad "xml/netdef.h exposes libxml2"; \
+	for f in $$(ls netd/client/*.[ch] netd/launch/*.[ch] netd/lib/*.[ch] 2>/dev/null); do \
+		grep -q '#include "netd/daemon/' $$f && bad "$$f includes the daemon's code"; \
+		case $$f in netd/lib/*) grep -Eq '#include "netd/(client|launch)/' $$f && bad "$$f includes a program's code";; esac; \
+	done; \
 	for m in firewall dhcp tapdev; do for f in $$(ls $$m/*.[ch] 2>/dev/null); do \
 		for o in firewall dhcp tapdev netd; do [ $$o = $$m ] && continue; \
 			grep -q "#include \"$$o/" $$f && bad "$$f includes $$o/"; done; \
@@ -207,7 +222,7 @@ check-layering:
 FUZZ_TARGETS := netdef request leases
 FUZZ_SECONDS ?= 60
 $(BUILD)/bin/fuzz-netdef: $(call objs,tests/fuzz/fuzz-netdef.c) $(XML_A) $(COMMON_A)
-$(BUILD)/bin/fuzz-request: $(call objs,tests/fuzz/fuzz-request.c netd/netd-request.c) $(COMMON_A)
+$(BUILD)/bin/fuzz-request: $(call objs,tests/fuzz/fuzz-request.c netd/daemon/netd-request.c) $(NETDLIB_A) $(COMMON_A)
 $(BUILD)/bin/fuzz-leases: $(call objs,tests/fuzz/fuzz-leases.c) $(DHCP_A) $(XML_A) $(COMMON_A)
 $(BUILD)/bin/fuzz-%:
 	@mkdir -p $(dir $@)

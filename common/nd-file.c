@@ -33,7 +33,12 @@ static int write_replace(const char *path, const void *data, size_t len, mode_t 
 	size_t done = 0;
 	int r;
 
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid()) >= (int)sizeof(tmp))
+	const char *base = strrchr(path, '/');
+	int dirlen = base ? (int)(base - path + 1) : 0;
+
+	/* ".NAME.tmp.PID" beside the file: a hidden name no file of netd's has */
+	if (snprintf(tmp, sizeof(tmp), "%.*s.%s.tmp.%d", dirlen, path, path + dirlen, (int)getpid()) >=
+	    (int)sizeof(tmp))
 		return nd_err_set(err, -ENAMETOOLONG, path, "path too long");
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
 	if (fd < 0)

@@ -281,7 +281,7 @@ void dhcp_argv_free(char **argv)
 	free(argv);
 }
 
-int dhcp_argv_build(const char *binary, const char *conf_path, const char *user, char ***ret,
+int dhcp_argv_build(const char *binary, const char *conf_path, const char *user, const char *group, char ***ret,
 		    struct nd_err *err)
 {
 	char **argv = calloc(10, sizeof(char *));
@@ -293,7 +293,8 @@ int dhcp_argv_build(const char *binary, const char *conf_path, const char *user,
 	if (!(argv[n++] = strdup(binary)) || asprintf(&argv[n++], "--conf-file=%s", conf_path) < 0 ||
 	    !(argv[n++] = strdup("--keep-in-foreground")) || !(argv[n++] = strdup("--pid-file")) ||
 	    !(argv[n++] = strdup("--log-facility=-")) ||
-	    (user && asprintf(&argv[n++], "--user=%s", user) < 0)) {
+	    (user && asprintf(&argv[n++], "--user=%s", user) < 0) ||
+	    (group && asprintf(&argv[n++], "--group=%s", group) < 0)) {
 		argv[n - 1] = NULL;
 		dhcp_argv_free(argv);
 		return nd_err_set(err, -ENOMEM, "dnsmasq", "out of memory");

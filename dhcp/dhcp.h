@@ -34,7 +34,7 @@ int dhcp_addnhosts_render(const struct netdef *def, char **ret, struct nd_err *e
  * (what dnsmasq would take from the file itself); "" when it names none */
 int dhcp_servers_render(const char *resolv_conf, char **ret, struct nd_err *err);
 /* NULL-terminated argv for execve; free with dhcp_argv_free */
-int dhcp_argv_build(const char *binary, const char *conf_path, const char *user, char ***ret,
+int dhcp_argv_build(const char *binary, const char *conf_path, const char *user, const char *group, char ***ret,
 		    struct nd_err *err);
 void dhcp_argv_free(char **argv);
 /* dnsmasq's exit status (EC_* 1..5) in words */

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <net/if.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <linux/rtnetlink.h>
 #include <netlink/netlink.h>
@@ -61,6 +62,11 @@ int tapdev_bridge_add(struct tapdev_nl *nl, const struct tapdev_bridge_cfg *cfg,
 	r = nl_send_sync(nl->sk, msg); /* frees msg */
 	if (r < 0)
 		return nl_fail(err, r, cfg->name, "cannot create the bridge");
+	/* the kernel applies IFLA_IFALIAS on a change, not at creation */
+	if (cfg->alias && (r = tapdev_link_set_alias(nl, cfg->name, cfg->alias, err)) < 0) {
+		tapdev_link_delete(nl, cfg->name, NULL);
+		return r;
+	}
 	return 0;
 }
 
@@ -86,6 +92,8 @@ int tapdev_link_get(struct tapdev_nl *nl, const char *name, struct tapdev_link_i
 	ret->up = rtnl_link_get_flags(link) & IFF_UP;
 	ret->mtu = rtnl_link_get_mtu(link);
 	ret->master = rtnl_link_get_master(link);
+	if (rtnl_link_get_ifalias(link))
+		snprintf(ret->alias, sizeof(ret->alias), "%s", rtnl_link_get_ifalias(link));
 	mac = rtnl_link_get_addr(link);
 	if (mac && nl_addr_get_len(mac) == 6)
 		memcpy(ret->mac, nl_addr_get_binary_addr(mac), 6);
@@ -141,6 +149,22 @@ int tapdev_link_set_up(struct tapdev_nl *nl, const char *name, bool up, struct n
 	if (r < 0)
 		return nl_fail(err, r, name, up ? "cannot bring the link up" : "cannot bring the link down");
 	return 0;
+}
+
+int tapdev_link_set_alias(struct tapdev_nl *nl, const char *name, const char *alias, struct nd_err *err)
+{
+	struct rtnl_link *orig = NULL, *chg = rtnl_link_alloc();
+	int r;
+
+	if (!chg)
+		return nd_err_set(err, -ENOMEM, name, "out of memory");
+	rtnl_link_set_ifalias(chg, alias);
+	r = rtnl_link_get_kernel(nl->sk, 0, name, &orig);
+	if (r >= 0)
+		r = rtnl_link_change(nl->sk, orig, chg, 0);
+	rtnl_link_put(orig);
+	rtnl_link_put(chg);
+	return r < 0 ? nl_fail(err, r, name, "cannot set the interface alias") : 0;
 }
 
 static bool name_in_use(const char *name, void *ud)

@@ -170,6 +170,8 @@ int tapdev_port_attach(struct tapdev_nl *nl, const struct tapdev_port_cfg *cfg, 
 	}
 	rtnl_link_set_mtu(chg, cfg->mtu ? cfg->mtu : br.mtu);
 	rtnl_link_set_master(chg, br.ifindex);
+	if (cfg->alias)
+		rtnl_link_set_ifalias(chg, cfg->alias);
 	if (up_at_once)
 		rtnl_link_set_flags(chg, IFF_UP);
 	r = change_index(nl, ifindex, cfg->ifname, chg, "cannot set MAC/MTU and join the bridge", err);

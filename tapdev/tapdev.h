@@ -21,6 +21,7 @@ struct tapdev_bridge_cfg {
 	bool stp;
 	unsigned delay_s;  /* forward delay, seconds */
 	bool vlan_filtering; /* needed for portgroup VLANs on a Linux bridge */
+	const char *alias;   /* IFLA_IFALIAS: netd's mark on what it created; NULL: none */
 };
 
 struct tapdev_link_info {
@@ -30,6 +31,7 @@ struct tapdev_link_info {
 	unsigned mtu;
 	uint8_t mac[6];
 	int master; /* ifindex of the bridge it is a port of, 0 = none */
+	char alias[64]; /* IFLA_IFALIAS, "" when none */
 };
 
 /* -- tapdev-nlerr.c: libnl's -NLE_* to -errno -- */
@@ -48,6 +50,8 @@ struct tapdev_nl *tapdev_nl_close(struct tapdev_nl *nl);
 /* creates the bridge (fails with -EEXIST when the name is taken), does not bring it up */
 int tapdev_bridge_add(struct tapdev_nl *nl, const struct tapdev_bridge_cfg *cfg, struct nd_err *err);
 int tapdev_link_delete(struct tapdev_nl *nl, const char *name, struct nd_err *err);
+/* IFLA_IFALIAS: the mark netd leaves on devices it owns */
+int tapdev_link_set_alias(struct tapdev_nl *nl, const char *name, const char *alias, struct nd_err *err);
 int tapdev_link_set_up(struct tapdev_nl *nl, const char *name, bool up, struct nd_err *err);
 /* 0 and *ret filled; -ENODEV when no such link */
 int tapdev_link_get(struct tapdev_nl *nl, const char *name, struct tapdev_link_info *ret,
@@ -88,6 +92,7 @@ struct tapdev_port_cfg {
 	unsigned mtu;    /* 0: leave as is */
 	bool isolated;   /* bridge port isolation */
 	const struct netdef_vlan *vlan; /* bridge VLAN entries (needs vlan_filtering); NULL: none */
+	const char *alias; /* IFLA_IFALIAS, set in the same request; NULL: none */
 };
 int tapdev_port_attach(struct tapdev_nl *nl, const struct tapdev_port_cfg *cfg, struct nd_err *err);
 /* takes a link out of its bridge (for links netd did not create) */

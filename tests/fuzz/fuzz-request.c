@@ -1,7 +1,7 @@
 /* libFuzzer: the control protocol's request decoder. */
 #include <stdint.h>
 
-#include "netd/netd-request.h"
+#include "netd/daemon/netd-request.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

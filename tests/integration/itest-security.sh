@@ -34,11 +34,11 @@ check "generated files are not writable by others" sh -c "! find '$T/run' '$T/et
 stop_netd
 printf '<network><name>broken</name><bridge name=' >"$T/etc/networks/broken.xml"
 printf '\xff\xfe garbage' >"$T/etc/networks/garbage.xml"
-printf '{"state": "act' >"$T/run/networks/sec.status"
+printf '{"state": "act' >"$T/run/networks/sec.json"
 start_netd --admin-group users || exit 1
 check "the truncated definition is reported by file name" grep -q "etc/networks/broken.xml.*malformed XML" "$T/netd.log"
 check "the garbage definition is reported by file name" grep -q "etc/networks/garbage.xml" "$T/netd.log"
-check "the unreadable status file is reported" grep -q "sec.status: unreadable status file" "$T/netd.log"
+check "the unreadable runtime record is reported" grep -q "sec.json: unreadable runtime record" "$T/netd.log"
 check "the network with the corrupt status was cleaned up, not half-adopted" sh -c "! ip link show ndsec0 2>/dev/null && ! pgrep -x dnsmasq && '$BIN/netdctl' net-list --all | grep -q 'sec .*inactive'"
 check "it starts again cleanly" "$BIN/netdctl" net-start sec
 check "and the broken files are not listed" sh -c "! '$BIN/netdctl' net-list --all | grep -q 'broken\|garbage'"

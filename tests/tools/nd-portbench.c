@@ -26,7 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "tapdev/tapdev.h"
+#include "netd/lib/netd-client.h"
 
 static double now_us(void)
 {
@@ -44,33 +44,20 @@ static int cmp_double(const void *a, const void *b)
 }
 
 /* one request; the reply's port name in name, its fd returned */
-static int create_port(int sock, const char *network, int id, char *name, size_t len)
+static int create_port(struct netd_conn *c, const char *network, int id, char *name, size_t len)
 {
-	static char buf[1 << 16];
+	json_object *p = json_object_new_object(), *reply = NULL, *res, *v;
 	struct nd_err err = { 0 };
-	json_object *reply, *res, *v;
-	char req[512];
 	size_t n_fds = 0;
 	int fd = -1;
-	ssize_t n;
 
-	snprintf(req, sizeof(req),
-		 "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"net-port-create\",\"params\":{\"network\":\"%s\"}}", id,
-		 network);
-	if (tapdev_fd_send(sock, req, strlen(req), NULL, 0, &err) < 0 ||
-	    (n = tapdev_fd_recv(sock, buf, sizeof(buf) - 1, &fd, 1, &n_fds, &err)) < 0) {
+	json_object_object_add(p, "network", json_object_new_string(network));
+	if (!(res = netd_call(c, "net-port-create", p, &reply, &fd, 1, &n_fds, &err))) {
 		fprintf(stderr, "nd-portbench: port %d: %s\n", id, err.msg);
 		return -1;
 	}
-	if (n == 0) {
-		fprintf(stderr, "nd-portbench: port %d: netd closed the connection\n", id);
-		return -1;
-	}
-	buf[n] = '\0';
-	reply = json_tokener_parse(buf);
-	if (!reply || !json_object_object_get_ex(reply, "result", &res) || n_fds != 1 ||
-	    !json_object_object_get_ex(res, "port", &v)) {
-		fprintf(stderr, "nd-portbench: port %d: no port in the reply (%zu fds): %.300s\n", id, n_fds, buf);
+	if (n_fds != 1 || !json_object_object_get_ex(res, "port", &v)) {
+		fprintf(stderr, "nd-portbench: port %d: no port in the reply (%zu fds)\n", id, n_fds);
 		if (n_fds)
 			close(fd);
 		json_object_put(reply);
@@ -84,20 +71,18 @@ static int create_port(int sock, const char *network, int id, char *name, size_t
 /* COUNT ports on one connection; the fds stay open; lat/done per port (us) */
 static int make_ports(const char *path, const char *network, long count, double *lat, double *done)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int sock;
+	struct netd_conn *c = NULL;
+	struct nd_err err = { 0 };
 
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
-	sock = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-	if (sock < 0 || connect(sock, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		fprintf(stderr, "nd-portbench: cannot connect to %s: %s\n", path, strerror(errno));
+	if (netd_conn_open(path, 0, &c, &err) < 0) {
+		fprintf(stderr, "nd-portbench: %s\n", err.msg);
 		return -1;
 	}
 	for (long i = 0; i < count; i++) {
 		struct ifreq ifr = { 0 };
 		char name[IFNAMSIZ];
 		double a = now_us();
-		int fd = create_port(sock, network, (int)i + 1, name, sizeof(name));
+		int fd = create_port(c, network, (int)i + 1, name, sizeof(name));
 
 		if (fd < 0)
 			return -1;

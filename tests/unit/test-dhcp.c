@@ -150,12 +150,13 @@ START_TEST(test_argv)
 {
 	char **argv = NULL;
 
-	ck_assert_int_eq(dhcp_argv_build("/usr/sbin/dnsmasq", "/r/x.conf", "nobody", &argv, NULL), 0);
+	ck_assert_int_eq(dhcp_argv_build("/usr/sbin/dnsmasq", "/r/x.conf", "nobody", "nogroup", &argv, NULL), 0);
 	ck_assert_str_eq(argv[0], "/usr/sbin/dnsmasq");
 	ck_assert_str_eq(argv[1], "--conf-file=/r/x.conf");
 	ck_assert_str_eq(argv[2], "--keep-in-foreground");
 	ck_assert_str_eq(argv[5], "--user=nobody");
-	ck_assert_ptr_null(argv[6]);
+	ck_assert_str_eq(argv[6], "--group=nogroup");
+	ck_assert_ptr_null(argv[7]);
 	dhcp_argv_free(argv);
 	ck_assert_str_eq(dhcp_exit_reason(2), "network problem, e.g. address in use or permission denied (exit 2)");
 }

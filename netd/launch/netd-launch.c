@@ -1,8 +1,9 @@
 /*
  * netd-launch: asks netd for a port, receives its TAP fd(s), opens
  * /dev/vhost-net per queue when it can, picks KVM or TCG, and execs QEMU on
- * them. QEMU needs no network privilege; the connection to netd stays open in
- * QEMU, so the port goes away when QEMU exits.
+ * them. QEMU needs no network privilege and holds no connection to netd: the
+ * port belongs to this process (QEMU after exec), and netd removes it when
+ * that process ends.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -13,12 +14,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
+#include <linux/capability.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "common/nd-cleanup.h"
 #include "common/nd-file.h"
+#include "netd/lib/netd-client.h"
 #include "tapdev/tapdev.h"
 
 struct opts {
@@ -44,7 +47,7 @@ static int die(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
-	return 1;
+	return -1;
 }
 
 static int parse(int argc, char **argv, struct opts *o)
@@ -97,17 +100,15 @@ static int parse(int argc, char **argv, struct opts *o)
 	return 0;
 }
 
-/* asks for the port; fills fds; returns the connection (kept open for QEMU) */
+/* asks for the port; fills fds. The port belongs to this process, which
+ * becomes QEMU: netd removes it when QEMU exits, not when a connection closes */
 static int request_port(const struct opts *o, int *fds, char *ret_port, char *ret_mac)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	json_object *req = json_object_new_object(), *p = json_object_new_object(), *reply, *v, *res;
-	static char buf[1 << 16];
+	json_object *p = json_object_new_object(), *reply = NULL, *res, *v;
+	struct netd_conn *c = NULL;
 	struct nd_err err = { 0 };
-	const char *text;
-	size_t n_fds;
-	ssize_t n;
-	int fd;
+	char text[768];
+	size_t n_fds = 0;
 
 	json_object_object_add(p, "network", json_object_new_string(o->network));
 	if (o->portgroup)
@@ -117,37 +118,17 @@ static int request_port(const struct opts *o, int *fds, char *ret_port, char *re
 	if (o->vm_uuid)
 		json_object_object_add(p, "vm_uuid", json_object_new_string(o->vm_uuid));
 	json_object_object_add(p, "queues", json_object_new_int((int)o->queues));
-	json_object_object_add(req, "jsonrpc", json_object_new_string("2.0"));
-	json_object_object_add(req, "id", json_object_new_int(1));
-	json_object_object_add(req, "method", json_object_new_string("net-port-create"));
-	json_object_object_add(req, "params", p);
-	text = json_object_to_json_string_ext(req, JSON_C_TO_STRING_PLAIN);
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", o->socket);
-	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		json_object_put(req);
-		return die("cannot connect to netd at %s: %s", o->socket, strerror(errno));
+	if (netd_conn_open(o->socket, 0, &c, &err) < 0) {
+		json_object_put(p);
+		return die("%s", nd_err_text(&err, text, sizeof(text)));
 	}
-	if (tapdev_fd_send(fd, text, strlen(text), NULL, 0, &err) < 0) {
-		json_object_put(req);
-		return die("%s", err.msg);
-	}
-	json_object_put(req);
-	n = tapdev_fd_recv(fd, buf, sizeof(buf) - 1, fds, o->queues, &n_fds, &err);
-	if (n <= 0)
-		return die("no reply from netd: %s", n < 0 ? err.msg : "connection closed");
-	buf[n] = '\0';
-	reply = json_tokener_parse(buf);
-	if (!reply)
-		return die("malformed reply from netd");
-	if (json_object_object_get_ex(reply, "error", &v)) {
-		json_object *m;
-
-		die("netd: %s", json_object_object_get_ex(v, "message", &m) ? json_object_get_string(m) : "failed");
-		json_object_put(reply);
-		return -1;
-	}
-	if (!json_object_object_get_ex(reply, "result", &res) || n_fds != o->queues) {
+	res = netd_call(c, "net-port-create", p, &reply, fds, o->queues, &n_fds, &err);
+	netd_conn_close(c);
+	if (!res)
+		return die("netd: %s", nd_err_text(&err, text, sizeof(text)));
+	if (n_fds != o->queues) {
+		for (size_t i = 0; i < n_fds; i++)
+			close(fds[i]);
 		json_object_put(reply);
 		return die("netd sent %zu file descriptors, expected %u", n_fds, o->queues);
 	}
@@ -156,7 +137,7 @@ static int request_port(const struct opts *o, int *fds, char *ret_port, char *re
 	if (json_object_object_get_ex(res, "mac", &v))
 		snprintf(ret_mac, 18, "%s", json_object_get_string(v));
 	json_object_put(reply);
-	return fd;
+	return 0;
 }
 
 /* all queues get a vhost fd, or none does */
@@ -191,32 +172,71 @@ static int keep_open(int fd)
 	return fl < 0 ? -1 : fcntl(fd, F_SETFD, fl & ~FD_CLOEXEC);
 }
 
-static int drop_to(const char *user)
+/*
+ * What QEMU gets: no supplementary groups, no capabilities (effective,
+ * permitted, inheritable, ambient; the bounding set emptied), no way to gain
+ * privileges through exec (no_new_privs), and --user's uid/gid when given.
+ */
+static int drop_privileges(const char *user)
 {
-	struct passwd *pw = getpwnam(user);
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct caps[2] = { { 0 } };
+	struct passwd *pw = NULL;
 
-	if (!pw)
+	if (user && !(pw = getpwnam(user)))
 		return die("--user: no user '%s'", user);
-	if (initgroups(pw->pw_name, pw->pw_gid) < 0 || setgid(pw->pw_gid) < 0 || setuid(pw->pw_uid) < 0)
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return die("no_new_privs: %s", strerror(errno));
+	if (getuid() == 0 || geteuid() == 0) {
+		for (int cap = 0; prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0; cap++)
+			if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
+				return die("cannot drop capability %d: %s", cap, strerror(errno));
+		if (setgroups(0, NULL) < 0)
+			return die("cannot drop supplementary groups: %s", strerror(errno));
+	}
+	if (pw && (setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) < 0 || setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) < 0))
 		return die("--user %s: cannot drop privileges: %s", user, strerror(errno));
+	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+	if (syscall(SYS_capset, &hdr, caps) < 0)
+		return die("cannot drop capabilities: %s", strerror(errno));
 	return 0;
+}
+
+/* every fd but stdio and the ones QEMU is given is closed (CLOEXEC alone
+ * misses what the caller passed us without it) */
+static int close_others(const int *keep, size_t n)
+{
+	int hi = 3;
+
+	for (;;) {
+		int lo = hi, next = -1;
+
+		for (size_t i = 0; i < n; i++)
+			if (keep[i] >= lo && (next < 0 || keep[i] < next))
+				next = keep[i];
+		if (next < 0)
+			return close_range((unsigned)lo, ~0u, 0) < 0 ? -errno : 0;
+		if (next > lo && close_range((unsigned)lo, (unsigned)next - 1, 0) < 0)
+			return -errno;
+		hi = next + 1;
+	}
 }
 
 int main(int argc, char **argv)
 {
 	struct opts o = { 0 };
-	int tap_fds[TAPDEV_MAX_QUEUES], vhost_fds[TAPDEV_MAX_QUEUES];
+	int tap_fds[TAPDEV_MAX_QUEUES], vhost_fds[TAPDEV_MAX_QUEUES], keep[2 * TAPDEV_MAX_QUEUES];
 	char port[16] = "", mac[18] = "", why[256];
 	struct tapdev_launch l = { 0 };
 	struct nd_err err = { 0 };
 	char **qargv = NULL;
+	size_t n_keep = 0;
 	bool vhost;
-	int sock;
+	int r;
 
-	if (parse(argc, argv, &o) != 0)
-		return 2;
-	sock = request_port(&o, tap_fds, port, mac);
-	if (sock < 0)
+	if ((r = parse(argc, argv, &o)) != 0)
+		return r < 0 ? 2 : r;
+	if (request_port(&o, tap_fds, port, mac) < 0)
 		return 1;
 	vhost = open_vhost(o.queues, vhost_fds);
 	l.qemu = o.qemu;
@@ -231,21 +251,24 @@ int main(int argc, char **argv)
 	fprintf(stderr, "netd-launch: port %s on network %s, mac %s, %u queue%s, %s\n", port, o.network, mac,
 		o.queues, o.queues > 1 ? "s" : "", why);
 	if (tapdev_launch_argv(&l, &qargv, &err) < 0)
-		return die("%s", err.msg);
-	for (unsigned i = 0; i < o.queues; i++)
+		return die("%s", err.msg), 1;
+	for (unsigned i = 0; i < o.queues; i++) {
 		if (keep_open(tap_fds[i]) < 0 || (vhost && keep_open(vhost_fds[i]) < 0))
-			return die("fcntl: %s", strerror(errno));
-	/* the connection stays open in QEMU: when QEMU exits, netd removes the port */
-	if (keep_open(sock) < 0)
-		return die("fcntl: %s", strerror(errno));
+			return die("fcntl: %s", strerror(errno)), 1;
+		keep[n_keep++] = tap_fds[i];
+		if (vhost)
+			keep[n_keep++] = vhost_fds[i];
+	}
 	if (o.dry_run) {
 		for (char **a = qargv; *a; a++)
 			printf("%s%s", a == qargv ? "" : " ", *a);
 		printf("\n");
 		return 0;
 	}
-	if (o.user && drop_to(o.user) != 0)
+	if ((r = close_others(keep, n_keep)) < 0)
+		return die("cannot close inherited file descriptors: %s", strerror(-r)), 1;
+	if (drop_privileges(o.user) < 0)
 		return 1;
 	execvp(qargv[0], qargv);
-	return die("cannot execute %s: %s", qargv[0], strerror(errno));
+	return die("cannot execute %s: %s", qargv[0], strerror(errno)), 1;
 }

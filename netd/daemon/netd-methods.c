@@ -8,11 +8,14 @@
 
 #include "common/nd-cleanup.h"
 #include "dhcp/dhcp.h"
-#include "netd/netd-control.h"
-#include "netd/netd-rpc.h"
-#include "netd/netd-log.h"
-#include "netd/netd.h"
+#include "netd/daemon/netd-control.h"
+#include "netd/daemon/netd-dnsmasq.h"
+#include "netd/daemon/netd-log.h"
+#include "netd/daemon/netd-net.h"
+#include "netd/daemon/netd-port.h"
+#include "netd/daemon/netd-rpc.h"
 
+/* the network named (or by UUID) in params; the call holds a reference until it ends */
 static struct netd_net *find_net(struct call *k, json_object **reply)
 {
 	const char *name = rpc_param_str(k, "name", true, reply);
@@ -20,10 +23,25 @@ static struct netd_net *find_net(struct call *k, json_object **reply)
 
 	if (!name)
 		return NULL;
-	n = netd_net_find(k->d, name);
-	if (!n)
-		*reply = netd_reply_error(k->id, NETD_RPC_FAILED, "network '%.64s' not found", name);
+	n = netd_net_lookup(k->d, name);
+	if (!n) {
+		if (!*reply)
+			*reply = netd_reply_error(k->id, NETD_RPC_FAILED, "network '%.64s' not found", name);
+		return NULL;
+	}
+	netd_net_unref(k->net);
+	k->net = netd_net_ref(n);
 	return n;
+}
+
+/* <dnsmasq:options> runs anything as root (dhcp-script=...): uid 0 only, unless the daemon allows its group */
+static int check_raw_options(struct call *k, const struct netdef *def, struct nd_err *err)
+{
+	if (!def->n_dnsmasq_options || k->root || k->d->opts.admin_group_dnsmasq_options)
+		return 0;
+	return nd_err_set(err, -EPERM, def->name,
+			  "<dnsmasq:options> is accepted from root only (uid %d is in the admin group, which may not "
+			  "pass raw dnsmasq options; netd --admin-group-dnsmasq-options allows it)", (int)k->cred.uid);
 }
 
 static json_object *net_summary(const struct netd_net *n)
@@ -35,11 +53,12 @@ static json_object *net_summary(const struct netd_net *n)
 	netdef_uuid_format(def->uuid, uuid);
 	json_object_object_add(o, "name", json_object_new_string(def->name));
 	json_object_object_add(o, "uuid", json_object_new_string(uuid));
-	json_object_object_add(o, "active", json_object_new_boolean(n->active));
+	json_object_object_add(o, "active", json_object_new_boolean(netd_net_is_active(n)));
+	json_object_object_add(o, "state", json_object_new_string(netd_net_state_to_string(n->state)));
 	json_object_object_add(o, "persistent", json_object_new_boolean(n->def != NULL));
 	json_object_object_add(o, "autostart", json_object_new_boolean(n->autostart));
 	json_object_object_add(o, "forward", json_object_new_string(netdef_forward_to_string(def->forward.mode)));
-	json_object_object_add(o, "bridge", json_object_new_string(n->active ? n->bridge :
+	json_object_object_add(o, "bridge", json_object_new_string(n->state != NETD_NET_INACTIVE ? n->bridge :
 					def->bridge.name ? def->bridge.name : ""));
 	return o;
 }
@@ -63,6 +82,8 @@ static json_object *m_info(struct call *k)
 	o = net_summary(n);
 	json_object_object_add(o, "dnsmasq_pid", json_object_new_int(n->dnsmasq_pid));
 	json_object_object_add(o, "dnsmasq_restarts", json_object_new_int((int)n->dnsmasq_restarts));
+	if (n->failure[0])
+		json_object_object_add(o, "failure", json_object_new_string(n->failure));
 	return rpc_ok(k, o);
 }
 
@@ -84,6 +105,10 @@ static json_object *m_define(struct call *k)
 
 	if (parse_xml_param(k, &def, &err, &reply) < 0)
 		return reply ? reply : rpc_failed(k, &err);
+	if (check_raw_options(k, def, &err) < 0) {
+		netdef_free(def);
+		return rpc_failed(k, &err);
+	}
 	if (netd_net_define(k->d, def, &n, &err) < 0)
 		return rpc_failed(k, &err);
 	netd_log(NETD_LOG_INFO, n->def->name, "defined");
@@ -99,8 +124,9 @@ static json_object *m_create(struct call *k)
 
 	if (parse_xml_param(k, &def, &err, &reply) < 0)
 		return reply ? reply : rpc_failed(k, &err);
-	if (netd_net_find(k->d, def->name)) {
-		nd_err_set(&err, -EEXIST, def->name, "network '%s' already exists", def->name);
+	if (check_raw_options(k, def, &err) < 0 ||
+	    (netd_net_find(k->d, def->name) &&
+	     nd_err_set(&err, -EEXIST, def->name, "network '%s' already exists", def->name))) {
 		netdef_free(def);
 		return rpc_failed(k, &err);
 	}
@@ -111,8 +137,10 @@ static json_object *m_create(struct call *k)
 		return rpc_failed(k, &err);
 	}
 	n->live = def;
+	k->net = netd_net_ref(n);
 	if (netd_net_start(k->d, n, &err) < 0) {
-		netd_net_remove(k->d, n);
+		if (n->state == NETD_NET_INACTIVE)
+			netd_net_drop(k->d, n);
 		return rpc_failed(k, &err);
 	}
 	return rpc_ok(k, net_summary(n));
@@ -149,7 +177,7 @@ static json_object *m_start(struct call *k)
 
 	if (!n)
 		return reply;
-	if (!n->active)
+	if (n->state != NETD_NET_ACTIVE)
 		return by_name(k, netd_net_start, true);
 	/* already active: repair what someone else removed, or say it is whole */
 	if ((r = netd_net_repair(k->d, n, repairs, sizeof(repairs), &err)) < 0)
@@ -225,6 +253,10 @@ static json_object *m_leases(struct call *k)
 
 	if (!n)
 		return reply;
+	if (!netd_net_is_active(n)) {
+		nd_err_set(&err, -ENETDOWN, netd_net_name(n), "network '%s' is not active", netd_net_name(n));
+		return rpc_failed(k, &err);
+	}
 	netd_path(k->d, NETD_PATH_LEASES, netd_net_name(n), path, sizeof(path));
 	if (dhcp_leases_read(path, &leases, &count, &err) < 0)
 		return rpc_failed(k, &err);
@@ -244,6 +276,12 @@ static json_object *m_leases(struct call *k)
 	return rpc_ok(k, a);
 }
 
+/*
+ * The running network and its persistent definition, both (or whichever
+ * exists), like virsh net-update --live --config. Both updated copies are
+ * made and checked before anything changes; then the live one goes to
+ * dnsmasq and into the runtime record, the persistent one to the config dir.
+ */
 static json_object *m_update(struct call *k)
 {
 	json_object *reply = NULL;
@@ -251,8 +289,9 @@ static json_object *m_update(struct call *k)
 	const char *command = rpc_param_str(k, "command", true, &reply);
 	const char *section = rpc_param_str(k, "section", true, &reply);
 	const char *xml = rpc_param_str(k, "xml", true, &reply);
-	struct netdef *targets[2];
+	struct netdef *live = NULL, *def = NULL, *old_live;
 	struct nd_err err = { 0 };
+	struct netd_net *same;
 	int cmd, sec;
 
 	if (!n || !command || !section || !xml)
@@ -263,28 +302,33 @@ static json_object *m_update(struct call *k)
 	if ((sec = netdef_update_section_from_string(section)) < 0)
 		return netd_reply_error(k->id, NETD_RPC_INVALID_PARAMS,
 					"section '%.32s' is not supported (ip-dhcp-host, dns-host)", section);
-	/* the live network and its persistent definition, both or whichever exists */
-	targets[0] = n->live;
-	targets[1] = n->def;
-	for (int i = 0; i < 2; i++) {
-		struct netdef *updated = NULL;
-
-		if (!targets[i])
-			continue;
-		if (netdef_update(targets[i], cmd, sec, xml, &updated, &err) < 0)
-			return rpc_failed(k, &err);
-		if (i == 0) {
-			netdef_free(n->live);
-			n->live = updated;
-			if (netd_dnsmasq_reload(k->d, n, &err) < 0)
-				return rpc_failed(k, &err);
-		} else {
-			struct netd_net *same;
-
-			if (netd_net_define(k->d, updated, &same, &err) < 0)
-				return rpc_failed(k, &err);
-		}
+	if (n->state != NETD_NET_INACTIVE && n->state != NETD_NET_ACTIVE) {
+		nd_err_set(&err, -EBUSY, netd_net_name(n), "network '%s' is %s", netd_net_name(n),
+			   netd_net_state_to_string(n->state));
+		return rpc_failed(k, &err);
 	}
+	if ((n->live && netd_net_is_active(n) && netdef_update(n->live, cmd, sec, xml, &live, &err) < 0) ||
+	    (n->def && netdef_update(n->def, cmd, sec, xml, &def, &err) < 0)) {
+		netdef_free(live);
+		return rpc_failed(k, &err);
+	}
+	if (live) {
+		old_live = n->live;
+		n->live = live;
+		if (netd_dnsmasq_reload(k->d, n, &err) < 0) {
+			n->live = old_live;
+			netd_dnsmasq_reload(k->d, n, NULL); /* the hosts files as they were */
+			netdef_free(live);
+			netdef_free(def);
+			return rpc_failed(k, &err);
+		}
+		netdef_free(old_live);
+		n->dirty = true;
+		if (netd_net_save(k->d, n, &err) < 0)
+			netd_log_err(netd_net_name(n), "saving the runtime record", &err);
+	}
+	if (def && netd_net_define(k->d, def, &same, &err) < 0)
+		return rpc_failed(k, &err);
 	netd_log(NETD_LOG_INFO, netd_net_name(n), "updated: %s %s", command, section);
 	return rpc_ok(k, net_summary(n));
 }
@@ -305,27 +349,26 @@ static const struct method methods[] = {
 	{ "net-port-list", m_port_list, false }, { "net-port-delete", m_port_delete, true },
 };
 
-json_object *netd_methods_call(struct netd *d, struct netd_client *c, const char *method,
-			       json_object *params, json_object *id)
+json_object *netd_methods_call(struct netd *d, struct netd_client *c, const struct netd_caller *who,
+			       const char *method, json_object *params, json_object *id, int *reply_fds,
+			       size_t *n_reply_fds)
 {
-	struct call k = { .d = d, .c = c, .params = params, .id = id };
+	struct call k = { .d = d, .c = c, .cred = who->cred, .admin = who->admin, .root = who->cred.uid == 0,
+			  .params = params, .id = id, .reply_fds = reply_fds };
+	json_object *reply = NULL;
 
+	*n_reply_fds = 0;
 	for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++) {
 		if (strcmp(methods[i].name, method) != 0)
 			continue;
-		if (methods[i].changes && !c->admin)
+		if (methods[i].changes && !who->admin)
 			return netd_reply_error(id, NETD_RPC_DENIED,
 						"permission denied: '%s' changes the host; uid %d may only read",
-						method, (int)c->cred.uid);
-		return methods[i].fn(&k);
+						method, (int)who->cred.uid);
+		reply = methods[i].fn(&k);
+		netd_net_unref(k.net);
+		*n_reply_fds = k.n_reply_fds;
+		return reply;
 	}
 	return netd_reply_error(id, NETD_RPC_METHOD_NOT_FOUND, "unknown method '%.64s'", method);
-}
-
-void netd_methods_client_gone(struct netd *d, struct netd_client *c)
-{
-	netd_ports_client_gone(d, c);
-	for (size_t i = 0; i < c->n_reply_fds; i++)
-		close(c->reply_fds[i]);
-	c->n_reply_fds = 0;
 }

@@ -1,5 +1,8 @@
 /* netd: the daemon. Foreground by default (systemd style), --daemon to fork. */
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <syslog.h>
 #include <malloc.h>
 #include <getopt.h>
 #include <grp.h>
@@ -15,9 +18,12 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "netd/netd-control.h"
-#include "netd/netd-log.h"
-#include "netd/netd.h"
+#include "common/nd-file.h"
+#include "netd/daemon/netd-control.h"
+#include "netd/daemon/netd-dnsmasq.h"
+#include "netd/daemon/netd-log.h"
+#include "netd/daemon/netd-net.h"
+#include "netd/daemon/netd-port.h"
 
 static void usage(FILE *f)
 {
@@ -27,13 +33,18 @@ static void usage(FILE *f)
 		"  --config-dir DIR     persistent definitions (default /etc/netd)\n"
 		"  --run-dir DIR        runtime status (default /run/netd)\n"
 		"  --state-dir DIR      leases (default /var/lib/netd)\n"
-		"  --admin-group GROUP  members may change things too (default: root only)\n"
+		"  --admin-group GROUP  members may change things too (default: root only); they may not\n"
+		"                       pass <dnsmasq:options> (that runs code as root) unless\n"
+		"  --admin-group-dnsmasq-options  allows it\n"
+		"  --max-clients-per-user N  connections one unprivileged uid may hold (default 32)\n"
 		"  --dnsmasq PATH       dnsmasq binary (default /usr/sbin/dnsmasq)\n"
 		"  --ovs-db SOCKET      OVSDB socket (default $OVS_RUNDIR/db.sock, /var/run/openvswitch/db.sock)\n"
-		"  --dnsmasq-user USER  user dnsmasq drops to (default: dnsmasq's own default)\n"
+		"  --dnsmasq-user USER  user dnsmasq drops to (default netd-dnsmasq, else nobody)\n"
 		"  --no-coexist         never add accept rules to Docker's DOCKER-USER (warn only)\n"
 		"  --resolv-conf PATH   upstream nameservers for dnsmasq, watched (default /etc/resolv.conf)\n"
-		"  --daemon             fork into the background\n"
+		"  --daemon             fork into the background: stdio detached, logs to syslog,\n"
+		"                       pidfile written; returns once the daemon is ready\n"
+		"  --pidfile PATH       with --daemon (default RUN_DIR/netd.pid)\n"
 		"  --verbose            debug logging\n");
 }
 
@@ -47,10 +58,16 @@ static int parse_args(int argc, char **argv, struct netd_opts *o)
 		{ "verbose", no_argument, NULL, 'v' },		  { "ovs-db", required_argument, NULL, 'O' },
 		{ "no-coexist", no_argument, NULL, 'N' },		  { "resolv-conf", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "admin-group-dnsmasq-options", no_argument, NULL, 'A' },
+		{ "max-clients-per-user", required_argument, NULL, 'M' },
+		{ "pidfile", required_argument, NULL, 'P' },
+		{ "unsafe-dirs-for-tests", no_argument, NULL, 'U' },
 		{ NULL, 0, NULL, 0 },
 	};
+	char *end;
 	int c;
 
+	o->max_clients_per_user = 32;
 	o->socket_path = "/run/netd/netd.sock";
 	o->config_dir = "/etc/netd";
 	o->run_dir = "/run/netd";
@@ -71,6 +88,16 @@ static int parse_args(int argc, char **argv, struct netd_opts *o)
 		case 'O': o->ovs_db = optarg; break;
 		case 'N': o->no_coexist = true; break;
 		case 'R': o->resolv_conf = optarg; break;
+		case 'A': o->admin_group_dnsmasq_options = true; break;
+		case 'P': o->pidfile = optarg; break;
+		case 'U': o->skip_dir_check = true; break;
+		case 'M':
+			o->max_clients_per_user = (unsigned)strtoul(optarg, &end, 10);
+			if (*end || !o->max_clients_per_user || o->max_clients_per_user > 100000) {
+				fprintf(stderr, "netd: --max-clients-per-user: expected 1..100000, got '%s'\n", optarg);
+				return -EINVAL;
+			}
+			break;
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); return -EINVAL;
 		}
@@ -154,20 +181,25 @@ static void autostart(struct netd *d)
 		struct nd_err err = { 0 };
 
 		next = n->next;
-		if (n->autostart && !n->active && netd_net_start(d, n, &err) < 0)
+		if (n->autostart && n->state == NETD_NET_INACTIVE && netd_net_start(d, n, &err) < 0)
 			netd_log_err(n->def->name, "autostart failed", &err);
 	}
 }
+
+#define MAX_EVENTS 256
 
 static int run(struct netd *d)
 {
 	bool busy = false;
 
 	while (!d->quit) {
-		struct epoll_event evs[32];
+		struct epoll_event evs[MAX_EVENTS];
+		struct netd_client *ready[MAX_EVENTS];
+		uint32_t ready_ev[MAX_EVENTS];
+		size_t n_ready = 0;
 		int timeout = netd_dnsmasq_tick(d), n;
 
-		n = epoll_wait(d->epfd, evs, 32, busy ? 0 : timeout);
+		n = epoll_wait(d->epfd, evs, MAX_EVENTS, busy ? 0 : timeout);
 		if (n == 0 && busy) {
 			/* idle again: hand the heap that parsing and building left free
 			 * back to the kernel (RSS with 1000 networks was 8.4 MB without) */
@@ -184,13 +216,110 @@ static int run(struct netd *d)
 			switch (ev->kind) {
 			case NETD_EV_LISTEN: netd_control_accept(d); break;
 			case NETD_EV_SIGNAL: handle_signal(d); break;
-			case NETD_EV_CLIENT: netd_control_client_event(d, ev->ptr, evs[i].events); break;
+			case NETD_EV_CLIENT:
+				ready[n_ready] = ev->ptr;
+				ready_ev[n_ready++] = evs[i].events;
+				break;
 			case NETD_EV_DNSMASQ: netd_dnsmasq_exited(d, ev->ptr); break;
 			case NETD_EV_RESOLV: netd_resolv_changed(d); break;
+			case NETD_EV_PORT_OWNER: netd_port_owner_gone(d, ev->ptr); break;
+			case NETD_EV_REAP: netd_dnsmasq_reaped(d, ev->ptr); break;
 			}
 		}
+		/* clients after the rest: a port whose owner ended above is gone before anyone lists it */
+		netd_control_clients_ready(d, ready, ready_ev, n_ready);
 	}
 	return 0;
+}
+
+/*
+ * One daemon per state: an exclusive lock on RUN_DIR/netd.lock, taken before
+ * anything else is touched, holding the owner's pid for the error message.
+ */
+static int take_lock(struct netd *d, struct nd_err *err)
+{
+	char path[4096], pid[32] = "";
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/netd.lock", d->opts.run_dir);
+	if (nd_mkdir_p(d->opts.run_dir, 0755, err) < 0)
+		return err->code;
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0)
+		return nd_err_set(err, -errno, path, "cannot open the lock: %s", strerror(errno));
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		int e = errno;
+		ssize_t k = pread(fd, pid, sizeof(pid) - 1, 0);
+
+		pid[k > 0 ? k : 0] = '\0';
+		pid[strcspn(pid, "\n")] = '\0';
+		close(fd);
+		if (e == EWOULDBLOCK)
+			return nd_err_set(err, -EBUSY, path, "another netd (pid %s) runs on this state: refusing to start",
+					  pid[0] ? pid : "?");
+		return nd_err_set(err, -e, path, "cannot lock: %s", strerror(e));
+	}
+	d->lock_fd = fd;
+	return 0;
+}
+
+static void lock_write_pid(struct netd *d)
+{
+	char pid[32];
+	int n = snprintf(pid, sizeof(pid), "%d\n", (int)getpid());
+
+	if (ftruncate(d->lock_fd, 0) == 0 && pwrite(d->lock_fd, pid, (size_t)n, 0) < 0)
+		netd_log(NETD_LOG_WARN, NULL, "cannot write the lock's pid: %s", strerror(errno));
+}
+
+/*
+ * --daemon: the parent waits on a pipe until the child is ready (or failed,
+ * with its exit code), so "netd --daemon && netdctl ..." works; the child's
+ * stdio goes to /dev/null, so "out=$(netd --daemon)" returns.
+ */
+static int daemonize(int *ret_notify)
+{
+	int p[2];
+	pid_t pid;
+	char status = 1;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -errno;
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid > 0) {
+		close(p[1]);
+		if (read(p[0], &status, 1) != 1)
+			status = 1;
+		_exit(status);
+	}
+	close(p[0]);
+	setsid();
+	*ret_notify = p[1];
+	return 0;
+}
+
+static void detach_stdio(void)
+{
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	if (null < 0)
+		return;
+	dup2(null, 0);
+	dup2(null, 1);
+	dup2(null, 2);
+	close(null);
+}
+
+static void notify_parent(int *fd, char status)
+{
+	if (*fd >= 0) {
+		if (write(*fd, &status, 1) < 0)
+			status = 1;
+		close(*fd);
+		*fd = -1;
+	}
 }
 
 /* each running network holds a pidfd of its dnsmasq and each client a socket:
@@ -206,36 +335,73 @@ static void raise_fd_limit(void)
 	}
 }
 
+static int write_pidfile(struct netd *d, struct nd_err *err)
+{
+	char path[4096], pid[32];
+
+	snprintf(path, sizeof(path), "%s", d->opts.pidfile ? d->opts.pidfile : "");
+	if (!path[0])
+		snprintf(path, sizeof(path), "%s/netd.pid", d->opts.run_dir);
+	snprintf(pid, sizeof(pid), "%d\n", (int)getpid());
+	return nd_file_write_runtime(path, pid, strlen(pid), 0644, err);
+}
+
 int main(int argc, char **argv)
 {
-	struct netd d = { .listen_fd = -1, .sig_fd = -1, .resolv_fd = -1, .nft_seq = 1 };
+	struct netd d = { .listen_fd = -1, .sig_fd = -1, .resolv_fd = -1, .lock_fd = -1, .reserve_fd = -1,
+			  .nft_seq = 1 };
 	struct nd_err err = { 0 };
-	int r;
+	int notify = -1, r;
 
 	if (parse_args(argc, argv, &d.opts) < 0)
 		return 2;
 	netd_log_set_level(d.opts.verbose ? NETD_LOG_DEBUG : NETD_LOG_INFO);
 	umask(022);
 	raise_fd_limit();
+	/* the directories are checked before anything is written to them */
+	if (!d.opts.skip_dir_check && netd_dirs_check_safe(&d, &err) < 0 && err.code != -ENOENT) {
+		netd_log_err(NULL, "unsafe directory", &err);
+		return 1;
+	}
+	memset(&err, 0, sizeof(err));
+	if (take_lock(&d, &err) < 0) {
+		netd_log_err(NULL, "cannot start", &err);
+		return 1;
+	}
 	if (d.opts.daemonize) {
-		pid_t pid = fork();
-
-		if (pid < 0)
+		if (daemonize(&notify) < 0)
 			return 1;
-		if (pid > 0)
-			return 0;
-		setsid();
+		lock_write_pid(&d); /* the child's pid; the lock came along with the fd */
+		detach_stdio();
+		netd_log_to_syslog(true);
+	} else {
+		lock_write_pid(&d);
 	}
 	d.epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (d.epfd < 0 || setup_signals(&d) < 0) {
 		netd_log(NETD_LOG_ERR, NULL, "cannot set up the event loop: %s", strerror(errno));
 		return 1;
 	}
-	netd_resolv_init(&d);
-	if ((r = netd_dirs_create(&d, &err)) < 0 || (r = netd_registry_load(&d)) < 0) {
+	if ((r = netd_dirs_create(&d, &err)) < 0 ||
+	    (!d.opts.skip_dir_check && (r = netd_dirs_check_safe(&d, &err)) < 0)) {
 		netd_log_err(NULL, "cannot prepare the directories", &err);
 		return 1;
 	}
+	if ((r = netd_dnsmasq_user_init(&d, &err)) < 0) {
+		netd_log_err(NULL, "dnsmasq's user", &err);
+		return 1;
+	}
+	{
+		char dir[4200];
+
+		snprintf(dir, sizeof(dir), "%s/dnsmasq", d.opts.run_dir);
+		if (netd_dir_check_readable_by(dir, d.dnsmasq_uid, d.dnsmasq_gid, &err) < 0) {
+			netd_log_err(NULL, "the run dir", &err);
+			return 1;
+		}
+	}
+	netd_resolv_init(&d);
+	netd_registry_load(&d);
 	netd_adopt_running(&d);
 	netd_ports_load(&d);
 	autostart(&d);
@@ -243,9 +409,13 @@ int main(int argc, char **argv)
 		netd_log_err(NULL, "cannot open the control socket", &err);
 		return 1;
 	}
+	if (d.opts.daemonize && write_pidfile(&d, &err) < 0)
+		netd_log_err(NULL, "pidfile", &err);
 	netd_log(NETD_LOG_INFO, NULL, "ready on %s", d.opts.socket_path);
 	sd_notify_ready();
+	notify_parent(&notify, 0);
 	r = run(&d);
+	/* the connections close; networks, dnsmasqs and ports stay for the next netd */
 	netd_control_close_all(&d);
 	return r < 0 ? 1 : 0;
 }

@@ -1,10 +1,10 @@
-#include "netd/netd-request.h"
+#include "netd/daemon/netd-request.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "netd/netd-control.h"
+#include "netd/daemon/netd-control.h"
 
 #define DEPTH_MAX 32 /* requests are flat objects: deep nesting is refused */
 

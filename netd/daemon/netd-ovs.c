@@ -2,8 +2,10 @@
 #include <errno.h>
 #include <string.h>
 
-#include "netd/netd-log.h"
-#include "netd/netd.h"
+#include "netd/daemon/netd-log.h"
+#include "netd/daemon/netd-dnsmasq.h"
+#include "netd/daemon/netd-host.h"
+#include "netd/daemon/netd-net.h"
 #include "tapdev/tapdev.h"
 
 static void ovs_cfg(const struct netd *d, struct tapdev_ovs *o)

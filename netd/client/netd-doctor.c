@@ -16,8 +16,8 @@
 #include <unistd.h>
 
 #include "firewall/fw.h"
-#include "netd/netd-doctor.h"
-#include "netd/netd.h"
+#include "netd/client/netd-doctor.h"
+#include "netd/lib/netd-listeners.h"
 #include "tapdev/tapdev.h"
 
 enum verdict { OK, WARN, FAIL };

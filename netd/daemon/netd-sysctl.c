@@ -6,7 +6,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "netd/netd.h"
+#include "netd/daemon/netd-dnsmasq.h"
+#include "netd/daemon/netd-host.h"
+#include "netd/daemon/netd-net.h"
 
 static int sysctl_write(const char *path, const char *value, bool optional, struct nd_err *err)
 {

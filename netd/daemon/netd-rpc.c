@@ -3,7 +3,16 @@
 #include <json-c/json.h>
 #include <stdio.h>
 
-#include "netd/netd-rpc.h"
+#include "netd/daemon/netd-rpc.h"
+
+/* the first error of a request is its reply; later ones are dropped */
+static void set_reply(json_object **reply, json_object *e)
+{
+	if (*reply)
+		json_object_put(e);
+	else
+		*reply = e;
+}
 
 json_object *rpc_ok(struct call *k, json_object *result)
 {
@@ -32,11 +41,11 @@ const char *rpc_param_str(struct call *k, const char *key, bool required, json_o
 
 	if (!k->params || !json_object_object_get_ex(k->params, key, &v)) {
 		if (required)
-			*reply = netd_reply_error(k->id, NETD_RPC_INVALID_PARAMS, "missing parameter '%s'", key);
+			set_reply(reply, netd_reply_error(k->id, NETD_RPC_INVALID_PARAMS, "missing parameter '%s'", key));
 		return NULL;
 	}
 	if (!json_object_is_type(v, json_type_string)) {
-		*reply = netd_reply_error(k->id, NETD_RPC_INVALID_PARAMS, "parameter '%s' must be a string", key);
+		set_reply(reply, netd_reply_error(k->id, NETD_RPC_INVALID_PARAMS, "parameter '%s' must be a string", key));
 		return NULL;
 	}
 	return json_object_get_string(v);
@@ -49,7 +58,7 @@ int rpc_param_bool(struct call *k, const char *key, bool dflt, json_object **rep
 	if (!k->params || !json_object_object_get_ex(k->params, key, &v))
 		return dflt;
 	if (!json_object_is_type(v, json_type_boolean)) {
-		*reply = netd_reply_error(k->id, NETD_RPC_INVALID_PARAMS, "parameter '%s' must be true or false", key);
+		set_reply(reply, netd_reply_error(k->id, NETD_RPC_INVALID_PARAMS, "parameter '%s' must be true or false", key));
 		return -1;
 	}
 	return json_object_get_boolean(v);
@@ -64,13 +73,13 @@ long long rpc_param_int(struct call *k, const char *key, long long dflt, long lo
 	if (!k->params || !json_object_object_get_ex(k->params, key, &v))
 		return dflt;
 	if (!json_object_is_type(v, json_type_int)) {
-		*reply = netd_reply_error(k->id, NETD_RPC_INVALID_PARAMS, "parameter '%s' must be an integer", key);
+		set_reply(reply, netd_reply_error(k->id, NETD_RPC_INVALID_PARAMS, "parameter '%s' must be an integer", key));
 		return -1;
 	}
 	x = json_object_get_int64(v);
 	if (x < min || x > max) {
-		*reply = netd_reply_error(k->id, NETD_RPC_INVALID_PARAMS, "parameter '%s' must be %lld..%lld", key,
-					  min, max);
+		set_reply(reply, netd_reply_error(k->id, NETD_RPC_INVALID_PARAMS, "parameter '%s' must be %lld..%lld", key,
+					  min, max));
 		return -1;
 	}
 	return x;

@@ -1,10 +1,14 @@
 /*
- * Starting and stopping a network. Start is a transaction: the status file
- * is written first ("starting", with the bridge name), then each step runs;
- * a failure undoes the steps done, in reverse, and the error names the step.
- * A crash at any point leaves a status file that the next daemon reads:
- * "active" with its bridge present is adopted, anything else is removed.
+ * Starting and stopping a network. Start is a transaction: the record is
+ * written first (state "starting", with the bridge name), then each step
+ * runs; a failure undoes the steps done, in reverse, and the error names the
+ * step. A crash at any point leaves a record that the next daemon reads:
+ * "active" with its (marked) bridge present is adopted, anything else is
+ * cleaned up. What a teardown cannot remove is remembered (state "failed")
+ * and retried by the next destroy or start, never forgotten.
  */
+#include "netd/daemon/netd-net.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <json-c/json.h>
@@ -20,9 +24,19 @@
 #include "common/nd-file.h"
 #include "dhcp/dhcp.h"
 #include "firewall/fw.h"
-#include "netd/netd-log.h"
-#include "netd/netd.h"
+#include "netd/daemon/netd-dnsmasq.h"
+#include "netd/daemon/netd-host.h"
+#include "netd/daemon/netd-log.h"
+#include "netd/daemon/netd-port.h"
 #include "tapdev/tapdev.h"
+
+#define NETD_MARK_PREFIX "netd:"
+
+/* the mark on devices netd made for a network: IFLA_IFALIAS "netd:NAME" */
+static void mark_of(const char *net, char *buf, size_t len)
+{
+	snprintf(buf, len, NETD_MARK_PREFIX "%.64s", net);
+}
 
 /*
  * The sysctls come before the link goes up: a bridge whose network has no
@@ -46,34 +60,9 @@ static int step_failed(struct nd_err *err, enum step s)
 	return err->code;
 }
 
-static int write_status(struct netd *d, struct netd_net *n, const char *state, struct nd_err *err)
-{
-	json_object *o = json_object_new_object();
-	char path[4096];
-	const char *text;
-	int r;
-
-	netd_path(d, NETD_PATH_RUN_STATUS, netd_net_name(n), path, sizeof(path));
-	json_object_object_add(o, "state", json_object_new_string(state));
-	json_object_object_add(o, "bridge", json_object_new_string(n->bridge));
-	json_object_object_add(o, "dnsmasq_pid", json_object_new_int(n->dnsmasq_pid));
-	json_object_object_add(o, "dnsmasq_restarts", json_object_new_int((int)n->dnsmasq_restarts));
-	json_object_object_add(o, "ovs", json_object_new_boolean(n->ovs));
-	json_object_object_add(o, "bridge_created", json_object_new_boolean(n->bridge_created));
-	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
-	r = nd_file_write_runtime(path, text, strlen(text), 0644, err);
-	json_object_put(o);
-	return r;
-}
-
-int netd_status_save(struct netd *d, struct netd_net *n, struct nd_err *err)
-{
-	return write_status(d, n, "active", err);
-}
-
 static void remove_run_files(struct netd *d, const char *name)
 {
-	static const enum netd_path kinds[] = { NETD_PATH_RUN_STATUS, NETD_PATH_RUN_XML,
+	static const enum netd_path kinds[] = { NETD_PATH_RUN_RECORD, NETD_PATH_RUN_STATUS, NETD_PATH_RUN_XML,
 						NETD_PATH_DNSMASQ_CONF, NETD_PATH_DNSMASQ_HOSTS,
 						NETD_PATH_DNSMASQ_ADDN, NETD_PATH_DNSMASQ_SERVERS };
 	char path[4096];
@@ -86,7 +75,7 @@ static void remove_run_files(struct netd *d, const char *name)
 static bool other_firewalled_active(struct netd *d, const struct netd_net *self)
 {
 	for (struct netd_net *n = d->nets; n; n = n->next)
-		if (n != self && n->active && fw_network_has_rules(n->live))
+		if (n != self && n->state != NETD_NET_INACTIVE && n->live && fw_network_has_rules(n->live))
 			return true;
 	return false;
 }
@@ -122,10 +111,10 @@ static int firewall_apply(struct netd *d, const struct netdef *def, const char *
 	return firewall_commit(d, &def, &bridge, 1, start, err);
 }
 
-static void firewall_remove(struct netd *d, struct netd_net *n)
+static int firewall_remove(struct netd *d, struct netd_net *n, struct nd_err *err)
 {
-	struct nd_err err = { 0 };
 	struct fw_batch b;
+	int r;
 
 	/* the last network takes the whole table with it, in one batch: each batch
 	 * that destroys objects waits out a kernel RCU grace period (~15-30 ms) */
@@ -134,12 +123,13 @@ static void firewall_remove(struct netd *d, struct netd_net *n)
 		d->nft_genid_ok = false;
 		if (fw_batch_apply(&b, NULL) == 0) { /* ENOENT when someone flushed it: nothing left to do */
 			fw_batch_free(&b);
-			return;
+			return 0;
 		}
 		fw_batch_free(&b);
 	}
-	if (firewall_apply(d, n->live, n->bridge, false, &err) < 0 && err.code != -ENOENT)
-		netd_log_err(netd_net_name(n), "removing firewall rules", &err);
+	if ((r = firewall_apply(d, n->live, n->bridge, false, err)) < 0 && r != -ENOENT)
+		return r;
+	return 0;
 }
 
 /* refuse before anything changes: a foreign bridge, overlapping subnets */
@@ -170,7 +160,7 @@ static int check_collisions(struct netd *d, struct netd_net *n, struct tapdev_nl
 		int r;
 
 		for (struct netd_net *o = d->nets; o; o = o->next) {
-			if (o == n || !o->active)
+			if (o == n || o->state == NETD_NET_INACTIVE || !o->live)
 				continue;
 			for (size_t j = 0; j < o->live->n_ips; j++)
 				if (netdef_subnets_overlap(&ip->address, ip->prefix, &o->live->ips[j].address,
@@ -209,9 +199,12 @@ static int bridge_cfg(const struct netd_net *n, struct tapdev_bridge_cfg *cfg)
 static int add_bridge(struct netd *d, struct netd_net *n, struct tapdev_nl *nl, struct nd_err *err)
 {
 	struct tapdev_bridge_cfg cfg;
+	char mark[NETDEF_NAME_MAX + 8];
 	int r;
 
 	bridge_cfg(n, &cfg);
+	mark_of(n->live->name, mark, sizeof(mark));
+	cfg.alias = mark;
 	if (n->ovs) {
 		if (n->bridge_created && (r = netd_ovs_bridge_add(d, n->bridge, err)) < 0)
 			return r;
@@ -227,14 +220,17 @@ static int add_bridge(struct netd *d, struct netd_net *n, struct tapdev_nl *nl, 
 	return r;
 }
 
-static void del_bridge(struct netd *d, struct netd_net *n, struct tapdev_nl *nl)
+/* removes the bridge netd made; -ENODEV (already gone) counts as done */
+static int del_bridge(struct netd *d, struct netd_net *n, struct tapdev_nl *nl, struct nd_err *err)
 {
-	if (!n->bridge_created)
-		return;
+	int r;
+
+	if (!n->bridge_created || !n->bridge[0])
+		return 0;
 	if (n->ovs)
-		netd_ovs_bridge_del(d, n->bridge, NULL);
-	else
-		tapdev_link_delete(nl, n->bridge, NULL); /* takes its addresses and routes along */
+		return netd_ovs_bridge_del(d, n->bridge, err);
+	r = tapdev_link_delete(nl, n->bridge, err); /* takes its addresses and routes along */
+	return r == -ENODEV ? 0 : r;
 }
 
 static int do_step(struct netd *d, struct netd_net *n, struct tapdev_nl *nl, enum step s, struct nd_err *err)
@@ -268,15 +264,23 @@ static int do_step(struct netd *d, struct netd_net *n, struct tapdev_nl *nl, enu
 	}
 }
 
+/* an undo that fails is logged and remembered in n->leftovers */
 static void undo_step(struct netd *d, struct netd_net *n, struct tapdev_nl *nl, enum step s)
 {
+	struct nd_err err = { 0 };
+
 	switch (s) {
 	case STEP_BRIDGE:
-		del_bridge(d, n, nl);
+		if (del_bridge(d, n, nl, &err) < 0) {
+			netd_log_err(n->live->name, "undo: removing the bridge", &err);
+			n->leftovers |= NETD_LEFT_BRIDGE;
+		}
 		break;
 	case STEP_FIREWALL:
-		if (fw_network_has_rules(n->live))
-			firewall_remove(d, n);
+		if (fw_network_has_rules(n->live) && firewall_remove(d, n, &err) < 0) {
+			netd_log_err(n->live->name, "undo: removing firewall rules", &err);
+			n->leftovers |= NETD_LEFT_FIREWALL;
+		}
 		break;
 	case STEP_COEXIST:
 		netd_coexist_stop(d, n->live->name);
@@ -314,26 +318,16 @@ static int start_host_bridge(struct netd *d, struct netd_net *n, struct tapdev_n
 	}
 	n->bridge_created = false;
 	snprintf(n->bridge, sizeof(n->bridge), "%s", n->live->bridge.name);
-	return write_status(d, n, "active", err);
-}
-
-static int save_live(struct netd *d, struct netd_net *n, struct nd_err *err)
-{
-	_cleanup_free_ char *xml = NULL;
-	char path[4096];
-	int r;
-
-	netd_path(d, NETD_PATH_RUN_XML, n->live->name, path, sizeof(path));
-	if ((r = netdef_format(n->live, &xml, err)) < 0)
-		return r;
-	return nd_file_write_runtime(path, xml, strlen(xml), 0644, err);
+	return 0;
 }
 
 /*
  * net-start on an active network: if someone removed a piece (nft flush
  * ruleset, the bridge deleted, dnsmasq gone), put it back. A missing bridge
  * means a fresh start (its ports are gone with it anyway); missing rules are
- * re-applied whole; a missing dnsmasq is restarted. ret_repairs says what was done.
+ * re-applied whole; a missing dnsmasq is restarted. ret_repairs says what was
+ * done. The caller holds a reference: a transient network that has to go
+ * leaves the registry, but n stays valid.
  */
 int netd_net_repair(struct netd *d, struct netd_net *n, char *ret_repairs, size_t len, struct nd_err *err)
 {
@@ -351,9 +345,11 @@ int netd_net_repair(struct netd *d, struct netd_net *n, char *ret_repairs, size_
 	if (!bridge_ok) {
 		netd_log(NETD_LOG_WARN, n->live->name, "bridge %s was deleted behind netd's back: restarting the network",
 			 n->bridge);
-		netd_net_stop(d, n, NULL);
+		if ((r = netd_net_stop(d, n, err)) < 0)
+			return r;
 		if (!n->def)
-			return nd_err_set(err, -ENODEV, "repair", "the transient network lost its bridge and is gone");
+			return nd_err_set(err, -ENODEV, netd_net_name(n),
+					  "the transient network lost its bridge and is gone");
 		if ((r = netd_net_start(d, n, err)) < 0)
 			return r;
 		snprintf(ret_repairs, len, "bridge was missing: network restarted");
@@ -381,155 +377,288 @@ int netd_net_repair(struct netd *d, struct netd_net *n, char *ret_repairs, size_
 	return ret_repairs[0] ? 1 : 0;
 }
 
+/* after a failed start or stop: what is left decides the state */
+static void settle(struct netd *d, struct netd_net *n, const char *why)
+{
+	if (n->leftovers) {
+		snprintf(n->failure, sizeof(n->failure), "%s: left behind:%s%s%s", why,
+			 n->leftovers & NETD_LEFT_BRIDGE ? " bridge" : "",
+			 n->leftovers & NETD_LEFT_FIREWALL ? " firewall rules" : "",
+			 n->leftovers & NETD_LEFT_DNSMASQ ? " dnsmasq" : "");
+		netd_net_set_state(d, n, NETD_NET_FAILED);
+		return;
+	}
+	n->failure[0] = '\0';
+	netd_net_set_state(d, n, NETD_NET_INACTIVE);
+	remove_run_files(d, n->live->name);
+	/* a transient network keeps its definition: it is its name for whoever still holds it */
+	if (n->def)
+		n->live = netdef_free(n->live);
+	n->bridge[0] = '\0';
+}
+
 int netd_net_start(struct netd *d, struct netd_net *n, struct nd_err *err)
 {
 	struct tapdev_nl *nl = NULL;
 	enum step s;
 	int r;
 
-	if (n->active)
+	if (n->state == NETD_NET_FAILED) {
+		/* what a failed teardown left goes first */
+		if ((r = netd_net_stop(d, n, err)) < 0)
+			return r;
+		if (!n->in_registry)
+			return nd_err_set(err, -ENOENT, netd_net_name(n), "network '%s' is gone", netd_net_name(n));
+	}
+	if (n->state != NETD_NET_INACTIVE)
 		return nd_err_set(err, -EALREADY, netd_net_name(n), "network '%s' is already active",
 				  netd_net_name(n));
 	if (!n->live)
 		n->live = netdef_ref(n->def);
+	netd_dnsmasq_wait_stopped(d, n->live->name);
+	n->leftovers = 0;
 	if ((r = tapdev_nl_open(&nl, err)) < 0)
 		goto fail_nl;
 	if (n->live->forward.mode == NETDEF_FORWARD_BRIDGE) {
 		r = start_host_bridge(d, n, nl, err);
-		if (r == 0)
-			r = save_live(d, n, err);
 		goto done;
 	}
 	n->ovs = netd_def_uses_ovs(n->live);
 	if ((r = tapdev_pick_bridge_name(nl, n->live->bridge.name, n->bridge, err)) < 0 ||
 	    (r = check_collisions(d, n, nl, err)) < 0 ||
-	    (dhcp_needed(n->live) && (r = netd_ports_check_free(d, n->live, err)) < 0) || (r = write_status(d, n, "starting", err)) < 0 ||
-	    (r = save_live(d, n, err)) < 0)
+	    (dhcp_needed(n->live) && (r = netd_ports_check_free(d, n->live, err)) < 0))
 		goto done;
+	/* the record first: a crash from here on leaves something to clean up */
+	netd_net_set_state(d, n, NETD_NET_STARTING);
+	if (n->dirty) {
+		r = nd_err_set(err, -EIO, n->live->name, "cannot write the runtime record");
+		goto done;
+	}
 	for (s = 0; s < _STEP_MAX; s++) {
 		if ((r = do_step(d, n, nl, s, err)) < 0) {
 			step_failed(err, s);
 			while (s-- > 0)
 				undo_step(d, n, nl, s);
-			remove_run_files(d, n->live->name);
 			goto done;
 		}
-	}
-	r = write_status(d, n, "active", err);
-	if (r < 0) {
-		for (s = _STEP_MAX; s-- > 0;)
-			undo_step(d, n, nl, s);
-		remove_run_files(d, n->live->name);
 	}
 done:
 	tapdev_nl_close(nl);
 fail_nl:
 	if (r < 0) {
-		n->live = netdef_free(n->live);
-		n->bridge[0] = '\0';
+		settle(d, n, "start failed, undo incomplete");
 		return r;
 	}
-	n->active = true;
+	netd_net_set_state(d, n, NETD_NET_ACTIVE);
 	netd_log(NETD_LOG_INFO, n->live->name, "started on bridge %s", n->bridge);
 	return 0;
 }
 
-int netd_net_stop(struct netd *d, struct netd_net *n, struct nd_err *err)
+/* every piece of a running (or failed) network, removed; what fails is remembered */
+static int teardown(struct netd *d, struct netd_net *n, struct nd_err *err)
 {
 	struct tapdev_nl *nl = NULL;
-	const char *name;
-	int r = 0;
+	const char *name = n->live->name;
+	bool failed_before = n->state == NETD_NET_FAILED;
+	unsigned left = failed_before ? n->leftovers : NETD_LEFT_BRIDGE | NETD_LEFT_FIREWALL | NETD_LEFT_DNSMASQ;
+	int r;
 
-	if (!n->active)
-		return nd_err_set(err, -EINVAL, netd_net_name(n), "network '%s' is not active", netd_net_name(n));
-	name = n->live->name;
-	write_status(d, n, "stopping", NULL);
-	/* dnsmasq takes a few ms to exit: let it, while the rest comes down */
-	netd_dnsmasq_signal(n);
-	netd_ports_network_stopped(d, name);
-	if (n->live->forward.mode != NETDEF_FORWARD_BRIDGE) {
-		if (fw_network_has_rules(n->live))
-			firewall_remove(d, n);
+	/* dnsmasq takes a few ms to exit: it does, while the rest comes down, and nobody waits */
+	if (left & NETD_LEFT_DNSMASQ)
+		netd_dnsmasq_stop(d, n);
+	n->leftovers = 0;
+	if (!failed_before)
+		netd_ports_network_stopped(d, name);
+	if (n->live->forward.mode == NETDEF_FORWARD_BRIDGE)
+		return 0;
+	if ((left & NETD_LEFT_FIREWALL) && fw_network_has_rules(n->live) && (r = firewall_remove(d, n, err)) < 0)
+		n->leftovers |= NETD_LEFT_FIREWALL;
+	if (!failed_before)
 		netd_coexist_stop(d, name);
-		if (n->ovs && n->bridge_created) {
-			r = netd_ovs_bridge_del(d, n->bridge, err);
-		} else if (n->bridge_created && (r = tapdev_nl_open(&nl, err)) == 0) {
-			r = tapdev_link_delete(nl, n->bridge, err);
-			if (r == -ENODEV) /* someone deleted it already: nothing left to do */
-				r = 0;
-			tapdev_nl_close(nl);
-		}
+	if ((left & NETD_LEFT_BRIDGE) && n->bridge_created) {
+		if (!n->ovs && (r = tapdev_nl_open(&nl, err)) < 0)
+			n->leftovers |= NETD_LEFT_BRIDGE;
+		else if (del_bridge(d, n, nl, err) < 0)
+			n->leftovers |= NETD_LEFT_BRIDGE;
+		tapdev_nl_close(nl);
 	}
-	netd_dnsmasq_stop(d, n);
-	remove_run_files(d, name);
-	netd_log(NETD_LOG_INFO, name, "stopped");
-	n->active = false;
-	n->live = netdef_free(n->live);
-	n->bridge[0] = '\0';
+	return n->leftovers ? err->code : 0;
+}
+
+int netd_net_stop(struct netd *d, struct netd_net *n, struct nd_err *err)
+{
+	struct nd_err local = { 0 };
+	int r;
+
+	if (!err)
+		err = &local;
+	if (n->state != NETD_NET_ACTIVE && n->state != NETD_NET_FAILED)
+		return nd_err_set(err, -EINVAL, netd_net_name(n), "network '%s' is not active", netd_net_name(n));
+	if (n->state == NETD_NET_ACTIVE)
+		netd_net_set_state(d, n, NETD_NET_STOPPING);
+	r = teardown(d, n, err);
+	if (r < 0) {
+		netd_log_err(netd_net_name(n), "stopping", err);
+		settle(d, n, err->msg);
+		return nd_err_set(err, r, netd_net_name(n), "network '%s' could not be removed completely: "
+				  "it stays 'failed' and the next net-destroy tries again", netd_net_name(n));
+	}
+	netd_log(NETD_LOG_INFO, n->live->name, "stopped");
+	settle(d, n, "");
 	if (!n->def)
-		netd_net_remove(d, n); /* transient: gone with its last run */
-	return r;
+		netd_net_drop(d, n); /* transient: gone with its last run */
+	return 0;
 }
 
 /* -- after a restart -- */
 
-struct status {
-	char state[16];
+struct record {
+	int state;
 	char bridge[16];
 	int dnsmasq_pid;
 	int restarts;
+	unsigned leftovers;
 	bool ovs, bridge_created;
+	bool legacy;  /* NAME.status + NAME.xml, from a netd before the single record */
+	struct netdef *live;
 };
 
-static int read_status(const char *path, struct status *st)
+static void record_fields(json_object *o, struct record *rec)
+{
+	json_object *v;
+
+	if (json_object_object_get_ex(o, "state", &v))
+		rec->state = netd_net_state_from_string(json_object_get_string(v));
+	if (json_object_object_get_ex(o, "bridge", &v))
+		snprintf(rec->bridge, sizeof(rec->bridge), "%s", json_object_get_string(v));
+	if (json_object_object_get_ex(o, "dnsmasq_pid", &v))
+		rec->dnsmasq_pid = json_object_get_int(v);
+	if (json_object_object_get_ex(o, "dnsmasq_restarts", &v))
+		rec->restarts = json_object_get_int(v);
+	if (json_object_object_get_ex(o, "leftovers", &v))
+		rec->leftovers = (unsigned)json_object_get_int(v);
+	if (json_object_object_get_ex(o, "ovs", &v))
+		rec->ovs = json_object_get_boolean(v);
+	if (json_object_object_get_ex(o, "bridge_created", &v))
+		rec->bridge_created = json_object_get_boolean(v);
+}
+
+static json_object *read_json(const char *path)
 {
 	_cleanup_free_ char *text = NULL;
+	json_object *o;
+
+	if (nd_file_read(path, 4u << 20, &text, NULL, NULL) < 0)
+		return NULL;
+	o = json_tokener_parse(text);
+	if (o && !json_object_is_type(o, json_type_object)) {
+		json_object_put(o);
+		o = NULL;
+	}
+	return o;
+}
+
+/* the network's record, or the two files a netd before it left; -EINVAL when unreadable */
+static int read_record(struct netd *d, const char *name, struct record *rec)
+{
+	char path[4096];
+	struct nd_err err = { 0 };
 	json_object *o, *v;
 
-	memset(st, 0, sizeof(*st));
-	if (nd_file_read(path, 65536, &text, NULL, NULL) < 0)
-		return -EINVAL;
-	o = json_tokener_parse(text);
-	if (!o || !json_object_is_type(o, json_type_object)) {
-		json_object_put(o);
-		return -EINVAL;
+	memset(rec, 0, sizeof(*rec));
+	rec->state = -1;
+	netd_path(d, NETD_PATH_RUN_RECORD, name, path, sizeof(path));
+	if (!(o = read_json(path)) && access(path, F_OK) == 0) {
+		/* what the record said is lost: the persistent definition names the
+		 * bridge, and netd's mark on it says whether it is netd's to remove */
+		struct netd_net *n = netd_net_find(d, name);
+
+		netd_log(NETD_LOG_ERR, name, "%s: unreadable runtime record: the network will be cleaned up", path);
+		if (n && n->def) {
+			rec->live = netdef_ref(n->def);
+			if (n->def->bridge.name && !strchr(n->def->bridge.name, '%')) {
+				snprintf(rec->bridge, sizeof(rec->bridge), "%s", n->def->bridge.name);
+				rec->bridge_created = !netd_def_uses_ovs(n->def);
+			}
+		}
+		return 0;
 	}
-	if (json_object_object_get_ex(o, "state", &v))
-		snprintf(st->state, sizeof(st->state), "%s", json_object_get_string(v));
-	if (json_object_object_get_ex(o, "bridge", &v))
-		snprintf(st->bridge, sizeof(st->bridge), "%s", json_object_get_string(v));
-	if (json_object_object_get_ex(o, "dnsmasq_pid", &v))
-		st->dnsmasq_pid = json_object_get_int(v);
-	if (json_object_object_get_ex(o, "dnsmasq_restarts", &v))
-		st->restarts = json_object_get_int(v);
-	if (json_object_object_get_ex(o, "ovs", &v))
-		st->ovs = json_object_get_boolean(v);
-	if (json_object_object_get_ex(o, "bridge_created", &v))
-		st->bridge_created = json_object_get_boolean(v);
-	json_object_put(o);
+	if (o) {
+		record_fields(o, rec);
+		if (json_object_object_get_ex(o, "live", &v) && json_object_is_type(v, json_type_string) &&
+		    netdef_parse_string(json_object_get_string(v), (size_t)json_object_get_string_len(v), path,
+					&rec->live, &err) < 0)
+			netd_log_err(name, "unreadable live definition in the record", &err);
+		json_object_put(o);
+		return 0;
+	}
+	netd_path(d, NETD_PATH_RUN_STATUS, name, path, sizeof(path));
+	if (access(path, F_OK) != 0)
+		return -EINVAL;
+	rec->legacy = true;
+	if ((o = read_json(path))) {
+		record_fields(o, rec);
+		json_object_put(o);
+	} else {
+		netd_log(NETD_LOG_ERR, name, "%s: unreadable status file: the network will be cleaned up", path);
+	}
+	netd_path(d, NETD_PATH_RUN_XML, name, path, sizeof(path));
+	if (netdef_parse_file(path, &rec->live, &err) < 0)
+		netd_log_err(name, "unreadable live definition", &err);
 	return 0;
 }
 
-/* remove whatever a half-started or vanished network left */
-static void clean_leftovers(struct netd *d, const char *name, struct netdef *live, const struct status *st)
+/*
+ * Is the recorded bridge netd's? It must carry netd's mark for this network;
+ * a netd before the mark existed left none, so an unmarked bridge of a legacy
+ * record is taken (and marked now). A foreign device of the same name is
+ * never adopted or deleted.
+ */
+static bool bridge_is_ours(struct tapdev_nl *nl, const char *net, const struct record *rec, bool *ret_exists)
+{
+	struct tapdev_link_info info;
+	char mark[NETDEF_NAME_MAX + 8];
+
+	*ret_exists = rec->bridge[0] && tapdev_link_get(nl, rec->bridge, &info, NULL) == 0;
+	if (!*ret_exists)
+		return false;
+	if (!rec->bridge_created || rec->ovs)
+		return true; /* a host bridge or an OVS bridge: used, never ours to delete by mark */
+	mark_of(net, mark, sizeof(mark));
+	if (strcmp(info.alias, mark) == 0)
+		return true;
+	if (rec->legacy && !info.alias[0] && info.is_bridge) {
+		tapdev_link_set_alias(nl, rec->bridge, mark, NULL);
+		return true;
+	}
+	return false;
+}
+
+/* remove whatever a half-started, half-stopped or vanished network left */
+static void clean_leftovers(struct netd *d, const char *name, struct record *rec, bool bridge_ours)
 {
 	struct tapdev_nl *nl = NULL;
-	struct netd_net tmp = { .live = live, .dnsmasq_pidfd = -1 };
+	struct netd_net tmp = { .live = rec->live, .dnsmasq_pidfd = -1, .refs = 1 };
+	struct nd_err err = { 0 };
 
 	netd_log(NETD_LOG_WARN, name, "was not running completely (state '%s'): removing its leftovers",
-		 st->state[0] ? st->state : "unreadable");
-	snprintf(tmp.bridge, sizeof(tmp.bridge), "%s", st->bridge);
-	if (live && netd_dnsmasq_adopt(d, &tmp, st->dnsmasq_pid > 0 ? st->dnsmasq_pid : netd_dnsmasq_find(d, name)))
+		 rec->state >= 0 ? netd_net_state_to_string(rec->state) : "unreadable");
+	snprintf(tmp.bridge, sizeof(tmp.bridge), "%s", rec->bridge);
+	if (rec->live && netd_dnsmasq_adopt(d, &tmp, rec->dnsmasq_pid > 0 ? rec->dnsmasq_pid : netd_dnsmasq_find(d, name)))
 		netd_dnsmasq_stop(d, &tmp);
-	if (live && fw_network_has_rules(live) && st->bridge[0])
-		firewall_remove(d, &tmp);
+	if (rec->live && fw_network_has_rules(rec->live) && rec->bridge[0] && firewall_remove(d, &tmp, &err) < 0)
+		netd_log_err(name, "removing its firewall rules", &err);
 	netd_coexist_stop(d, name);
-	if (st->ovs && st->bridge_created && st->bridge[0])
-		netd_ovs_bridge_del(d, st->bridge, NULL);
-	else if (live && live->forward.mode != NETDEF_FORWARD_BRIDGE && st->bridge[0] && st->bridge_created &&
-	    tapdev_nl_open(&nl, NULL) == 0) {
-		tapdev_link_delete(nl, st->bridge, NULL);
+	if (rec->ovs && rec->bridge_created && rec->bridge[0])
+		netd_ovs_bridge_del(d, rec->bridge, NULL);
+	else if (bridge_ours && rec->live && rec->live->forward.mode != NETDEF_FORWARD_BRIDGE && rec->bridge_created &&
+		 tapdev_nl_open(&nl, NULL) == 0) {
+		memset(&err, 0, sizeof(err));
+		if (tapdev_link_delete(nl, rec->bridge, &err) < 0 && err.code != -ENODEV)
+			netd_log_err(name, "removing its bridge", &err);
 		tapdev_nl_close(nl);
+	} else if (rec->bridge[0] && rec->bridge_created && !bridge_ours) {
+		netd_log(NETD_LOG_WARN, name, "bridge %s does not carry netd's mark: left alone", rec->bridge);
 	}
 	remove_run_files(d, name);
 }
@@ -544,89 +673,95 @@ static bool same_definition(const struct netdef *def, const struct netdef *live)
 
 static void adopt_one(struct netd *d, const char *name)
 {
-	char path[4096];
 	struct nd_err err = { 0 };
-	struct netdef *live = NULL;
-	struct tapdev_link_info info;
 	struct tapdev_nl *nl = NULL;
 	struct netd_net *n;
-	struct status st;
-	bool bridge_ok = false, status_lost = false;
+	struct record rec;
+	bool bridge_ok = false, exists = false;
 
-	netd_path(d, NETD_PATH_RUN_STATUS, name, path, sizeof(path));
-	if (read_status(path, &st) < 0) {
-		netd_log(NETD_LOG_ERR, name, "%s: unreadable status file: the network will be cleaned up", path);
-		status_lost = true;
+	if (read_record(d, name, &rec) < 0)
+		return;
+	/* a record that lost its bridge name: the live definition still has it
+	 * (a record is written before netd creates anything, so that bridge is netd's) */
+	if (!rec.bridge[0] && rec.live && rec.live->forward.mode != NETDEF_FORWARD_BRIDGE && rec.live->bridge.name &&
+	    !strchr(rec.live->bridge.name, '%')) {
+		snprintf(rec.bridge, sizeof(rec.bridge), "%s", rec.live->bridge.name);
+		rec.bridge_created = !netd_def_uses_ovs(rec.live);
 	}
-	netd_path(d, NETD_PATH_RUN_XML, name, path, sizeof(path));
-	if (netdef_parse_file(path, &live, &err) < 0) {
-		netd_log_err(name, "unreadable live definition", &err);
-		live = NULL;
-	}
-	/* a status file that lost its bridge name: the live definition still has it
-	 * (a status file is written before netd creates anything, so that bridge is netd's) */
-	if (status_lost && !st.bridge[0] && live && live->forward.mode != NETDEF_FORWARD_BRIDGE && live->bridge.name &&
-	    !strchr(live->bridge.name, '%')) {
-		snprintf(st.bridge, sizeof(st.bridge), "%s", live->bridge.name);
-		st.bridge_created = !netd_def_uses_ovs(live);
-	}
-	if (live && tapdev_nl_open(&nl, NULL) == 0) {
-		bridge_ok = st.bridge[0] && tapdev_link_get(nl, st.bridge, &info, NULL) == 0 &&
-			    (info.is_bridge || st.ovs || live->forward.mode == NETDEF_FORWARD_BRIDGE);
+	if (rec.live && tapdev_nl_open(&nl, NULL) == 0) {
+		bridge_ok = bridge_is_ours(nl, name, &rec, &exists);
 		tapdev_nl_close(nl);
 	}
-	if (!live || strcmp(st.state, "active") != 0 || !bridge_ok || strcmp(live->name, name) != 0) {
-		clean_leftovers(d, name, live, &st);
-		netdef_free(live);
+	if (rec.live && rec.state == NETD_NET_FAILED && strcmp(rec.live->name, name) == 0 &&
+	    ((n = netd_net_find(d, name)) || (n = netd_net_add(d)))) {
+		/* a teardown that failed before the restart: tried again, and remembered if it fails again */
+		n->live = rec.live;
+		n->state = NETD_NET_FAILED;
+		n->leftovers = rec.leftovers;
+		n->ovs = rec.ovs;
+		n->bridge_created = rec.bridge_created && bridge_ok;
+		snprintf(n->bridge, sizeof(n->bridge), "%s", rec.bridge);
+		netd_net_stop(d, n, &err);
+		return;
+	}
+	if (!rec.live || rec.state != NETD_NET_ACTIVE || !bridge_ok || strcmp(rec.live->name, name) != 0) {
+		clean_leftovers(d, name, &rec, bridge_ok);
+		netdef_free(rec.live);
 		return;
 	}
 	n = netd_net_find(d, name);
 	if (!n && !(n = netd_net_add(d))) {
-		netdef_free(live);
+		netdef_free(rec.live);
 		return;
 	}
-	n->live = same_definition(n->def, live) ? netdef_ref(n->def) : live;
-	if (n->live != live)
-		netdef_free(live);
-	live = n->live;
-	n->active = true;
-	n->dnsmasq_restarts = (unsigned)st.restarts;
-	n->ovs = st.ovs;
-	n->bridge_created = st.bridge_created;
-	snprintf(n->bridge, sizeof(n->bridge), "%s", st.bridge);
+	n->live = same_definition(n->def, rec.live) ? netdef_ref(n->def) : netdef_ref(rec.live);
+	netdef_free(rec.live);
+	n->state = NETD_NET_ACTIVE;
+	n->dirty = true; /* a legacy record is rewritten as one */
+	n->dnsmasq_restarts = (unsigned)rec.restarts;
+	n->ovs = rec.ovs;
+	n->bridge_created = rec.bridge_created;
+	snprintf(n->bridge, sizeof(n->bridge), "%s", rec.bridge);
 	/* its rules are applied again with the others' (netd_adopt_running): repairs an external flush */
-	n->fw_pending = fw_network_has_rules(live);
-	if (dhcp_needed(live) && !netd_dnsmasq_adopt(d, n, st.dnsmasq_pid > 0 ? st.dnsmasq_pid : netd_dnsmasq_find(d, name))) {
-		memset(&err, 0, sizeof(err));
+	n->fw_pending = fw_network_has_rules(n->live);
+	if (dhcp_needed(n->live) &&
+	    !netd_dnsmasq_adopt(d, n, rec.dnsmasq_pid > 0 ? rec.dnsmasq_pid : netd_dnsmasq_find(d, name))) {
 		if (netd_dnsmasq_start(d, n, &err) < 0)
 			netd_log_err(name, "restarting dnsmasq", &err);
 	}
-	netd_status_save(d, n, NULL);
+	if (rec.legacy) {
+		char path[4096];
+
+		netd_path(d, NETD_PATH_RUN_STATUS, name, path, sizeof(path));
+		unlink(path);
+		netd_path(d, NETD_PATH_RUN_XML, name, path, sizeof(path));
+		unlink(path);
+	}
+	memset(&err, 0, sizeof(err));
+	if (netd_net_save(d, n, &err) < 0)
+		netd_log_err(name, "saving the runtime record", &err);
 	netd_log(NETD_LOG_INFO, name, "adopted: running on bridge %s", n->bridge);
 }
 
-static int status_suffix(const struct dirent *e)
+static int record_suffix(const struct dirent *e)
 {
 	size_t n = strlen(e->d_name);
 
-	return e->d_name[0] != '.' && n > 7 && strcmp(e->d_name + n - 7, ".status") == 0;
+	return e->d_name[0] != '.' && ((n > 7 && strcmp(e->d_name + n - 7, ".status") == 0) ||
+				       (n > 5 && strcmp(e->d_name + n - 5, ".json") == 0));
 }
 
 static int any_entry(const struct dirent *e)
 {
-	return e->d_name[0] != '.';
+	return strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
 }
 
-/*
- * What a daemon killed mid-write leaves: temp files of atomic writes, and a
- * live definition whose status file was never written (nothing else was
- * created before the status file, so nothing else needs removing).
- */
+/* What a daemon killed mid-write leaves: temp files of atomic writes (".NAME.tmp.PID"). */
 static void remove_stale_files(struct netd *d)
 {
 	const char *dirs[] = { d->opts.run_dir, d->opts.run_dir, d->opts.run_dir, d->opts.config_dir };
 	const char *subs[] = { "networks", "dnsmasq", "ports", "networks" };
-	char dir[4096], path[4400], status[4400];
+	char dir[4096], path[4400];
 	struct dirent **ents;
 
 	for (size_t k = 0; k < ND_ELEMENTSOF(dirs); k++) {
@@ -636,18 +771,10 @@ static void remove_stale_files(struct netd *d)
 		n = scandir(dir, &ents, any_entry, alphasort);
 		for (int i = 0; i < n; i++) {
 			const char *f = ents[i]->d_name;
-			size_t len = strlen(f);
 
 			snprintf(path, sizeof(path), "%s/%s", dir, f);
-			if (strstr(f, ".tmp.")) {
+			if (f[0] == '.' && strstr(f, ".tmp."))
 				unlink(path);
-			} else if (k == 0 && len > 4 && strcmp(f + len - 4, ".xml") == 0) {
-				snprintf(status, sizeof(status), "%s/%.*s.status", dir, (int)(len - 4), f);
-				if (access(status, F_OK) != 0) {
-					netd_log(NETD_LOG_WARN, NULL, "%s: live definition without status: removed", path);
-					unlink(path);
-				}
-			}
 			free(ents[i]);
 		}
 		if (n > 0)
@@ -674,7 +801,7 @@ static void firewall_apply_adopted(struct netd *d)
 		size_t k = 0;
 
 		for (; n && k < ADOPT_BATCH; n = n->next) {
-			if (!n->active || !n->fw_pending)
+			if (!netd_net_is_active(n) || !n->fw_pending)
 				continue;
 			n->fw_pending = false;
 			nets[k] = n;
@@ -689,18 +816,24 @@ static void firewall_apply_adopted(struct netd *d)
 
 void netd_adopt_running(struct netd *d)
 {
-	char dir[4096];
+	char dir[4096], last[300] = "";
 	struct dirent **ents;
 	int n;
 
 	remove_stale_files(d);
 
 	snprintf(dir, sizeof(dir), "%s/networks", d->opts.run_dir);
-	n = scandir(dir, &ents, status_suffix, alphasort);
+	n = scandir(dir, &ents, record_suffix, alphasort);
 	for (int i = 0; i < n; i++) {
-		ents[i]->d_name[strlen(ents[i]->d_name) - 7] = '\0';
-		if (netdef_name_is_safe(ents[i]->d_name))
+		char *dot = strrchr(ents[i]->d_name, '.');
+
+		*dot = '\0';
+		/* NAME.json and a legacy NAME.status sort apart; each name once */
+		if (netdef_name_is_safe(ents[i]->d_name) && strcmp(last, ents[i]->d_name) != 0 &&
+		    !(netd_net_find(d, ents[i]->d_name) &&
+		      netd_net_find(d, ents[i]->d_name)->state != NETD_NET_INACTIVE))
 			adopt_one(d, ents[i]->d_name);
+		snprintf(last, sizeof(last), "%s", ents[i]->d_name);
 		free(ents[i]);
 	}
 	if (n > 0)

@@ -14,12 +14,11 @@
 
 #include "common/nd-cleanup.h"
 #include "common/nd-file.h"
-#include "netd/netd-doctor.h"
+#include "netd/client/netd-doctor.h"
+#include "netd/lib/netd-client.h"
 #include "xml/netdef.h"
 
-#define REPLY_MAX (4u << 20)
-
-static const char *socket_path = "/run/netd/netd.sock";
+static const char *socket_path = NETD_DEFAULT_SOCKET;
 
 static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int fail(const char *fmt, ...)
@@ -35,65 +34,30 @@ static int fail(const char *fmt, ...)
 }
 
 /* One request, one reply. Returns the "result" (owned by *ret_reply) or NULL after printing the error. */
-static json_object *call(const char *method, json_object *params, json_object **ret_reply)
+static json_object *call_fds(const char *method, json_object *params, json_object **ret_reply, int *fds, size_t max,
+			     size_t *n_fds)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	_cleanup_close_ int fd = -EBADF;
-	_cleanup_free_ char *buf = malloc(REPLY_MAX + 1);
-	json_object *req = json_object_new_object(), *reply, *v;
-	const char *text;
-	ssize_t n;
+	struct netd_conn *c = NULL;
+	struct nd_err err = { 0 };
+	json_object *res;
+	char text[768];
 
 	*ret_reply = NULL;
-	json_object_object_add(req, "jsonrpc", json_object_new_string("2.0"));
-	json_object_object_add(req, "id", json_object_new_int(1));
-	json_object_object_add(req, "method", json_object_new_string(method));
-	json_object_object_add(req, "params", params ? params : json_object_new_object());
-	if (!buf || strlen(socket_path) >= sizeof(sa.sun_path)) {
-		json_object_put(req);
-		fail("bad socket path");
+	if (netd_conn_open(socket_path, 0, &c, &err) < 0) {
+		json_object_put(params);
+		fail("%s", nd_err_text(&err, text, sizeof(text)));
 		return NULL;
 	}
-	strcpy(sa.sun_path, socket_path);
-	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		json_object_put(req);
-		fail("cannot connect to netd at %s: %s", socket_path, strerror(errno));
-		return NULL;
-	}
-	text = json_object_to_json_string_ext(req, JSON_C_TO_STRING_PLAIN);
-	if (send(fd, text, strlen(text), MSG_NOSIGNAL) < 0) {
-		json_object_put(req);
-		fail("cannot send to netd: %s", strerror(errno));
-		return NULL;
-	}
-	json_object_put(req);
-	n = recv(fd, buf, REPLY_MAX, 0);
-	if (n <= 0) {
-		fail("no reply from netd: %s", n < 0 ? strerror(errno) : "connection closed");
-		return NULL;
-	}
-	buf[n] = '\0';
-	reply = json_tokener_parse(buf);
-	if (!reply || !json_object_is_type(reply, json_type_object)) {
-		json_object_put(reply);
-		fail("malformed reply from netd");
-		return NULL;
-	}
-	if (json_object_object_get_ex(reply, "error", &v)) {
-		json_object *m;
+	res = netd_call(c, method, params, ret_reply, fds, max, n_fds, &err);
+	netd_conn_close(c);
+	if (!res)
+		fail("%s", nd_err_text(&err, text, sizeof(text)));
+	return res;
+}
 
-		fail("%s", json_object_object_get_ex(v, "message", &m) ? json_object_get_string(m) : "failed");
-		json_object_put(reply);
-		return NULL;
-	}
-	if (!json_object_object_get_ex(reply, "result", &v)) {
-		json_object_put(reply);
-		fail("reply from netd has no result");
-		return NULL;
-	}
-	*ret_reply = reply;
-	return v;
+static json_object *call(const char *method, json_object *params, json_object **ret_reply)
+{
+	return call_fds(method, params, ret_reply, NULL, 0, NULL);
 }
 
 /* for doctor: a daemon that does not answer is a finding, not an error message */

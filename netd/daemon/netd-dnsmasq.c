@@ -1,13 +1,21 @@
 /*
  * dnsmasq supervision: one process per network, in the foreground, watched
  * through a pidfd (so a dnsmasq adopted after a daemon restart is watched the
- * same way). A crash is restarted at once; repeated crashes back off
- * (250 ms doubling to 30 s). Live host changes rewrite the hosts files and
- * send SIGHUP.
+ * same way). A start waits until dnsmasq says it serves, or takes its own
+ * words as the error when it exits. A crash is restarted at once; repeated
+ * crashes back off (250 ms doubling to 30 s). Live host changes rewrite the
+ * hosts files and send SIGHUP. A stop only signals: the event loop reaps the
+ * process (and kills it after 2 s), so no client waits for it.
  */
+#include "netd/daemon/netd-dnsmasq.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -22,12 +30,49 @@
 #include "common/nd-cleanup.h"
 #include "common/nd-file.h"
 #include "dhcp/dhcp.h"
-#include "netd/netd-log.h"
-#include "netd/netd.h"
+#include "netd/daemon/netd-log.h"
+#include "netd/daemon/netd-net.h"
 
 #define BACKOFF_FIRST_MS 250
 #define BACKOFF_MAX_MS 30000
 #define STABLE_MS 10000 /* running this long resets the backoff */
+#define STOP_GRACE_MS 2000
+#define READY_WAIT_MS 3000
+
+/* a dnsmasq told to stop: reaped by the event loop */
+struct netd_reap {
+	struct netd_reap *next;
+	char net[NETDEF_NAME_MAX + 1];
+	pid_t pid;
+	int pidfd;
+	bool child;
+	bool killed;
+	long long kill_at_ms;
+	struct netd_ev ev;
+};
+
+int netd_dnsmasq_user_init(struct netd *d, struct nd_err *err)
+{
+	const char *name = d->opts.dnsmasq_user;
+	struct passwd *pw = getpwnam(name ? name : "netd-dnsmasq");
+
+	if (!pw && name)
+		return nd_err_set(err, -ENOENT, "--dnsmasq-user", "no user '%s'", name);
+	if (!pw) {
+		if (!(pw = getpwnam("nobody")))
+			return nd_err_set(err, -ENOENT, "dnsmasq user",
+					  "neither user netd-dnsmasq nor nobody exists (make install creates netd-dnsmasq)");
+		netd_log(NETD_LOG_WARN, NULL,
+			 "user netd-dnsmasq does not exist: dnsmasq runs as nobody, which any process of that user "
+			 "can signal (make install creates netd-dnsmasq)");
+	}
+	if (pw->pw_uid == 0 && !name)
+		return nd_err_set(err, -EPERM, "dnsmasq user", "refusing to run dnsmasq as root");
+	snprintf(d->dnsmasq_user, sizeof(d->dnsmasq_user), "%s", pw->pw_name);
+	d->dnsmasq_uid = pw->pw_uid;
+	d->dnsmasq_gid = pw->pw_gid;
+	return 0;
+}
 
 static int write_text(struct netd *d, enum netd_path kind, const char *name, const char *text,
 		      struct nd_err *err)
@@ -112,10 +157,86 @@ static void unwatch(struct netd *d, struct netd_net *n)
 	n->dnsmasq_pid = 0;
 }
 
+/* the last non-empty line of text (dnsmasq's own words), trimmed */
+static void last_line(const char *text, char *buf, size_t len)
+{
+	const char *end = text + strlen(text), *start;
+
+	while (end > text && (end[-1] == '\n' || end[-1] == ' '))
+		end--;
+	start = end;
+	while (start > text && start[-1] != '\n')
+		start--;
+	snprintf(buf, len, "%.*s", (int)(end - start), start);
+}
+
+/*
+ * Until dnsmasq logs "started" (it has read its configuration and bound its
+ * sockets) or exits. Its log is read from where it stood before the start.
+ */
+static int wait_ready(struct netd *d, struct netd_net *n, const char *log, off_t from, struct nd_err *err)
+{
+	char buf[4096] = "", line[512];
+	_cleanup_close_ int logfd = open(log, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	_cleanup_close_ int ino = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+	long long deadline = netd_now_ms() + READY_WAIT_MS;
+	size_t got = 0;
+
+	(void)d;
+	if (ino >= 0)
+		inotify_add_watch(ino, log, IN_MODIFY);
+	for (;;) {
+		struct pollfd p[2] = { { .fd = n->dnsmasq_pidfd, .events = POLLIN }, { .fd = ino, .events = POLLIN } };
+		long long left = deadline - netd_now_ms();
+		ssize_t k;
+		int r;
+
+		if (logfd >= 0 && got < sizeof(buf) - 1 &&
+		    (k = pread(logfd, buf + got, sizeof(buf) - 1 - got, from + (off_t)got)) > 0) {
+			got += (size_t)k;
+			buf[got] = '\0';
+		}
+		if (strstr(buf, "started, version"))
+			return 0;
+		if (p[0].fd >= 0 && poll(p, 1, 0) > 0) {
+			int status = 0, code = -1;
+
+			if (n->dnsmasq_is_child && waitpid(n->dnsmasq_pid, &status, 0) == n->dnsmasq_pid)
+				code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+			n->dnsmasq_is_child = false; /* reaped here */
+			if (logfd >= 0 && got < sizeof(buf) - 1 &&
+			    (k = pread(logfd, buf + got, sizeof(buf) - 1 - got, from + (off_t)got)) > 0)
+				buf[got + (size_t)k] = '\0';
+			last_line(buf, line, sizeof(line));
+			return nd_err_set(err, -EIO, "dnsmasq", "dnsmasq exited at start (%s): %s",
+					  code >= 0 && code < 128 ? dhcp_exit_reason(code) : "killed",
+					  line[0] ? line : "no message");
+		}
+		if (left <= 0) {
+			netd_log(NETD_LOG_WARN, netd_net_name(n), "dnsmasq %d said nothing within %d ms: taken as started",
+				 (int)n->dnsmasq_pid, READY_WAIT_MS);
+			return 0;
+		}
+		p[1].fd = ino;
+		do
+			r = poll(p, ino >= 0 ? 2 : 1, ino >= 0 ? (int)(left < 100 ? left : 100) : 2);
+		while (r < 0 && errno == EINTR);
+		if (ino >= 0 && (p[1].revents & POLLIN)) {
+			char ev[4096];
+
+			while (read(ino, ev, sizeof(ev)) > 0)
+				;
+		}
+	}
+}
+
 int netd_dnsmasq_start(struct netd *d, struct netd_net *n, struct nd_err *err)
 {
-	char conf[4096], log[4096];
+	char conf[4096], log[4096], group[64] = "";
+	struct group *gr = getgrgid(d->dnsmasq_gid);
 	char **argv = NULL;
+	struct stat st;
+	off_t from = 0;
 	pid_t pid;
 	int r;
 
@@ -123,8 +244,13 @@ int netd_dnsmasq_start(struct netd *d, struct netd_net *n, struct nd_err *err)
 		return r;
 	netd_path(d, NETD_PATH_DNSMASQ_CONF, n->live->name, conf, sizeof(conf));
 	netd_path(d, NETD_PATH_DNSMASQ_LOG, n->live->name, log, sizeof(log));
-	if ((r = dhcp_argv_build(d->opts.dnsmasq_bin, conf, d->opts.dnsmasq_user, &argv, err)) < 0)
+	if (gr)
+		snprintf(group, sizeof(group), "%s", gr->gr_name);
+	if ((r = dhcp_argv_build(d->opts.dnsmasq_bin, conf, d->dnsmasq_user[0] ? d->dnsmasq_user : NULL,
+				 group[0] ? group : NULL, &argv, err)) < 0)
 		return r;
+	if (stat(log, &st) == 0)
+		from = st.st_size;
 	r = dhcp_proc_spawn(argv, log, &pid, err);
 	dhcp_argv_free(argv);
 	if (r < 0)
@@ -132,6 +258,10 @@ int netd_dnsmasq_start(struct netd *d, struct netd_net *n, struct nd_err *err)
 	if ((r = watch(d, n, pid, true, err)) < 0) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
+		return r;
+	}
+	if ((r = wait_ready(d, n, log, from, err)) < 0) {
+		unwatch(d, n);
 		return r;
 	}
 	n->dnsmasq_started_ms = netd_now_ms();
@@ -147,27 +277,74 @@ static bool wait_gone(int pidfd, int ms)
 	return poll(&p, 1, ms) > 0;
 }
 
-void netd_dnsmasq_signal(struct netd_net *n)
+static void reap_free(struct netd *d, struct netd_reap *r)
 {
-	n->restart_at_ms = 0;
-	if (n->dnsmasq_pid && n->dnsmasq_pidfd >= 0)
-		pidfd_send_signal(n->dnsmasq_pidfd, SIGTERM, NULL, 0);
+	for (struct netd_reap **pp = &d->reaping; *pp; pp = &(*pp)->next) {
+		if (*pp == r) {
+			*pp = r->next;
+			break;
+		}
+	}
+	epoll_ctl(d->epfd, EPOLL_CTL_DEL, r->pidfd, NULL);
+	if (r->child)
+		waitpid(r->pid, NULL, WNOHANG);
+	close(r->pidfd);
+	free(r);
 }
 
 void netd_dnsmasq_stop(struct netd *d, struct netd_net *n)
 {
-	netd_dnsmasq_signal(n);
+	struct epoll_event ev = { .events = EPOLLIN };
+	struct netd_reap *r;
+
+	n->restart_at_ms = 0;
 	if (!n->dnsmasq_pid || n->dnsmasq_pidfd < 0)
 		return;
-	if (!wait_gone(n->dnsmasq_pidfd, 2000)) {
-		netd_log(NETD_LOG_WARN, netd_net_name(n), "dnsmasq %d ignored SIGTERM: killing it",
-			 (int)n->dnsmasq_pid);
-		pidfd_send_signal(n->dnsmasq_pidfd, SIGKILL, NULL, 0);
-		wait_gone(n->dnsmasq_pidfd, 2000);
+	pidfd_send_signal(n->dnsmasq_pidfd, SIGTERM, NULL, 0);
+	if (!(r = calloc(1, sizeof(*r)))) {
+		/* no memory to remember it: wait for it here */
+		if (!wait_gone(n->dnsmasq_pidfd, STOP_GRACE_MS))
+			pidfd_send_signal(n->dnsmasq_pidfd, SIGKILL, NULL, 0);
+		unwatch(d, n);
+		return;
 	}
-	if (n->dnsmasq_is_child)
-		waitpid(n->dnsmasq_pid, NULL, 0);
-	unwatch(d, n);
+	/* the pidfd moves from the network to the reaper */
+	epoll_ctl(d->epfd, EPOLL_CTL_DEL, n->dnsmasq_pidfd, NULL);
+	snprintf(r->net, sizeof(r->net), "%s", netd_net_name(n));
+	r->pid = n->dnsmasq_pid;
+	r->pidfd = n->dnsmasq_pidfd;
+	r->child = n->dnsmasq_is_child;
+	r->kill_at_ms = netd_now_ms() + STOP_GRACE_MS;
+	r->ev.kind = NETD_EV_REAP;
+	r->ev.ptr = r;
+	ev.data.ptr = &r->ev;
+	epoll_ctl(d->epfd, EPOLL_CTL_ADD, r->pidfd, &ev);
+	r->next = d->reaping;
+	d->reaping = r;
+	n->dnsmasq_pidfd = -1;
+	n->dnsmasq_pid = 0;
+	n->dnsmasq_is_child = false;
+}
+
+void netd_dnsmasq_reaped(struct netd *d, struct netd_reap *r)
+{
+	if (!wait_gone(r->pidfd, 0))
+		return;
+	reap_free(d, r);
+}
+
+void netd_dnsmasq_wait_stopped(struct netd *d, const char *net)
+{
+	for (struct netd_reap *r = d->reaping, *next; r; r = next) {
+		next = r->next;
+		if (strcmp(r->net, net) != 0)
+			continue;
+		if (!wait_gone(r->pidfd, (int)(r->kill_at_ms > netd_now_ms() ? r->kill_at_ms - netd_now_ms() : 0))) {
+			pidfd_send_signal(r->pidfd, SIGKILL, NULL, 0);
+			wait_gone(r->pidfd, 1000);
+		}
+		reap_free(d, r);
+	}
 }
 
 void netd_dnsmasq_exited(struct netd *d, struct netd_net *n)
@@ -179,7 +356,7 @@ void netd_dnsmasq_exited(struct netd *d, struct netd_net *n)
 	if (n->dnsmasq_is_child && waitpid(pid, &status, WNOHANG) == pid)
 		code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 	unwatch(d, n);
-	if (!n->active)
+	if (!netd_net_is_active(n))
 		return;
 	if (code >= 0 && code < 128)
 		netd_log(NETD_LOG_WARN, netd_net_name(n), "dnsmasq %d ended: %s", (int)pid, dhcp_exit_reason(code));
@@ -199,10 +376,22 @@ int netd_dnsmasq_tick(struct netd *d)
 {
 	long long now = netd_now_ms(), next = -1;
 
+	for (struct netd_reap *r = d->reaping; r; r = r->next) {
+		if (r->killed)
+			continue;
+		if (r->kill_at_ms <= now) {
+			netd_log(NETD_LOG_WARN, r->net, "dnsmasq %d ignored SIGTERM: killing it", (int)r->pid);
+			pidfd_send_signal(r->pidfd, SIGKILL, NULL, 0);
+			r->killed = true;
+		} else if (next < 0 || r->kill_at_ms - now < next) {
+			next = r->kill_at_ms - now;
+		}
+	}
+
 	for (struct netd_net *n = d->nets; n; n = n->next) {
 		struct nd_err err = { 0 };
 
-		if (!n->restart_at_ms || !n->active)
+		if (!n->restart_at_ms || !netd_net_is_active(n))
 			continue;
 		if (n->restart_at_ms > now) {
 			if (next < 0 || n->restart_at_ms - now < next)
@@ -218,7 +407,8 @@ int netd_dnsmasq_tick(struct netd *d)
 		}
 		netd_log(NETD_LOG_INFO, netd_net_name(n), "dnsmasq restarted (pid %d, restart %u)",
 			 (int)n->dnsmasq_pid, n->dnsmasq_restarts);
-		netd_status_save(d, n, NULL);
+		n->dirty = true;
+		netd_net_save(d, n, NULL);
 	}
 	return (int)next;
 }

@@ -26,8 +26,10 @@
 #include "common/nd-cleanup.h"
 #include "common/nd-file.h"
 #include "dhcp/dhcp.h"
-#include "netd/netd-log.h"
-#include "netd/netd.h"
+#include "netd/daemon/netd-log.h"
+#include "netd/daemon/netd-dnsmasq.h"
+#include "netd/daemon/netd-host.h"
+#include "netd/daemon/netd-net.h"
 
 #define WATCH_MASK (IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE | IN_MOVED_FROM)
 
@@ -95,7 +97,7 @@ void netd_resolv_changed(struct netd *d)
 	for (struct netd_net *n = d->nets; n; n = n->next) {
 		struct nd_err err = { 0 };
 
-		if (!n->active || !n->live || n->live->dns.enable == NETDEF_NO || n->dnsmasq_pidfd < 0)
+		if (!netd_net_is_active(n) || !n->live || n->live->dns.enable == NETDEF_NO || n->dnsmasq_pidfd < 0)
 			continue;
 		if (netd_dnsmasq_write_servers(d, n, &err) < 0 || netd_dnsmasq_reload(d, n, &err) < 0)
 			netd_log_err(netd_net_name(n), "passing on the new nameservers", &err);

@@ -12,7 +12,7 @@
 #include <unistd.h>
 #include <linux/netfilter_ipv4/ip_tables.h>
 
-#include "netd/netd-doctor.h"
+#include "netd/client/netd-doctor.h"
 
 static bool table_loaded(const char *names_file, const char *table)
 {

@@ -3,8 +3,11 @@
  * (autostart as a symlink in config/networks/autostart/), transient and live
  * ones in run/networks/. Every write is atomic.
  */
+#include "netd/daemon/netd-net.h"
+
 #include <dirent.h>
 #include <errno.h>
+#include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,9 +15,43 @@
 
 #include "common/nd-cleanup.h"
 #include "common/nd-file.h"
-#include "netd/netd-log.h"
-#include "netd/netd.h"
+#include "netd/daemon/netd-log.h"
 #include "tapdev/tapdev.h"
+
+static const char *const state_names[_NETD_NET_STATE_MAX] = {
+	[NETD_NET_INACTIVE] = "inactive", [NETD_NET_STARTING] = "starting", [NETD_NET_ACTIVE] = "active",
+	[NETD_NET_STOPPING] = "stopping", [NETD_NET_FAILED] = "failed",
+};
+
+const char *netd_net_state_to_string(enum netd_net_state s)
+{
+	return s < _NETD_NET_STATE_MAX ? state_names[s] : "?";
+}
+
+int netd_net_state_from_string(const char *s)
+{
+	for (int i = 0; i < _NETD_NET_STATE_MAX; i++)
+		if (s && strcmp(s, state_names[i]) == 0)
+			return i;
+	return -EINVAL;
+}
+
+struct netd_net *netd_net_ref(struct netd_net *n)
+{
+	if (n)
+		n->refs++;
+	return n;
+}
+
+struct netd_net *netd_net_unref(struct netd_net *n)
+{
+	if (!n || --n->refs > 0)
+		return NULL;
+	netdef_free(n->def);
+	netdef_free(n->live);
+	free(n);
+	return NULL;
+}
 
 struct netd_net *netd_net_find(struct netd *d, const char *name)
 {
@@ -32,12 +69,24 @@ struct netd_net *netd_net_find_uuid(struct netd *d, const uint8_t uuid[16])
 	return NULL;
 }
 
+struct netd_net *netd_net_lookup(struct netd *d, const char *key)
+{
+	struct netd_net *n = netd_net_find(d, key);
+	uint8_t uuid[16];
+
+	if (!n && netdef_uuid_parse(key, uuid) == 0)
+		n = netd_net_find_uuid(d, uuid);
+	return n;
+}
+
 struct netd_net *netd_net_add(struct netd *d)
 {
 	struct netd_net *n = calloc(1, sizeof(*n)), **tail = &d->nets;
 
 	if (!n)
 		return NULL;
+	n->refs = 1;
+	n->in_registry = true;
 	n->dnsmasq_pidfd = -1;
 	while (*tail)
 		tail = &(*tail)->next;
@@ -45,17 +94,72 @@ struct netd_net *netd_net_add(struct netd *d)
 	return n;
 }
 
-void netd_net_remove(struct netd *d, struct netd_net *n)
+void netd_net_drop(struct netd *d, struct netd_net *n)
 {
+	if (!n->in_registry)
+		return;
 	for (struct netd_net **p = &d->nets; *p; p = &(*p)->next) {
 		if (*p == n) {
 			*p = n->next;
 			break;
 		}
 	}
-	netdef_free(n->def);
-	netdef_free(n->live);
-	free(n);
+	n->next = NULL;
+	n->in_registry = false;
+	netd_net_unref(n);
+}
+
+void netd_net_set_state(struct netd *d, struct netd_net *n, enum netd_net_state s)
+{
+	struct nd_err err = { 0 };
+
+	if (n->state == s)
+		return;
+	netd_log(s == NETD_NET_FAILED ? NETD_LOG_WARN : NETD_LOG_DEBUG, netd_net_name(n), "state: %s -> %s%s%s",
+		 netd_net_state_to_string(n->state), netd_net_state_to_string(s),
+		 s == NETD_NET_FAILED ? ": " : "", s == NETD_NET_FAILED ? n->failure : "");
+	n->state = s;
+	n->dirty = true;
+	if (netd_net_save(d, n, &err) < 0)
+		netd_log_err(netd_net_name(n), "saving the runtime record", &err);
+}
+
+int netd_net_save(struct netd *d, struct netd_net *n, struct nd_err *err)
+{
+	_cleanup_free_ char *xml = NULL;
+	json_object *o;
+	char path[4096];
+	const char *text;
+	int r;
+
+	if (!n->dirty)
+		return 0;
+	if ((r = netd_path(d, NETD_PATH_RUN_RECORD, netd_net_name(n), path, sizeof(path))) < 0)
+		return nd_err_set(err, r, netd_net_name(n), "path too long");
+	if (n->state == NETD_NET_INACTIVE) {
+		if (unlink(path) < 0 && errno != ENOENT)
+			return nd_err_set(err, -errno, path, "cannot remove: %s", strerror(errno));
+		n->dirty = false;
+		return 0;
+	}
+	if (n->live && (r = netdef_format(n->live, &xml, err)) < 0)
+		return r;
+	o = json_object_new_object();
+	json_object_object_add(o, "state", json_object_new_string(netd_net_state_to_string(n->state)));
+	json_object_object_add(o, "bridge", json_object_new_string(n->bridge));
+	json_object_object_add(o, "ovs", json_object_new_boolean(n->ovs));
+	json_object_object_add(o, "bridge_created", json_object_new_boolean(n->bridge_created));
+	json_object_object_add(o, "dnsmasq_pid", json_object_new_int(n->dnsmasq_pid));
+	json_object_object_add(o, "dnsmasq_restarts", json_object_new_int((int)n->dnsmasq_restarts));
+	json_object_object_add(o, "leftovers", json_object_new_int((int)n->leftovers));
+	json_object_object_add(o, "failure", json_object_new_string(n->failure));
+	json_object_object_add(o, "live", xml ? json_object_new_string(xml) : NULL);
+	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+	r = nd_file_write_runtime(path, text, strlen(text), 0644, err);
+	json_object_put(o);
+	if (r == 0)
+		n->dirty = false;
+	return r;
 }
 
 static bool bridge_claimed(struct netd *d, const char *name, const struct netd_net *self)
@@ -66,7 +170,7 @@ static bool bridge_claimed(struct netd *d, const char *name, const struct netd_n
 		if (n == self || def->forward.mode == NETDEF_FORWARD_BRIDGE)
 			continue;
 		if ((def->bridge.name && strcmp(def->bridge.name, name) == 0) ||
-		    (n->active && strcmp(n->bridge, name) == 0))
+		    (n->state != NETD_NET_INACTIVE && strcmp(n->bridge, name) == 0))
 			return true;
 	}
 	return false;
@@ -175,12 +279,12 @@ int netd_net_undefine(struct netd *d, struct netd_net *n, struct nd_err *err)
 	if (unlink(path) < 0 && errno != ENOENT)
 		return nd_err_set(err, -errno, path, "cannot remove: %s", strerror(errno));
 	n->autostart = false;
-	if (n->active) {
+	if (n->state != NETD_NET_INACTIVE) {
 		/* like libvirt: a running network becomes transient */
 		n->def = netdef_free(n->def);
 		return 0;
 	}
-	netd_net_remove(d, n);
+	netd_net_drop(d, n);
 	return 0;
 }
 

@@ -1,22 +1,28 @@
 /*
  * Ports: TAP devices netd creates on a network's bridge and hands to the
  * client as file descriptors, so the guest's QEMU needs no network privilege.
- * A port lives as long as the connection that asked for it, unless it was
- * made persistent; records in run/ports/ let a restarted daemon list them.
+ * A port lives as long as the process that asked for it (netd-launch, which
+ * becomes QEMU), watched through a pidfd, unless it was made persistent. Its
+ * record in run/ports/ lets a restarted daemon take it over as it is.
  */
+#include "netd/daemon/netd-port.h"
+
 #include <errno.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <dirent.h>
+#include <sys/epoll.h>
+#include <sys/pidfd.h>
 #include <unistd.h>
 
 #include "common/nd-cleanup.h"
 #include "common/nd-file.h"
-#include "netd/netd-log.h"
-#include "netd/netd-rpc.h"
-#include "netd/netd.h"
+#include "netd/daemon/netd-host.h"
+#include "netd/daemon/netd-log.h"
+#include "netd/daemon/netd-net.h"
+#include "netd/daemon/netd-rpc.h"
 #include "tapdev/tapdev.h"
 
 #define PORT_TEMPLATE "vnet%d"
@@ -32,6 +38,7 @@ static json_object *port_json(const struct netd_port *p)
 	json_object_object_add(o, "queues", json_object_new_int((int)p->queues));
 	json_object_object_add(o, "persistent", json_object_new_boolean(p->persistent));
 	json_object_object_add(o, "owner_pid", json_object_new_int(p->owner_pid));
+	json_object_object_add(o, "owner_start", json_object_new_int64((int64_t)p->owner_start));
 	json_object_object_add(o, "ovs", json_object_new_boolean(p->ovs));
 	json_object_object_add(o, "existing", json_object_new_boolean(p->existing));
 	json_object_object_add(o, "bridge", json_object_new_string(p->bridge));
@@ -73,6 +80,11 @@ static void port_remove(struct netd *d, struct netd_port *p, bool delete_link)
 			tapdev_nl_close(nl);
 		}
 	}
+	if (p->owner_pidfd >= 0) {
+		epoll_ctl(d->epfd, EPOLL_CTL_DEL, p->owner_pidfd, NULL);
+		close(p->owner_pidfd);
+		p->owner_pidfd = -1;
+	}
 	netd_path(d, NETD_PATH_PORT, p->name, path, sizeof(path));
 	unlink(path);
 	for (struct netd_port **pp = &d->ports; *pp; pp = &(*pp)->next) {
@@ -85,13 +97,51 @@ static void port_remove(struct netd *d, struct netd_port *p, bool delete_link)
 	free(p);
 }
 
-void netd_ports_client_gone(struct netd *d, struct netd_client *c)
+void netd_port_owner_gone(struct netd *d, struct netd_port *p)
 {
-	for (struct netd_port *p = d->ports, *next; p; p = next) {
-		next = p->next;
-		if (p->owner == c)
-			port_remove(d, p, true);
+	netd_log(NETD_LOG_DEBUG, p->network, "port %s: owner pid %d ended", p->name, (int)p->owner_pid);
+	port_remove(d, p, true);
+}
+
+unsigned long long netd_proc_start_time(pid_t pid)
+{
+	_cleanup_free_ char *text = NULL;
+	char path[64], *p;
+	unsigned long long start = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if (nd_file_read(path, 65536, &text, NULL, NULL) < 0 || !(p = strrchr(text, ')')))
+		return 0;
+	/* after "pid (comm)": state is field 3, starttime field 22 */
+	if (sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
+		   &start) != 1)
+		return 0;
+	return start;
+}
+
+/* the owner's pidfd in the event loop; -ESRCH when the owner is gone (or another process has its pid) */
+static int watch_owner(struct netd *d, struct netd_port *p)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+	int fd = pidfd_open(p->owner_pid, 0);
+
+	if (fd < 0)
+		return -errno;
+	if (netd_proc_start_time(p->owner_pid) != p->owner_start) {
+		close(fd);
+		return -ESRCH;
 	}
+	p->owner_ev.kind = NETD_EV_PORT_OWNER;
+	p->owner_ev.ptr = p;
+	ev.data.ptr = &p->owner_ev;
+	if (epoll_ctl(d->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
+		int e = -errno;
+
+		close(fd);
+		return e;
+	}
+	p->owner_pidfd = fd;
+	return 0;
 }
 
 void netd_ports_network_stopped(struct netd *d, const char *network)
@@ -143,11 +193,15 @@ static void describe_vlan(const struct netdef_vlan *v, char *buf, size_t len)
 	buf[0] = '\0';
 	if (!v)
 		return;
-	for (size_t i = 0; i < v->n_tags && off + 16 < len; i++)
-		off += (size_t)snprintf(buf + off, len - off, "%s%u%s", i ? "," : "", v->tags[i].id,
-					v->tags[i].native_mode == NETDEF_NATIVE_UNTAGGED ? "(native untagged)" :
-					v->tags[i].native_mode == NETDEF_NATIVE_TAGGED ? "(native tagged)" : "");
-	if (v->n_tags > 1 || v->trunk == NETDEF_YES)
+	for (size_t i = 0; i < v->n_tags && off < len; i++) {
+		int k = snprintf(buf + off, len - off, "%s%u%s", i ? "," : "", v->tags[i].id,
+				 v->tags[i].native_mode == NETDEF_NATIVE_UNTAGGED ? "(native untagged)" :
+				 v->tags[i].native_mode == NETDEF_NATIVE_TAGGED ? "(native tagged)" : "");
+
+		/* snprintf says what it would have written: never step past the end */
+		off = k < 0 || (size_t)k >= len - off ? len : off + (size_t)k;
+	}
+	if ((v->n_tags > 1 || v->trunk == NETDEF_YES) && off < len)
 		snprintf(buf + off, len - off, " trunk");
 }
 
@@ -160,13 +214,15 @@ struct port_req {
 static int attach(struct call *k, struct netd_net *n, struct netd_port *p, struct tapdev_nl *nl,
 		  const uint8_t mac[6], const struct netdef_vlan *vlan, struct nd_err *err)
 {
+	char mark[NETDEF_NAME_MAX + 8];
 	struct tapdev_port_cfg cfg = { .ifname = p->name, .bridge = n->bridge, .has_mac = !p->existing,
 				       .mtu = n->live->mtu, .isolated = n->live->port_isolated == NETDEF_YES,
-				       .vlan = vlan };
+				       .vlan = vlan, .alias = p->existing ? NULL : mark };
 	struct tapdev_ovs_port op = { .bridge = n->bridge, .port = p->name, .vlan = vlan, .iface_id = p->iface_id,
 				      .attached_mac = p->mac, .vm_uuid = p->vm_uuid[0] ? p->vm_uuid : NULL };
 	int r;
 
+	snprintf(mark, sizeof(mark), "netd:%.64s", n->live->name);
 	tapdev_host_mac(mac, cfg.mac);
 	if (!n->ovs) {
 		if (!p->existing && (r = netd_sysctl_port_no_ipv6(p->name, err)) < 0)
@@ -174,6 +230,7 @@ static int attach(struct call *k, struct netd_net *n, struct netd_port *p, struc
 		return tapdev_port_attach(nl, &cfg, err);
 	}
 	if ((r = tapdev_link_set_mac_mtu(nl, p->name, p->existing ? NULL : cfg.mac, n->live->mtu, err)) < 0 ||
+	    (!p->existing && (r = tapdev_link_set_alias(nl, p->name, mark, err)) < 0) ||
 	    (r = netd_sysctl_port_quiet(p->name, err)) < 0 || (r = netd_ovs_port_add(k->d, &op, err)) < 0)
 		return r;
 	return tapdev_link_set_up(nl, p->name, true, err);
@@ -312,22 +369,36 @@ json_object *m_port_create(struct call *k)
 
 	if (reply || !q.network || q.queues < 0 || q.persistent < 0)
 		return reply;
-	if (!(n = netd_net_find(k->d, q.network)) || !n->active) {
+	if (!(n = netd_net_lookup(k->d, q.network)) || !netd_net_is_active(n)) {
 		nd_err_set(&err, n ? -ENETDOWN : -ENOENT, q.network, "network '%.64s' %s", q.network,
 			   n ? "is not active" : "not found");
 		return rpc_failed(k, &err);
 	}
 	if (!(p = calloc(1, sizeof(*p))))
 		return netd_reply_error(k->id, NETD_RPC_FAILED, "out of memory");
+	p->owner_pidfd = -1;
+	if (!q.persistent) {
+		/* the process that asked owns it (netd-launch, then QEMU: the same pid) */
+		p->owner_pid = k->cred.pid;
+		p->owner_start = k->cred.pid > 0 ? netd_proc_start_time(k->cred.pid) : 0;
+		if (k->cred.pid <= 0 || !p->owner_start || watch_owner(k->d, p) < 0) {
+			free(p);
+			nd_err_set(&err, -ESRCH, q.network, "the asking process (pid %d) cannot be watched: "
+				   "ask for a persistent port instead", (int)k->cred.pid);
+			return rpc_failed(k, &err);
+		}
+	}
 	if (make_port(k, &q, n, p, fds, &err) < 0) {
+		if (p->owner_pidfd >= 0) {
+			epoll_ctl(k->d->epfd, EPOLL_CTL_DEL, p->owner_pidfd, NULL);
+			close(p->owner_pidfd);
+		}
 		free(p);
 		return rpc_failed(k, &err);
 	}
-	snprintf(p->network, sizeof(p->network), "%s", q.network);
+	snprintf(p->network, sizeof(p->network), "%s", netd_net_name(n));
 	p->queues = p->existing ? 0 : (unsigned)q.queues;
 	p->persistent = q.persistent;
-	p->owner = q.persistent ? NULL : k->c;
-	p->owner_pid = k->c->cred.pid;
 	p->next = k->d->ports;
 	k->d->ports = p;
 	record_save(k->d, p);
@@ -338,9 +409,9 @@ json_object *m_port_create(struct call *k)
 		return rpc_failed(k, &err);
 	}
 	if (!p->existing) {
-		/* the fds ride with the reply and are closed here after sending */
-		memcpy(k->c->reply_fds, fds, sizeof(int) * p->queues);
-		k->c->n_reply_fds = p->queues;
+		/* the fds ride with the reply and are closed once it is sent */
+		memcpy(k->reply_fds, fds, sizeof(int) * p->queues);
+		k->n_reply_fds = p->queues;
 	}
 	netd_log(NETD_LOG_INFO, q.network, "port %s %s for pid %d (mac %s%s%s%s)", p->name,
 		 p->existing ? "attached" : "created", p->owner_pid, p->mac, p->ovs ? ", ovs" : "",
@@ -355,8 +426,9 @@ json_object *m_port_list(struct call *k)
 
 	if (!network)
 		return reply;
-	if (!netd_net_find(k->d, network))
+	if (!netd_net_lookup(k->d, network))
 		return netd_reply_error(k->id, NETD_RPC_FAILED, "network '%.64s' not found", network);
+	network = netd_net_name(netd_net_lookup(k->d, network));
 	a = json_object_new_array();
 	for (struct netd_port *p = k->d->ports; p; p = p->next)
 		if (strcmp(p->network, network) == 0)
@@ -409,6 +481,7 @@ void netd_ports_load(struct netd *d)
 		json_object *o = NULL, *v;
 		struct netd_port *p = calloc(1, sizeof(*p));
 		struct netd_net *n;
+		bool owner_alive;
 
 		snprintf(path, sizeof(path), "%s/%s", dir, ents[i]->d_name);
 		free(ents[i]);
@@ -433,6 +506,8 @@ void netd_ports_load(struct netd *d)
 			p->persistent = json_object_get_boolean(v);
 		if (json_object_object_get_ex(o, "owner_pid", &v))
 			p->owner_pid = json_object_get_int(v);
+		if (json_object_object_get_ex(o, "owner_start", &v))
+			p->owner_start = (unsigned long long)json_object_get_int64(v);
 		if (json_object_object_get_ex(o, "ovs", &v))
 			p->ovs = json_object_get_boolean(v);
 		if (json_object_object_get_ex(o, "existing", &v))
@@ -446,22 +521,34 @@ void netd_ports_load(struct netd *d)
 		if (json_object_object_get_ex(o, "vlan", &v))
 			snprintf(p->vlan, sizeof(p->vlan), "%s", json_object_get_string(v));
 		json_object_put(o);
+		p->owner_pidfd = -1;
 		n = netd_net_find(d, p->network);
+		/* a port of a netd from before owners were processes has no start time: its pid is trusted */
+		if (p->owner_pid > 0 && !p->owner_start)
+			p->owner_start = netd_proc_start_time(p->owner_pid);
+		owner_alive = p->persistent || (p->owner_pid > 0 && watch_owner(d, p) == 0);
+		p->next = d->ports;
+		d->ports = p;
 		if (!netdef_ifname_is_valid(p->name, false) || !tapdev_link_exists(nl, p->name)) {
-			unlink(path);
-			free(p);
+			/* its QEMU ended while netd was away: the TAP went with it, an OVS row may not have */
+			netd_log(NETD_LOG_INFO, p->network, "port %s is gone: record removed", p->name);
+			port_remove(d, p, p->ovs);
 			continue;
 		}
-		if (!n || !n->active) {
+		if (!n || !netd_net_is_active(n)) {
 			/* its network is gone (cleaned up after a crash): the recorded device goes too */
 			netd_log(NETD_LOG_WARN, p->network, "port %s outlived its network: removed", p->name);
-			p->next = d->ports;
-			d->ports = p;
 			port_remove(d, p, true);
 			continue;
 		}
-		p->next = d->ports;
-		d->ports = p;
+		if (!owner_alive) {
+			netd_log(NETD_LOG_INFO, p->network, "port %s: its owner (pid %d) ended while netd was away: removed",
+				 p->name, (int)p->owner_pid);
+			port_remove(d, p, true);
+			continue;
+		}
+		netd_log(NETD_LOG_INFO, p->network, "port %s adopted (owner %s%d)", p->name,
+			 p->persistent ? "none, persistent; pid " : "pid ", (int)p->owner_pid);
 	}
 	free(ents);
 	tapdev_nl_close(nl);

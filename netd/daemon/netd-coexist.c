@@ -13,8 +13,10 @@
 #include <string.h>
 
 #include "firewall/fw.h"
-#include "netd/netd-log.h"
-#include "netd/netd.h"
+#include "netd/daemon/netd-log.h"
+#include "netd/daemon/netd-dnsmasq.h"
+#include "netd/daemon/netd-host.h"
+#include "netd/daemon/netd-net.h"
 
 static bool needs_forwarding_help(const struct netdef *def)
 {

@@ -1,0 +1,101 @@
+#pragma once
+/* The daemon as a whole: its options, its event loop's tags, its registries. */
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "common/nd-err.h"
+
+struct netd_opts {
+	const char *socket_path;
+	const char *config_dir;
+	const char *run_dir;
+	const char *state_dir;
+	const char *dnsmasq_bin;
+	const char *dnsmasq_user; /* NULL: netd-dnsmasq when that user exists, else nobody */
+	const char *admin_group;
+	const char *ovs_db;   /* NULL: $OVS_RUNDIR/db.sock or /var/run/openvswitch/db.sock */
+	const char *pidfile;  /* --daemon writes it; NULL: RUN_DIR/netd.pid */
+	const char *log_file; /* NULL: stderr (syslog with --daemon) */
+	gid_t admin_gid;
+	bool have_admin_gid;
+	bool admin_group_dnsmasq_options; /* the admin group may pass <dnsmasq:options> too */
+	bool verbose;
+	bool daemonize;
+	bool no_coexist; /* never add rules to other tables (Docker's DOCKER-USER) */
+	bool skip_dir_check; /* tests only: sandboxes under a user's own dirs */
+	unsigned max_clients_per_user; /* connections an unprivileged uid may hold */
+	const char *resolv_conf; /* where the upstream nameservers are (netd-resolv.c) */
+};
+
+/* epoll tags */
+enum netd_ev_kind {
+	NETD_EV_LISTEN,
+	NETD_EV_SIGNAL,
+	NETD_EV_CLIENT,
+	NETD_EV_DNSMASQ,
+	NETD_EV_RESOLV,
+	NETD_EV_PORT_OWNER,
+	NETD_EV_REAP,
+};
+struct netd_ev {
+	enum netd_ev_kind kind;
+	void *ptr;
+};
+
+struct netd_net;
+struct netd_port;
+struct netd_client;
+struct netd_reap;
+
+struct netd {
+	struct netd_opts opts;
+	struct netd_net *nets;   /* the registry: one reference each */
+	struct netd_port *ports;
+	struct netd_client *clients;
+	struct netd_reap *reaping; /* dnsmasqs told to stop, not yet gone */
+	int epfd, listen_fd, sig_fd, lock_fd, reserve_fd;
+	bool quit;
+	uint32_t nft_seq;
+	/* the ruleset generation netd's own last commit left, and whether the
+	 * dispatch rules were in place then (a start need not rewrite them while
+	 * nobody else has committed since) */
+	uint32_t nft_genid;
+	bool nft_genid_ok;
+	/* the upstream nameservers as dnsmasq server= lines, and the watch on them */
+	char *resolv_servers;
+	int resolv_fd;
+	struct netd_ev resolv_ev;
+	char dnsmasq_user[64]; /* resolved at startup */
+	uid_t dnsmasq_uid;
+	gid_t dnsmasq_gid;
+};
+
+long long netd_now_ms(void);
+
+/* -- netd-paths.c -- */
+enum netd_path {
+	NETD_PATH_CONFIG_XML,   /* config/networks/NAME.xml */
+	NETD_PATH_AUTOSTART,    /* config/networks/autostart/NAME.xml (symlink) */
+	NETD_PATH_RUN_RECORD,   /* run/networks/NAME.json: the network's whole runtime record */
+	NETD_PATH_RUN_XML,      /* run/networks/NAME.xml: before 2026-12 (read for upgrades) */
+	NETD_PATH_RUN_STATUS,   /* run/networks/NAME.status: before 2026-12 (read for upgrades) */
+	NETD_PATH_DNSMASQ_CONF, /* run/dnsmasq/NAME.conf */
+	NETD_PATH_DNSMASQ_HOSTS,
+	NETD_PATH_DNSMASQ_ADDN,
+	NETD_PATH_DNSMASQ_SERVERS,
+	NETD_PATH_DNSMASQ_LOG,
+	NETD_PATH_LEASES,       /* state/dnsmasq/NAME.leases */
+	NETD_PATH_PORT,         /* run/ports/NAME.json */
+};
+int netd_path(const struct netd *d, enum netd_path kind, const char *name, char *buf, size_t len);
+int netd_dirs_create(const struct netd *d, struct nd_err *err);
+/*
+ * Every directory netd writes, and each of their parents, must be owned by
+ * root (or netd's own uid) and not writable by group or others (a sticky
+ * parent such as /tmp is allowed): otherwise another user could swap what
+ * netd writes or what dnsmasq reads. The error names the directory.
+ */
+int netd_dirs_check_safe(const struct netd *d, struct nd_err *err);
+/* can dnsmasq (running as the given user) read files in dir? error names the dir that stops it */
+int netd_dir_check_readable_by(const char *dir, uid_t uid, gid_t gid, struct nd_err *err);

@@ -1,0 +1,111 @@
+#pragma once
+/*
+ * A network: one object in the daemon's registry, reference-counted, with an
+ * explicit state changed only by netd_net_set_state() and one runtime record
+ * (run/networks/NAME.json) written whole by netd_net_save().
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "common/nd-err.h"
+#include "netd/daemon/netd-daemon.h"
+#include "xml/netdef.h"
+
+enum netd_net_state {
+	NETD_NET_INACTIVE,
+	NETD_NET_STARTING,
+	NETD_NET_ACTIVE,
+	NETD_NET_STOPPING,
+	NETD_NET_FAILED, /* a teardown left something behind: remembered and retried */
+	_NETD_NET_STATE_MAX,
+};
+const char *netd_net_state_to_string(enum netd_net_state s);
+int netd_net_state_from_string(const char *s);
+
+/* what a failed teardown left behind (retried by the next destroy or start) */
+enum {
+	NETD_LEFT_BRIDGE = 1 << 0,
+	NETD_LEFT_FIREWALL = 1 << 1,
+	NETD_LEFT_DNSMASQ = 1 << 2,
+};
+
+struct netd_net {
+	struct netd_net *next; /* registry */
+	unsigned refs;
+	bool in_registry;
+	bool dirty;            /* the record on disk is older than the object */
+	enum netd_net_state state;
+	struct netdef *def;  /* the persistent definition; NULL for a transient network */
+	struct netdef *live; /* the running definition while not inactive */
+	bool autostart;
+	char bridge[16];     /* kernel name of the bridge while not inactive */
+	bool ovs;            /* the bridge is an Open vSwitch bridge */
+	bool bridge_created; /* netd made the bridge (and removes it on destroy) */
+	bool fw_pending;     /* adopted: its rules are to be applied again */
+	unsigned leftovers;  /* NETD_LEFT_*: what a failed teardown could not remove */
+	char failure[256];   /* why, for net-info and the log */
+	/* dnsmasq supervision */
+	pid_t dnsmasq_pid;       /* 0 = not running */
+	int dnsmasq_pidfd;       /* -1 = none */
+	bool dnsmasq_is_child;   /* ours to reap (false when adopted after a restart) */
+	unsigned dnsmasq_restarts;
+	unsigned backoff_ms;
+	long long restart_at_ms;  /* 0 = no restart pending */
+	long long dnsmasq_started_ms;
+	struct netd_ev dnsmasq_ev;
+};
+
+static inline bool netd_net_is_active(const struct netd_net *n)
+{
+	return n->state == NETD_NET_ACTIVE;
+}
+/* what a network is called in logs and errors */
+static inline const char *netd_net_name(const struct netd_net *n)
+{
+	return n->live ? n->live->name : n->def->name;
+}
+/* the definition in force: live while running, else persistent */
+static inline const struct netdef *netd_net_def(const struct netd_net *n)
+{
+	return n->live ? n->live : n->def;
+}
+
+/* -- netd-registry.c: lifetimes -- */
+struct netd_net *netd_net_ref(struct netd_net *n);
+/* frees at the last reference; returns NULL */
+struct netd_net *netd_net_unref(struct netd_net *n);
+/* a new network in the registry (the registry's reference; none for the caller) */
+struct netd_net *netd_net_add(struct netd *d);
+/* out of the registry: the registry's reference goes, holders keep theirs */
+void netd_net_drop(struct netd *d, struct netd_net *n);
+/* the one way a state changes: logs "state: a -> b", marks dirty, saves */
+void netd_net_set_state(struct netd *d, struct netd_net *n, enum netd_net_state s);
+/* writes the whole runtime record when dirty (state, bridge, flags, dnsmasq, live XML);
+ * an inactive network's record is removed */
+int netd_net_save(struct netd *d, struct netd_net *n, struct nd_err *err);
+
+struct netd_net *netd_net_find(struct netd *d, const char *name);
+struct netd_net *netd_net_find_uuid(struct netd *d, const uint8_t uuid[16]);
+/* by name, or by UUID when key is one */
+struct netd_net *netd_net_lookup(struct netd *d, const char *key);
+int netd_registry_load(struct netd *d);
+/* define (persistent) or redefine; takes ownership of def */
+int netd_net_define(struct netd *d, struct netdef *def, struct netd_net **ret, struct nd_err *err);
+int netd_net_undefine(struct netd *d, struct netd_net *n, struct nd_err *err);
+int netd_net_set_autostart(struct netd *d, struct netd_net *n, bool on, struct nd_err *err);
+/* fill in bridge name template and MAC when absent, checks against other networks */
+int netd_net_complete_def(struct netd *d, struct netdef *def, const struct netd_net *self,
+			  struct nd_err *err);
+
+/* -- netd-driver.c: what a network is on the host -- */
+int netd_net_start(struct netd *d, struct netd_net *n, struct nd_err *err);
+/* stops (or retries a failed stop); a transient network leaves the registry */
+int netd_net_stop(struct netd *d, struct netd_net *n, struct nd_err *err);
+/* an active network missing a piece gets it back: 1 (with what was done), 0 when whole */
+int netd_net_repair(struct netd *d, struct netd_net *n, char *ret_repairs, size_t len, struct nd_err *err);
+/* after a restart: take over what is still running, clean up the rest */
+void netd_adopt_running(struct netd *d);
+/* does the network put its ports on Open vSwitch / need Linux bridge VLAN filtering? */
+bool netd_def_uses_ovs(const struct netdef *def);
+bool netd_def_has_vlans(const struct netdef *def);

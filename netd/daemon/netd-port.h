@@ -1,0 +1,41 @@
+#pragma once
+/*
+ * Ports: TAP devices (or existing interfaces) netd puts on a network's
+ * bridge. A port belongs to an owner process, watched through a pidfd, or is
+ * persistent; never to a connection. netd's own restart leaves every port as
+ * it is; the next netd re-adopts them from run/ports/NAME.json.
+ */
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "netd/daemon/netd-daemon.h"
+#include "xml/netdef.h"
+
+struct netd_port {
+	struct netd_port *next;
+	char name[16];
+	char network[NETDEF_NAME_MAX + 1];
+	char mac[18];        /* the guest's MAC */
+	char portgroup[NETDEF_NAME_MAX + 1];
+	unsigned queues;     /* 0 for an existing interface attached by name */
+	bool persistent;
+	bool ovs;            /* an Open vSwitch port */
+	bool existing;       /* the interface was the client's: detached, never deleted */
+	char bridge[16];
+	char iface_id[37];   /* external_ids:iface-id on OVS */
+	char vm_uuid[37];    /* external_ids:vm-uuid on OVS, when the client gave one */
+	char vlan[128];      /* what the port's VLAN settings came to, for listing */
+	pid_t owner_pid;     /* 0: persistent */
+	unsigned long long owner_start; /* the owner's start time (/proc/PID/stat), against pid reuse */
+	int owner_pidfd;
+	struct netd_ev owner_ev;
+};
+
+/* after a restart: every recorded port whose device and owner are still there */
+void netd_ports_load(struct netd *d);
+/* the owner of p ended (its pidfd fired) */
+void netd_port_owner_gone(struct netd *d, struct netd_port *p);
+/* removes every port of the network (it is being stopped) */
+void netd_ports_network_stopped(struct netd *d, const char *network);
+/* a process's start time in clock ticks since boot; 0 when it is gone */
+unsigned long long netd_proc_start_time(pid_t pid);
