@@ -57,7 +57,7 @@ TAPDEV_SRCS := tapdev/tapdev-nlerr.c tapdev/tapdev-link-build.c tapdev/tapdev-li
 	tapdev/tapdev-addr-sys.c tapdev/tapdev-tun.c tapdev/tapdev-tun-sys.c tapdev/tapdev-port-sys.c \
 	tapdev/tapdev-fdpass.c tapdev/tapdev-launch.c tapdev/tapdev-ovs.c tapdev/tapdev-ovs-sys.c \
 	tapdev/tapdev-accel-sys.c
-DHCP_SRCS   := dhcp/dhcp-conf.c dhcp/dhcp-leases.c dhcp/dhcp-proc-sys.c dhcp/dhcp-ports.c
+DHCP_SRCS   := dhcp/dhcp-conf.c dhcp/dhcp-values.c dhcp/dhcp-leases.c dhcp/dhcp-proc-sys.c dhcp/dhcp-ports.c
 # netd/: each program has its own room; netd/lib/ is what they share
 NETDLIB_SRCS := netd/lib/netd-proto.c netd/lib/netd-client.c netd/lib/netd-listeners.c
 NETD_SRCS   := netd/daemon/netd.c netd/daemon/netd-log.c netd/daemon/netd-paths.c \
@@ -219,11 +219,12 @@ check-layering:
 	exit $$fail
 
 # -- fuzzing (clang libFuzzer + ASan + UBSan) ----------------------------------------
-FUZZ_TARGETS := netdef request leases
+FUZZ_TARGETS := netdef request leases dnsmasq-values
 FUZZ_SECONDS ?= 60
 $(BUILD)/bin/fuzz-netdef: $(call objs,tests/fuzz/fuzz-netdef.c) $(XML_A) $(COMMON_A)
 $(BUILD)/bin/fuzz-request: $(call objs,tests/fuzz/fuzz-request.c netd/daemon/netd-request.c) $(NETDLIB_A) $(COMMON_A)
 $(BUILD)/bin/fuzz-leases: $(call objs,tests/fuzz/fuzz-leases.c) $(DHCP_A) $(XML_A) $(COMMON_A)
+$(BUILD)/bin/fuzz-dnsmasq-values: $(call objs,tests/fuzz/fuzz-dnsmasq-values.c) $(DHCP_A) $(XML_A) $(COMMON_A)
 $(BUILD)/bin/fuzz-%:
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")

@@ -2,7 +2,9 @@
  * dnsmasq's lease file: one lease a line,
  *   IPv4: "<expiry> <mac> <ip> <hostname|*> <client-id|*>"
  *   IPv6: after a "duid <server-duid>" line, "<expiry> <iaid> <ip6> <hostname|*> <duid|*>"
- * Malformed lines are an error naming the line; the file is untrusted input.
+ * The file is untrusted input (guests choose hostnames and client ids): a
+ * line of any length is read, and one that is malformed is skipped and
+ * counted, never fatal for the others.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -76,11 +78,11 @@ static int parse_line(const char *line, size_t len, bool v6, struct dhcp_lease *
 	return 0;
 }
 
-int dhcp_leases_parse(const char *text, size_t len, struct dhcp_lease **ret, size_t *ret_n,
-		      struct nd_err *err)
+int dhcp_leases_parse(const char *text, size_t len, struct dhcp_lease **ret, size_t *ret_n, size_t *ret_skipped,
+		      size_t *ret_first_bad, struct nd_err *err)
 {
 	_cleanup_free_ struct dhcp_lease *v = NULL;
-	size_t n = 0, cap = 0, lineno = 0;
+	size_t n = 0, cap = 0, lineno = 0, skipped = 0, first_bad = 0;
 	const char *p = text, *end = text + len;
 	bool v6 = false;
 
@@ -97,9 +99,10 @@ int dhcp_leases_parse(const char *text, size_t len, struct dhcp_lease **ret, siz
 			p += 1;
 			continue;
 		}
-		if (memchr(p, '\0', llen))
-			return nd_err_set(err, -EINVAL, where, "NUL byte in the lease file");
-		if (llen > 5 && memcmp(p, "duid ", 5) == 0) {
+		if (memchr(p, '\0', llen)) {
+			skipped++;
+			first_bad = first_bad ? first_bad : lineno;
+		} else if (llen > 5 && memcmp(p, "duid ", 5) == 0) {
 			v6 = true;
 		} else {
 			if (n == cap) {
@@ -110,18 +113,26 @@ int dhcp_leases_parse(const char *text, size_t len, struct dhcp_lease **ret, siz
 					return nd_err_set(err, -ENOMEM, where, "too many leases");
 				v = nv;
 			}
-			if (parse_line(p, llen, v6, &v[n]) < 0)
-				return nd_err_set(err, -EINVAL, where, "malformed lease line");
-			n++;
+			if (parse_line(p, llen, v6, &v[n]) < 0) {
+				skipped++;
+				first_bad = first_bad ? first_bad : lineno;
+			} else {
+				n++;
+			}
 		}
 		p += llen + (nl ? 1 : 0);
 	}
 	*ret = TAKE_PTR(v);
 	*ret_n = n;
+	if (ret_skipped)
+		*ret_skipped = skipped;
+	if (ret_first_bad)
+		*ret_first_bad = first_bad;
 	return 0;
 }
 
-int dhcp_leases_read(const char *path, struct dhcp_lease **ret, size_t *ret_n, struct nd_err *err)
+int dhcp_leases_read(const char *path, struct dhcp_lease **ret, size_t *ret_n, size_t *ret_skipped,
+		     size_t *ret_first_bad, struct nd_err *err)
 {
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	_cleanup_free_ char *buf = NULL;
@@ -130,6 +141,8 @@ int dhcp_leases_read(const char *path, struct dhcp_lease **ret, size_t *ret_n, s
 
 	*ret = NULL;
 	*ret_n = 0;
+	if (ret_skipped)
+		*ret_skipped = 0;
 	if (fd < 0)
 		return errno == ENOENT ? 0 : nd_err_set(err, -errno, path, "cannot open: %s", strerror(errno));
 	if (fstat(fd, &st) < 0 || st.st_size > (off_t)LEASES_MAX_BYTES)
@@ -140,5 +153,5 @@ int dhcp_leases_read(const char *path, struct dhcp_lease **ret, size_t *ret_n, s
 	got = read(fd, buf, (size_t)st.st_size);
 	if (got < 0)
 		return nd_err_set(err, -errno, path, "cannot read: %s", strerror(errno));
-	return dhcp_leases_parse(buf, (size_t)got, ret, ret_n, err);
+	return dhcp_leases_parse(buf, (size_t)got, ret, ret_n, ret_skipped, ret_first_bad, err);
 }

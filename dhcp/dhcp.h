@@ -33,6 +33,15 @@ int dhcp_addnhosts_render(const struct netdef *def, char **ret, struct nd_err *e
 /* the nameserver lines of a resolv.conf as dnsmasq server= lines, in order
  * (what dnsmasq would take from the file itself); "" when it names none */
 int dhcp_servers_render(const char *resolv_conf, char **ret, struct nd_err *err);
+/* -- dhcp-values.c: the one rule for values that reach dnsmasq's files -- */
+enum dhcp_value_kind { DHCP_VALUE_TOKEN, DHCP_VALUE_QUOTED, DHCP_VALUE_LINE };
+bool dhcp_value_ok(const char *v, enum dhcp_value_kind kind);
+/* every such value of the definition; the error names the element, its line and the value */
+int dhcp_def_check(const struct netdef *def, struct nd_err *err);
+struct nd_buf;
+/* "value" with " and \ escaped (dnsmasq unescapes them inside quotes) */
+void dhcp_quote(struct nd_buf *b, const char *v);
+
 /* NULL-terminated argv for execve; free with dhcp_argv_free */
 int dhcp_argv_build(const char *binary, const char *conf_path, const char *user, const char *group, char ***ret,
 		    struct nd_err *err);
@@ -45,13 +54,19 @@ struct dhcp_lease {
 	long long expiry; /* unix time, 0 = infinite */
 	char mac[18];     /* empty for DHCPv6 */
 	char ip[46];
-	char hostname[64];
-	char clientid[256];
+	char hostname[256];
+	char clientid[800]; /* a client-id of 255 bytes or a DUID of 130, as dnsmasq writes them in hex */
 	bool ipv6;
 };
-int dhcp_leases_parse(const char *text, size_t len, struct dhcp_lease **ret, size_t *ret_n,
-		      struct nd_err *err);
-int dhcp_leases_read(const char *path, struct dhcp_lease **ret, size_t *ret_n, struct nd_err *err);
+/*
+ * Every lease of the file. A line that cannot be read (the file is written
+ * by dnsmasq from what guests send) is skipped, never fatal: *ret_skipped
+ * counts them and *ret_first_bad is the first one's line number (0: none).
+ */
+int dhcp_leases_parse(const char *text, size_t len, struct dhcp_lease **ret, size_t *ret_n, size_t *ret_skipped,
+		      size_t *ret_first_bad, struct nd_err *err);
+int dhcp_leases_read(const char *path, struct dhcp_lease **ret, size_t *ret_n, size_t *ret_skipped,
+		     size_t *ret_first_bad, struct nd_err *err);
 
 /* -- dhcp-ports.c: sockets that would keep dnsmasq from binding -- */
 struct dhcp_port_holder {

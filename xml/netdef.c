@@ -1,5 +1,6 @@
 #include "xml/netdef.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -183,4 +184,24 @@ enum netdef_vport netdef_effective_vport(const struct netdef *def, const struct 
 		return NETDEF_VPORT_OPENVSWITCH;
 	return def->virtualport.type == NETDEF_VPORT_OPENVSWITCH ? NETDEF_VPORT_OPENVSWITCH
 								   : NETDEF_VPORT_NONE;
+}
+
+/* what a port's VLAN settings come to, for listings: "100,200(native untagged) trunk" */
+void netdef_vlan_describe(const struct netdef_vlan *v, char *buf, size_t len)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	if (!v)
+		return;
+	for (size_t i = 0; i < v->n_tags && off < len; i++) {
+		int k = snprintf(buf + off, len - off, "%s%u%s", i ? "," : "", v->tags[i].id,
+				 v->tags[i].native_mode == NETDEF_NATIVE_UNTAGGED ? "(native untagged)" :
+				 v->tags[i].native_mode == NETDEF_NATIVE_TAGGED ? "(native tagged)" : "");
+
+		/* snprintf says what it would have written: never step past the end */
+		off = k < 0 || (size_t)k >= len - off ? len : off + (size_t)k;
+	}
+	if ((v->n_tags > 1 || v->trunk == NETDEF_YES) && off < len)
+		snprintf(buf + off, len - off, " trunk");
 }

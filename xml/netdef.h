@@ -348,3 +348,6 @@ void netdef_vlan_clear(struct netdef_vlan *v);
 
 /* -- netdef-random-sys.c -- */
 int netdef_random_bytes(void *buf, size_t len);
+
+/* a VLAN setting in words ("100,200(native untagged) trunk"), cut to fit len; "" for NULL */
+void netdef_vlan_describe(const struct netdef_vlan *v, char *buf, size_t len);

@@ -37,6 +37,11 @@ static struct netd_net *find_net(struct call *k, json_object **reply)
 /* <dnsmasq:options> runs anything as root (dhcp-script=...): uid 0 only, unless the daemon allows its group */
 static int check_raw_options(struct call *k, const struct netdef *def, struct nd_err *err)
 {
+	int r;
+
+	/* every value that would reach dnsmasq's files, by the one rule (dhcp-values.c) */
+	if ((r = dhcp_def_check(def, err)) < 0)
+		return r;
 	if (!def->n_dnsmasq_options || k->root || k->d->opts.admin_group_dnsmasq_options)
 		return 0;
 	return nd_err_set(err, -EPERM, def->name,
@@ -249,7 +254,7 @@ static json_object *m_leases(struct call *k)
 	_cleanup_free_ struct dhcp_lease *leases = NULL;
 	struct nd_err err = { 0 };
 	char path[4096];
-	size_t count = 0;
+	size_t count = 0, skipped = 0, first_bad = 0;
 
 	if (!n)
 		return reply;
@@ -258,8 +263,11 @@ static json_object *m_leases(struct call *k)
 		return rpc_failed(k, &err);
 	}
 	netd_path(k->d, NETD_PATH_LEASES, netd_net_name(n), path, sizeof(path));
-	if (dhcp_leases_read(path, &leases, &count, &err) < 0)
+	if (dhcp_leases_read(path, &leases, &count, &skipped, &first_bad, &err) < 0)
 		return rpc_failed(k, &err);
+	if (skipped)
+		netd_log(NETD_LOG_WARN, netd_net_name(n), "%s: %zu unreadable lease line%s skipped (the first: line %zu)",
+			 path, skipped, skipped > 1 ? "s" : "", first_bad);
 	a = json_object_new_array();
 	for (size_t i = 0; i < count; i++) {
 		json_object *o = json_object_new_object();
@@ -308,8 +316,10 @@ static json_object *m_update(struct call *k)
 		return rpc_failed(k, &err);
 	}
 	if ((n->live && netd_net_is_active(n) && netdef_update(n->live, cmd, sec, xml, &live, &err) < 0) ||
-	    (n->def && netdef_update(n->def, cmd, sec, xml, &def, &err) < 0)) {
+	    (n->def && netdef_update(n->def, cmd, sec, xml, &def, &err) < 0) ||
+	    (live && dhcp_def_check(live, &err) < 0) || (def && dhcp_def_check(def, &err) < 0)) {
 		netdef_free(live);
+		netdef_free(def);
 		return rpc_failed(k, &err);
 	}
 	if (live) {

@@ -186,25 +186,6 @@ static int port_settings(const struct netd_net *n, const char *pgname, const str
 	return 0;
 }
 
-static void describe_vlan(const struct netdef_vlan *v, char *buf, size_t len)
-{
-	size_t off = 0;
-
-	buf[0] = '\0';
-	if (!v)
-		return;
-	for (size_t i = 0; i < v->n_tags && off < len; i++) {
-		int k = snprintf(buf + off, len - off, "%s%u%s", i ? "," : "", v->tags[i].id,
-				 v->tags[i].native_mode == NETDEF_NATIVE_UNTAGGED ? "(native untagged)" :
-				 v->tags[i].native_mode == NETDEF_NATIVE_TAGGED ? "(native tagged)" : "");
-
-		/* snprintf says what it would have written: never step past the end */
-		off = k < 0 || (size_t)k >= len - off ? len : off + (size_t)k;
-	}
-	if ((v->n_tags > 1 || v->trunk == NETDEF_YES) && off < len)
-		snprintf(buf + off, len - off, " trunk");
-}
-
 struct port_req {
 	const char *network, *mac_s, *pgname, *ifname, *vlan_xml, *iface_id, *vm_uuid;
 	long long queues;
@@ -310,7 +291,7 @@ static int make_port(struct call *k, const struct port_req *q, struct netd_net *
 	p->existing = q->ifname != NULL;
 	snprintf(p->bridge, sizeof(p->bridge), "%s", n->bridge);
 	snprintf(p->portgroup, sizeof(p->portgroup), "%s", pg ? pg->name : "");
-	describe_vlan(vlan, p->vlan, sizeof(p->vlan));
+	netdef_vlan_describe(vlan, p->vlan, sizeof(p->vlan));
 	if ((r = tapdev_nl_open(&nl, err)) < 0)
 		goto out;
 	if (p->existing) {

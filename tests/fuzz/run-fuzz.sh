@@ -8,15 +8,19 @@ SECS=${FUZZ_SECONDS:-60}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 CORPUS=${NETD_CORPUS_DIR:-$ROOT/../shared/corpus}
 fail=0
-for t in netdef request leases; do
+for t in netdef request leases dnsmasq-values; do
 	work=$FUZZ_BIN/corpus-$t
 	mkdir -p "$work"
 	case $t in
-	netdef) cp "$CORPUS"/libvirt/*.xml "$CORPUS"/libvirt-extra/networkxml2xmlin/*.xml "$work"/ 2>/dev/null ;;
+	netdef | dnsmasq-values)
+		cp "$ROOT"/tests/fuzz/seeds/netdef/* "$work"/ 2>/dev/null
+		cp "$CORPUS"/libvirt/*.xml "$CORPUS"/libvirt-extra/networkxml2xmlin/*.xml "$work"/ 2>/dev/null ;;
 	*) cp "$ROOT"/tests/fuzz/seeds/$t/* "$work"/ ;;
 	esac
 	log=$FUZZ_BIN/fuzz-$t.log
-	"$FUZZ_BIN/fuzz-$t" -max_total_time="$SECS" -print_final_stats=1 -artifact_prefix="$FUZZ_BIN/crash-$t-" \
+	# lease lines of any length the protocol allows (a 255-byte client id is 764 characters)
+	max=4096; [ "$t" = leases ] && max=65536
+	"$FUZZ_BIN/fuzz-$t" -max_len=$max -max_total_time="$SECS" -print_final_stats=1 -artifact_prefix="$FUZZ_BIN/crash-$t-" \
 		"$work" >"$log" 2>&1
 	rc=$?
 	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)

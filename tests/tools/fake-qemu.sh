@@ -10,6 +10,8 @@ out=${FAKE_QEMU_OUT:?}
 		t=$(readlink "$fd")
 		[ "$t" = /dev/net/tun ] && echo "tun fd ${fd##*/}"
 	done
+	echo "fds $(ls /proc/$$/fd | tr '\n' ' ')"
+	grep -E '^(CapEff|CapPrm|CapBnd|NoNewPrivs|Groups):' /proc/$$/status
 	echo "ready"
 } >"$out.tmp"
 mv "$out.tmp" "$out"

@@ -3,6 +3,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/socket.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "dhcp/dhcp.h"
@@ -173,7 +174,7 @@ START_TEST(test_leases)
 	struct nd_err err = { 0 };
 	size_t n = 0;
 
-	ck_assert_int_eq(dhcp_leases_parse(text, sizeof(text) - 1, &l, &n, &err), 0);
+	ck_assert_int_eq(dhcp_leases_parse(text, sizeof(text) - 1, &l, &n, NULL, NULL, &err), 0);
 	ck_assert_uint_eq(n, 3);
 	ck_assert_int_eq(l[0].expiry, 1763770000);
 	ck_assert_str_eq(l[0].mac, "52:54:00:aa:bb:cc");
@@ -182,14 +183,98 @@ START_TEST(test_leases)
 	ck_assert(l[2].ipv6);
 	ck_assert_str_eq(l[2].ip, "2001:db8::150");
 	free(l);
-	ck_assert_int_lt(dhcp_leases_parse("123 only-two\n", 13, &l, &n, &err), 0);
-	ck_assert_str_eq(err.where, "leases:1");
-	memset(&err, 0, sizeof(err));
-	ck_assert_int_lt(dhcp_leases_parse("x y z w v\n", 10, &l, &n, &err), 0);
-	memset(&err, 0, sizeof(err));
-	ck_assert_int_lt(dhcp_leases_parse("1 a b c d e\n", 12, &l, &n, &err), 0);
-	ck_assert_int_eq(dhcp_leases_parse("", 0, &l, &n, &err), 0);
+	/* malformed lines are skipped and counted, the others still read */
+	{
+		static const char bad[] = "123 only-two\n"
+					  "x y z w v\n"
+					  "1 a b c d e\n"
+					  "1763770000 52:54:00:aa:bb:01 192.168.122.60 ok *\n";
+		size_t skipped = 0, first = 0;
+
+		ck_assert_int_eq(dhcp_leases_parse(bad, sizeof(bad) - 1, &l, &n, &skipped, &first, &err), 0);
+		ck_assert_uint_eq(n, 1);
+		ck_assert_uint_eq(skipped, 3);
+		ck_assert_uint_eq(first, 1);
+		ck_assert_str_eq(l[0].hostname, "ok");
+		free(l);
+	}
+	ck_assert_int_eq(dhcp_leases_parse("", 0, &l, &n, NULL, NULL, &err), 0);
 	ck_assert_uint_eq(n, 0);
+}
+END_TEST
+
+/* a guest chooses its client-id: 255 bytes (764 characters in hex) and a
+ * 255-character hostname are read like any other lease */
+START_TEST(test_leases_long_fields)
+{
+	char line[2048], cid[800] = "", host[256];
+	struct dhcp_lease *l = NULL;
+	size_t n = 0, skipped = 0;
+	struct nd_err err = { 0 };
+
+	for (int i = 0; i < 255; i++)
+		snprintf(cid + strlen(cid), sizeof(cid) - strlen(cid), "%s%02x", i ? ":" : "", i);
+	memset(host, 'h', 255);
+	host[255] = '\0';
+	snprintf(line, sizeof(line), "1763770000 52:54:00:aa:bb:02 192.168.122.61 %s %s\n"
+		 "1763770000 52:54:00:aa:bb:03 192.168.122.62 short *\n", host, cid);
+	ck_assert_int_eq(dhcp_leases_parse(line, strlen(line), &l, &n, &skipped, NULL, &err), 0);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_uint_eq(skipped, 0);
+	ck_assert_str_eq(l[0].clientid, cid);
+	ck_assert_str_eq(l[0].hostname, host);
+	ck_assert_str_eq(l[1].hostname, "short");
+	free(l);
+}
+END_TEST
+
+/* every value that reaches dnsmasq's files passes the one rule (dhcp-values.c) */
+START_TEST(test_values_rule)
+{
+	static const char quote[] =
+		"<network><name>q</name><ip address='192.168.9.1' prefix='24'><dhcp>"
+		"<range start='192.168.9.10' end='192.168.9.20'/>"
+		"<option number='119' value='a\"b\\c'/></dhcp></ip></network>";
+	static const char *const refused[] = {
+		/* a comma in an id adds a field to the hostsfile line */
+		"<network><name>q</name><ip address='192.168.9.1' prefix='24'><dhcp>"
+		"<range start='192.168.9.10' end='192.168.9.20'/>"
+		"<host id='0:1,52:54:00:00:00:01' ip='192.168.9.30'/></dhcp></ip></network>",
+		/* '#' in the boot file makes the rest of the line a comment */
+		"<network><name>q</name><ip address='192.168.9.1' prefix='24'><dhcp>"
+		"<range start='192.168.9.10' end='192.168.9.20'/>"
+		"<bootp file='pxe#x' server='192.168.9.2'/></dhcp></ip></network>",
+		/* a newline in an option value would be a line of its own */
+		"<network><name>q</name><ip address='192.168.9.1' prefix='24'><dhcp>"
+		"<range start='192.168.9.10' end='192.168.9.20'/>"
+		"<option number='119' value='a&#10;dhcp-script=/tmp/x'/></dhcp></ip></network>",
+	};
+	struct netdef *def = parse(quote);
+	struct nd_err err = { 0 };
+	char *conf = NULL, *hosts = NULL;
+
+	ck_assert_int_eq(dhcp_conf_render(def, "b0", &paths, &conf, &err), 0);
+	ck_assert_msg(strstr(conf, "dhcp-option=119,\"a\\\"b\\\\c\"\n"), "%s", conf);
+	free(conf);
+	netdef_free(def);
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		struct netdef *d = NULL;
+
+		memset(&err, 0, sizeof(err));
+		if (netdef_parse_string(refused[i], strlen(refused[i]), "t", &d, &err) < 0)
+			continue; /* the parser refusing it is as good */
+		memset(&err, 0, sizeof(err));
+		ck_assert_int_lt(dhcp_def_check(d, &err), 0);
+		ck_assert_msg(strstr(err.msg, "cannot go into dnsmasq's files"), "%s", err.msg);
+		ck_assert_int_lt(dhcp_conf_render(d, "b0", &paths, &conf, NULL), 0);
+		ck_assert_int_lt(dhcp_hosts_render(d, &hosts, NULL), 0);
+		netdef_free(d);
+	}
+	ck_assert(!dhcp_value_ok("a,b", DHCP_VALUE_TOKEN));
+	ck_assert(!dhcp_value_ok("", DHCP_VALUE_TOKEN));
+	ck_assert(dhcp_value_ok("pxelinux.0", DHCP_VALUE_TOKEN));
+	ck_assert(dhcp_value_ok("a \"quoted\", value", DHCP_VALUE_QUOTED));
+	ck_assert(!dhcp_value_ok("x\ny", DHCP_VALUE_LINE));
 }
 END_TEST
 
@@ -339,6 +424,8 @@ Suite *make_dhcp_suite(void)
 	tcase_add_test(tc, test_addnhosts);
 	tcase_add_test(tc, test_argv);
 	tcase_add_test(tc, test_leases);
+	tcase_add_test(tc, test_leases_long_fields);
+	tcase_add_test(tc, test_values_rule);
 	tcase_add_test(tc, test_port_holders);
 	tcase_add_test(tc, test_port_filter);
 	suite_add_tcase(s, tc);

@@ -168,6 +168,28 @@ START_TEST(test_addr_helpers)
 }
 END_TEST
 
+/* a long VLAN list is cut at the buffer's end, never written past it (ASan run) */
+START_TEST(test_vlan_describe_bounds)
+{
+	struct netdef_vlan_tag tags[40];
+	struct netdef_vlan v = { .present = true, .trunk = NETDEF_YES, .tags = tags, .n_tags = 40 };
+	char small[24], *big = malloc(128);
+
+	for (unsigned i = 0; i < 40; i++)
+		tags[i] = (struct netdef_vlan_tag){ .id = 4000 + i, .native_mode = NETDEF_NATIVE_UNTAGGED };
+	netdef_vlan_describe(&v, big, 128);
+	ck_assert_uint_eq(strlen(big), 127);
+	netdef_vlan_describe(&v, small, sizeof(small));
+	ck_assert_str_eq(small, "4000(native untagged),4");
+	v.n_tags = 1;
+	netdef_vlan_describe(&v, big, 128);
+	ck_assert_str_eq(big, "4000(native untagged) trunk");
+	netdef_vlan_describe(NULL, big, 128);
+	ck_assert_str_eq(big, "");
+	free(big);
+}
+END_TEST
+
 Suite *make_netdef_validate_suite(void)
 {
 	Suite *s = suite_create("netdef-validate");
@@ -180,6 +202,7 @@ Suite *make_netdef_validate_suite(void)
 	tcase_add_test(tc, test_bad_names);
 	tcase_add_test(tc, test_defaults_and_model);
 	tcase_add_test(tc, test_addr_helpers);
+	tcase_add_test(tc, test_vlan_describe_bounds);
 	suite_add_tcase(s, tc);
 	return s;
 }
