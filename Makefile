@@ -260,12 +260,20 @@ install: all
 	install -m 0755 $(BUILD)/bin/netd $(DESTDIR)$(SBINDIR)/netd
 	install -m 0755 $(BUILD)/bin/netdctl $(DESTDIR)$(BINDIR)/netdctl
 	install -m 0755 $(BUILD)/bin/netd-launch $(DESTDIR)$(BINDIR)/netd-launch
+	@# dnsmasq's own user, as distributions have for libvirt's dnsmasq (only on a real install)
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ] && ! getent passwd netd-dnsmasq >/dev/null; then \
+		useradd --system --user-group --no-create-home --home-dir /nonexistent \
+			--shell /usr/sbin/nologin --comment "netd dnsmasq" netd-dnsmasq && \
+		echo "install: created system user netd-dnsmasq"; fi
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/netd $(DESTDIR)$(BINDIR)/netdctl $(DESTDIR)$(BINDIR)/netd-launch
 
 clean:
 	rm -rf $(BUILD)
 
 
-.PHONY: all deps bench-deps bench demo guest fuzz fuzz-build check-fuzz check check-integration check-unit check-unit-san check-headers check-layering install clean
+.PHONY: all deps bench-deps bench demo guest fuzz fuzz-build check-fuzz check check-integration check-unit check-unit-san check-headers check-layering install uninstall clean
 .DELETE_ON_ERROR:
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
