@@ -60,8 +60,11 @@ TAPDEV_SRCS := tapdev/tapdev-nlerr.c tapdev/tapdev-link-build.c tapdev/tapdev-li
 DHCP_SRCS   := dhcp/dhcp-conf.c dhcp/dhcp-values.c dhcp/dhcp-leases.c dhcp/dhcp-proc-sys.c dhcp/dhcp-ports.c
 # netd/: each program has its own room; netd/lib/ is what they share
 NETDLIB_SRCS := netd/lib/netd-proto.c netd/lib/netd-client.c netd/lib/netd-listeners.c
-NETD_SRCS   := netd/daemon/netd.c netd/daemon/netd-log.c netd/daemon/netd-paths.c \
-	netd/daemon/netd-registry.c netd/daemon/netd-driver.c netd/daemon/netd-sysctl.c \
+NETD_SRCS   := netd/daemon/netd.c $(DAEMON_SRCS)
+# the daemon without its main: the netd binary and the unit tests link it
+DAEMON_SRCS := netd/daemon/netd-log.c netd/daemon/netd-paths.c \
+	netd/daemon/netd-registry.c netd/daemon/netd-driver.c netd/daemon/netd-host-apply.c \
+	netd/daemon/netd-sysctl.c \
 	netd/daemon/netd-dnsmasq.c netd/daemon/netd-control.c netd/daemon/netd-methods.c \
 	netd/daemon/netd-rpc.c netd/daemon/netd-ports.c netd/daemon/netd-ovs.c \
 	netd/daemon/netd-request.c netd/daemon/netd-portcheck.c netd/daemon/netd-coexist.c \
@@ -73,7 +76,8 @@ UNIT_SRCS := tests/unit/check-unit.c tests/unit/test-netdef-corpus.c \
 	tests/unit/test-netdef-validate.c tests/unit/test-netdef-badinput.c \
 	tests/unit/test-common.c tests/unit/test-netdef-update.c tests/unit/test-fw-build.c \
 	tests/unit/test-dhcp.c tests/unit/test-tapdev-build.c tests/unit/test-tapdev-launch.c \
-	tests/unit/test-tapdev-ovs.c tests/unit/test-util.c
+	tests/unit/test-tapdev-ovs.c tests/unit/test-util.c tests/unit/test-netd-driver.c \
+	tests/unit/test-netd-proto.c
 
 objs = $(patsubst %.c,$(BUILD)/%.o,$(1))
 
@@ -83,6 +87,7 @@ FW_A     := $(BUILD)/libnd-firewall.a
 TAPDEV_A := $(BUILD)/libnd-tapdev.a
 DHCP_A   := $(BUILD)/libnd-dhcp.a
 NETDLIB_A := $(BUILD)/libnd-netdlib.a
+DAEMON_A := $(BUILD)/libnd-daemon.a
 BINS     := $(BUILD)/bin/netd $(BUILD)/bin/netdctl $(BUILD)/bin/netd-launch
 UNIT_BIN := $(BUILD)/check-unit
 
@@ -130,11 +135,12 @@ $(FW_A): $(call objs,$(FW_SRCS))
 $(TAPDEV_A): $(call objs,$(TAPDEV_SRCS))
 $(DHCP_A): $(call objs,$(DHCP_SRCS))
 $(NETDLIB_A): $(call objs,$(NETDLIB_SRCS))
+$(DAEMON_A): $(call objs,$(DAEMON_SRCS))
 $(BUILD)/%.a:
 	@$(if $(Q),echo "  AR      $@")
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/bin/netd: $(call objs,$(NETD_SRCS)) $(NETDLIB_A) $(FW_A) $(DHCP_A) $(TAPDEV_A) $(XML_A) $(COMMON_A)
+$(BUILD)/bin/netd: $(call objs,netd/daemon/netd.c) $(DAEMON_A) $(NETDLIB_A) $(FW_A) $(DHCP_A) $(TAPDEV_A) $(XML_A) $(COMMON_A)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDSAN) $(LDFLAGS) -o $@ $^ $(call pl,$(NETD_PC))
@@ -165,7 +171,7 @@ $(BUILD)/bin/nd-portbench: $(call objs,tests/tools/nd-portbench.c) $(NETDLIB_A) 
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(LDSAN) $(LDFLAGS) -o $@ $^ $(call pl,$(NETD_PC))
 
-$(UNIT_BIN): $(call objs,$(UNIT_SRCS)) $(NETDLIB_A) $(FW_A) $(DHCP_A) $(TAPDEV_A) $(XML_A) $(COMMON_A)
+$(UNIT_BIN): $(call objs,$(UNIT_SRCS)) $(DAEMON_A) $(NETDLIB_A) $(FW_A) $(DHCP_A) $(TAPDEV_A) $(XML_A) $(COMMON_A)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDSAN) $(LDFLAGS) -o $@ $^ $(call pl,$(NETD_PC) check)
 

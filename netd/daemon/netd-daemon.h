@@ -48,8 +48,11 @@ struct netd_port;
 struct netd_client;
 struct netd_reap;
 
+struct netd_ops;
+
 struct netd {
 	struct netd_opts opts;
+	const struct netd_ops *ops; /* the host: netd_real_ops, or a test's fakes */
 	struct netd_net *nets;   /* the registry: one reference each */
 	struct netd_port *ports;
 	struct netd_client *clients;

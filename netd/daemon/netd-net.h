@@ -23,12 +23,50 @@ enum netd_net_state {
 const char *netd_net_state_to_string(enum netd_net_state s);
 int netd_net_state_from_string(const char *s);
 
-/* what a failed teardown left behind (retried by the next destroy or start) */
-enum {
-	NETD_LEFT_BRIDGE = 1 << 0,
-	NETD_LEFT_FIREWALL = 1 << 1,
-	NETD_LEFT_DNSMASQ = 1 << 2,
+/*
+ * A start's steps, in order; a stop undoes them in reverse. The sysctls come
+ * before the link goes up: a bridge whose network has no IPv6 never gets a
+ * link-local address or its routes (which the kernel would announce, and
+ * then withdraw), and one that has IPv6 accepts no router advertisement from
+ * the moment it is up.
+ */
+enum netd_step {
+	NETD_STEP_BRIDGE,
+	NETD_STEP_SYSCTL,
+	NETD_STEP_LINK_UP,
+	NETD_STEP_ADDRESSES,
+	NETD_STEP_ROUTES,
+	NETD_STEP_FIREWALL,
+	NETD_STEP_COEXIST,
+	NETD_STEP_DNSMASQ,
+	_NETD_STEP_MAX,
 };
+const char *netd_step_to_string(enum netd_step s);
+/* a teardown's leftovers (n->leftovers) are steps whose undo failed: 1 << step */
+#define NETD_LEFT(step) (1u << (step))
+#define NETD_LEFT_ALL ((1u << _NETD_STEP_MAX) - 1)
+
+enum { NETD_BRIDGE_ABSENT, NETD_BRIDGE_OURS, NETD_BRIDGE_FOREIGN };
+
+/*
+ * What the state machine (netd-driver.c) asks of the host. netd_real_ops
+ * (netd-host-apply.c) does it through rtnetlink, nftables and dnsmasq; unit
+ * tests put fakes here (struct netd's ops).
+ */
+struct netd_ops {
+	/* names the bridge and refuses collisions, before anything changes; a host bridge is only checked */
+	int (*prepare)(struct netd *d, struct netd_net *n, struct nd_err *err);
+	/* one step of a start, or its undo */
+	int (*step)(struct netd *d, struct netd_net *n, enum netd_step s, bool undo, struct nd_err *err);
+	bool (*bridge_present)(struct netd *d, struct netd_net *n);
+	/* a recorded bridge: NETD_BRIDGE_*; an unmarked one of a legacy record is marked and ours */
+	int (*bridge_owner)(struct netd *d, const char *net, const char *bridge, bool created, bool ovs, bool legacy);
+	/* an active network's rules put back; ret says what was missing ("" when nothing) */
+	int (*repair)(struct netd *d, struct netd_net *n, char *ret, size_t len, struct nd_err *err);
+	/* the rules of every adopted network (fw_pending), in batches */
+	void (*firewall_readopt)(struct netd *d);
+};
+extern const struct netd_ops netd_real_ops;
 
 struct netd_net {
 	struct netd_net *next; /* registry */
@@ -43,7 +81,7 @@ struct netd_net {
 	bool ovs;            /* the bridge is an Open vSwitch bridge */
 	bool bridge_created; /* netd made the bridge (and removes it on destroy) */
 	bool fw_pending;     /* adopted: its rules are to be applied again */
-	unsigned leftovers;  /* NETD_LEFT_*: what a failed teardown could not remove */
+	unsigned leftovers;  /* NETD_LEFT(step): what a failed teardown could not remove */
 	char failure[256];   /* why, for net-info and the log */
 	/* dnsmasq supervision */
 	pid_t dnsmasq_pid;       /* 0 = not running */

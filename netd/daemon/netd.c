@@ -348,7 +348,7 @@ static int write_pidfile(struct netd *d, struct nd_err *err)
 
 int main(int argc, char **argv)
 {
-	struct netd d = { .listen_fd = -1, .sig_fd = -1, .resolv_fd = -1, .lock_fd = -1, .reserve_fd = -1,
+	struct netd d = { .ops = &netd_real_ops, .listen_fd = -1, .sig_fd = -1, .resolv_fd = -1, .lock_fd = -1, .reserve_fd = -1,
 			  .nft_seq = 1 };
 	struct nd_err err = { 0 };
 	int notify = -1, r;

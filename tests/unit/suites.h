@@ -11,3 +11,5 @@ Suite *make_tapdev_build_suite(void);
 Suite *make_netdef_update_suite(void);
 Suite *make_tapdev_launch_suite(void);
 Suite *make_tapdev_ovs_suite(void);
+Suite *make_netd_driver_suite(void);
+Suite *make_netd_proto_suite(void);
