@@ -76,18 +76,24 @@ int tapdev_ovs_run(char *const *argv, unsigned timeout_s, int *ret_status, struc
 	close(p[0]);
 	waitpid(pid, &status, 0);
 	*ret_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-	if (*ret_status == 0)
+	return tapdev_ovs_result(argv[0], *ret_status, out, timeout_s, err);
+}
+
+int tapdev_ovs_result(const char *argv0, int status, char *out, unsigned timeout_s, struct nd_err *err)
+{
+	size_t got = strlen(out);
+
+	if (status == 0)
 		return 0;
-	got = strlen(out);
 	while (got && (out[got - 1] == '\n' || out[got - 1] == ' '))
 		out[--got] = '\0';
-	if (*ret_status == 2 && !out[0]) /* br-exists: no such bridge */
+	if (status == 2 && !out[0]) /* br-exists: no such bridge */
 		return -ENOENT;
-	if (*ret_status == 128 + SIGALRM || strstr(out, "no answer"))
+	if (status == 128 + SIGALRM || status == 128 + SIGKILL || strstr(out, "no answer"))
 		/* ovs-vsctl's --timeout: the database took the change, no switch applied it */
 		return nd_err_set(err, -ETIMEDOUT, "ovs-vsctl",
-				  "no answer within %u s: is ovs-vswitchd running? (%s)", timeout_s, argv[0]);
-	return nd_err_set(err, -EIO, "ovs-vsctl", "%s failed (exit %d): %s%s", argv[0], *ret_status,
+				  "no answer within %u s: is ovs-vswitchd running? (%s)", timeout_s, argv0);
+	return nd_err_set(err, -EIO, "ovs-vsctl", "%s failed (exit %d): %s%s", argv0, status,
 			  out[0] ? out : "no output",
 			  strstr(out, "database connection failed") ? " (is ovsdb-server running?)" : "");
 }

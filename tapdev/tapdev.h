@@ -165,6 +165,8 @@ const char *tapdev_ovs_default_db(char *buf, size_t len);
 /* -- tapdev-ovs-sys.c -- */
 /* runs argv; 0 on exit 0, -EIO etc. with ovs-vsctl's message; ret_status = exit code */
 int tapdev_ovs_run(char *const *argv, unsigned timeout_s, int *ret_status, struct nd_err *err);
+/* what an ovs-vsctl exit status and its output (trimmed in place) mean: 0, -ENOENT (no such bridge) or an error */
+int tapdev_ovs_result(const char *argv0, int status, char *out, unsigned timeout_s, struct nd_err *err);
 /* 1 when the kernel has the openvswitch module (datapath "system"), else 0 ("netdev") */
 int tapdev_ovs_kernel_datapath(void);
 

@@ -29,6 +29,8 @@
 #include "netd/daemon/netd-log.h"
 #include "netd/daemon/netd-request.h"
 
+static void client_close(struct netd *d, struct netd_client *c);
+
 int netd_control_listen(struct netd *d, struct nd_err *err)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
@@ -169,8 +171,65 @@ void netd_control_accept(struct netd *d)
 	}
 }
 
+char netd_reply_deferred_tag;
+
+struct netd_pending *netd_control_defer(struct netd *d, struct netd_client *c, json_object *id)
+{
+	struct netd_pending *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return NULL;
+	p->c = c;
+	p->id = id ? json_object_get(id) : NULL;
+	p->next = d->pending;
+	d->pending = p;
+	return p;
+}
+
+void netd_control_complete(struct netd *d, struct netd_pending *p, json_object *result, const struct nd_err *err,
+			   const int *fds, size_t n_fds)
+{
+	json_object *reply;
+
+	for (struct netd_pending **pp = &d->pending; *pp; pp = &(*pp)->next) {
+		if (*pp == p) {
+			*pp = p->next;
+			break;
+		}
+	}
+	if (err && err->code) {
+		char text[768];
+
+		json_object_put(result);
+		reply = netd_reply_error(p->id, NETD_RPC_FAILED, "%s", nd_err_text(err, text, sizeof(text)));
+		for (size_t i = 0; i < n_fds; i++)
+			close(fds[i]);
+		fds = NULL;
+		n_fds = 0;
+	} else {
+		reply = json_object_new_object();
+		json_object_object_add(reply, "jsonrpc", json_object_new_string("2.0"));
+		json_object_object_add(reply, "id", p->id ? json_object_get(p->id) : NULL);
+		json_object_object_add(reply, "result", result ? result : json_object_new_object());
+	}
+	if (p->c && !p->c->closing) {
+		netd_control_queue(d, p->c, reply, fds, n_fds);
+		if (p->c->closing)
+			client_close(d, p->c);
+	} else {
+		for (size_t i = 0; i < n_fds; i++)
+			close(fds[i]);
+	}
+	json_object_put(reply);
+	json_object_put(p->id);
+	free(p);
+}
+
 static void client_close(struct netd *d, struct netd_client *c)
 {
+	for (struct netd_pending *p = d->pending; p; p = p->next)
+		if (p->c == c)
+			p->c = NULL;
 	for (struct netd_client **p = &d->clients; *p; p = &(*p)->next) {
 		if (*p == c) {
 			*p = c->next;
@@ -264,7 +323,9 @@ static void handle_message(struct netd *d, struct netd_client *c, const struct n
 		reply = netd_reply_error(req.id, code, "%s", msg);
 	else
 		reply = netd_methods_call(d, c, who, req.method, req.params, req.id, reply_fds, &n_reply_fds);
-	if (reply) {
+	if (reply == NETD_REPLY_DEFERRED) {
+		/* the reply comes when the job it waits for ends (netd_control_complete) */
+	} else if (reply) {
 		netd_control_queue(d, c, reply, reply_fds, n_reply_fds);
 		json_object_put(reply);
 	} else {

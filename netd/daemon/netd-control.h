@@ -38,6 +38,20 @@ struct netd_caller {
 	bool admin;        /* may change things: decided for this message */
 };
 
+/* a request whose reply waits for a job (ovs-vsctl): the client may be gone by then */
+struct netd_pending {
+	struct netd_pending *next;
+	struct netd_client *c; /* NULL once the client has closed */
+	json_object *id;
+};
+/* what a method returns when it has deferred its reply */
+extern char netd_reply_deferred_tag;
+#define NETD_REPLY_DEFERRED ((json_object *)(void *)&netd_reply_deferred_tag)
+struct netd_pending *netd_control_defer(struct netd *d, struct netd_client *c, json_object *id);
+/* sends the deferred reply (taking result, or an error when err is set) with fds; frees p */
+void netd_control_complete(struct netd *d, struct netd_pending *p, json_object *result, const struct nd_err *err,
+			   const int *fds, size_t n_fds);
+
 /* queues msg (with fds, which it takes) on the client's output */
 int netd_control_queue(struct netd *d, struct netd_client *c, json_object *msg, const int *fds, size_t n_fds);
 json_object *netd_reply_error(json_object *id, int code, const char *fmt, ...)

@@ -37,6 +37,7 @@ enum netd_ev_kind {
 	NETD_EV_RESOLV,
 	NETD_EV_PORT_OWNER,
 	NETD_EV_REAP,
+	NETD_EV_JOB,
 };
 struct netd_ev {
 	enum netd_ev_kind kind;
@@ -47,6 +48,8 @@ struct netd_net;
 struct netd_port;
 struct netd_client;
 struct netd_reap;
+struct netd_job;
+struct netd_pending;
 
 struct netd_ops;
 
@@ -57,6 +60,8 @@ struct netd {
 	struct netd_port *ports;
 	struct netd_client *clients;
 	struct netd_reap *reaping; /* dnsmasqs told to stop, not yet gone */
+	struct netd_job *jobs;     /* children being waited for (ovs-vsctl) */
+	struct netd_pending *pending; /* requests whose reply waits for a job */
 	int epfd, listen_fd, sig_fd, lock_fd, reserve_fd;
 	bool quit;
 	uint32_t nft_seq;

@@ -335,8 +335,8 @@ static int undo_step(struct netd *d, struct netd_net *n, struct tapdev_nl *nl, e
 static int real_step(struct netd *d, struct netd_net *n, enum netd_step s, bool undo, struct nd_err *err)
 {
 	struct tapdev_nl *nl = NULL;
-	bool need_nl = s == NETD_STEP_BRIDGE ? !n->ovs : s == NETD_STEP_LINK_UP || s == NETD_STEP_ADDRESSES ||
-			s == NETD_STEP_ROUTES;
+	bool need_nl = s == NETD_STEP_BRIDGE || s == NETD_STEP_LINK_UP || s == NETD_STEP_ADDRESSES ||
+		       s == NETD_STEP_ROUTES;
 	int r;
 
 	if (need_nl && (r = tapdev_nl_open(&nl, err)) < 0)

@@ -14,6 +14,12 @@ int netd_ovs_bridge_add(struct netd *d, const char *bridge, struct nd_err *err);
 int netd_ovs_bridge_del(struct netd *d, const char *bridge, struct nd_err *err);
 int netd_ovs_port_add(struct netd *d, const struct tapdev_ovs_port *p, struct nd_err *err);
 int netd_ovs_port_del(struct netd *d, const char *port, struct nd_err *err);
+/* the argv pairs for the jobs (netd-jobs.h) that do the same without blocking the daemon:
+ * a stale Port row goes in a transaction of its own, then the port is added */
+int netd_ovs_port_argvs(struct netd *d, const struct tapdev_ovs_port *p, char ***ret_del, char ***ret_add,
+			struct nd_err *err);
+int netd_ovs_del_argv(struct netd *d, const char *port, char ***ret, struct nd_err *err);
+#define NETD_OVS_TIMEOUT_S 5
 
 /* -- netd-portcheck.c -- */
 /* fails naming the holder when a wildcard listener has the network's DNS/DHCP ports */

@@ -82,6 +82,31 @@ int netd_ovs_port_add(struct netd *d, const struct tapdev_ovs_port *p, struct nd
 	return run(argv, err);
 }
 
+int netd_ovs_port_argvs(struct netd *d, const struct tapdev_ovs_port *p, char ***ret_del, char ***ret_add,
+			struct nd_err *err)
+{
+	struct tapdev_ovs o;
+	int r;
+
+	ovs_cfg(d, &o);
+	*ret_del = *ret_add = NULL;
+	if ((r = tapdev_ovs_argv_del_port(&o, NULL, p->port, ret_del, err)) < 0)
+		return r;
+	if ((r = tapdev_ovs_argv_add_port(&o, p, ret_add, err)) < 0) {
+		tapdev_argv_free(*ret_del);
+		*ret_del = NULL;
+	}
+	return r;
+}
+
+int netd_ovs_del_argv(struct netd *d, const char *port, char ***ret, struct nd_err *err)
+{
+	struct tapdev_ovs o;
+
+	ovs_cfg(d, &o);
+	return tapdev_ovs_argv_del_port(&o, NULL, port, ret, err);
+}
+
 int netd_ovs_port_del(struct netd *d, const char *port, struct nd_err *err)
 {
 	struct tapdev_ovs o;

@@ -19,13 +19,30 @@
 
 #include "common/nd-cleanup.h"
 #include "common/nd-file.h"
+#include "netd/daemon/netd-control.h"
 #include "netd/daemon/netd-host.h"
+#include "netd/daemon/netd-jobs.h"
 #include "netd/daemon/netd-log.h"
 #include "netd/daemon/netd-net.h"
 #include "netd/daemon/netd-rpc.h"
 #include "tapdev/tapdev.h"
 
 #define PORT_TEMPLATE "vnet%d"
+
+struct ovs_del {
+	struct netd_pending *pend;
+	char network[NETDEF_NAME_MAX + 1];
+};
+
+/* a new OVS port's ovs-vsctl runs, in order, while the daemon serves others */
+struct ovs_add {
+	struct netd_pending *pend;
+	char port[16];
+	char network[NETDEF_NAME_MAX + 1];
+	char **add_argv;
+	int fds[TAPDEV_MAX_QUEUES];
+	unsigned n_fds;
+};
 
 static json_object *port_json(const struct netd_port *p)
 {
@@ -61,7 +78,42 @@ static void record_save(struct netd *d, const struct netd_port *p)
 	json_object_put(o);
 }
 
-static void port_remove(struct netd *d, struct netd_port *p, bool delete_link)
+/* an OVS row removal ended: said in the log when it failed; a waiting net-port-delete gets its reply */
+static void ovs_del_done(struct netd *d, void *ctx, int status, char *out)
+{
+	struct ovs_del *od = ctx;
+	struct nd_err err = { 0 };
+
+	if (tapdev_ovs_result("ovs-vsctl", status, out, NETD_OVS_TIMEOUT_S, &err) < 0)
+		netd_log_err(od->network, "removing the OVS port", &err);
+	if (od->pend)
+		netd_control_complete(d, od->pend, NULL, &err, NULL, 0);
+	free(od);
+}
+
+/* del-port as a job: nobody waits for ovs-vsctl (pend: a net-port-delete to answer when done) */
+static void ovs_del_spawn(struct netd *d, const struct netd_port *p, struct netd_pending *pend)
+{
+	struct ovs_del *od = calloc(1, sizeof(*od));
+	struct nd_err err = { 0 };
+	char **argv = NULL;
+
+	if (od) {
+		od->pend = pend;
+		snprintf(od->network, sizeof(od->network), "%s", p->network);
+	}
+	if (!od || netd_ovs_del_argv(d, p->name, &argv, &err) < 0 ||
+	    netd_job_spawn(d, argv, NETD_OVS_TIMEOUT_S, ovs_del_done, od, &err) < 0) {
+		if (!err.code)
+			nd_err_set(&err, -ENOMEM, p->name, "out of memory");
+		netd_log_err(p->network, "removing the OVS port", &err);
+		if (pend)
+			netd_control_complete(d, pend, NULL, &err, NULL, 0);
+		free(od);
+	}
+}
+
+static void port_remove_answering(struct netd *d, struct netd_port *p, bool delete_link, struct netd_pending *pend)
 {
 	char path[4096];
 
@@ -69,7 +121,7 @@ static void port_remove(struct netd *d, struct netd_port *p, bool delete_link)
 		struct tapdev_nl *nl = NULL;
 
 		if (p->ovs)
-			netd_ovs_port_del(d, p->name, NULL);
+			ovs_del_spawn(d, p, pend);
 		if (tapdev_nl_open(&nl, NULL) == 0) {
 			if (p->existing) {
 				if (!p->ovs)
@@ -95,6 +147,11 @@ static void port_remove(struct netd *d, struct netd_port *p, bool delete_link)
 	}
 	netd_log(NETD_LOG_INFO, p->network, "port %s removed", p->name);
 	free(p);
+}
+
+static void port_remove(struct netd *d, struct netd_port *p, bool delete_link)
+{
+	port_remove_answering(d, p, delete_link, NULL);
 }
 
 void netd_port_owner_gone(struct netd *d, struct netd_port *p)
@@ -193,7 +250,8 @@ struct port_req {
 };
 
 static int attach(struct call *k, struct netd_net *n, struct netd_port *p, struct tapdev_nl *nl,
-		  const uint8_t mac[6], const struct netdef_vlan *vlan, struct nd_err *err)
+		  const uint8_t mac[6], const struct netdef_vlan *vlan, char ***ret_del, char ***ret_add,
+		  struct nd_err *err)
 {
 	char mark[NETDEF_NAME_MAX + 8];
 	struct tapdev_port_cfg cfg = { .ifname = p->name, .bridge = n->bridge, .has_mac = !p->existing,
@@ -212,9 +270,10 @@ static int attach(struct call *k, struct netd_net *n, struct netd_port *p, struc
 	}
 	if ((r = tapdev_link_set_mac_mtu(nl, p->name, p->existing ? NULL : cfg.mac, n->live->mtu, err)) < 0 ||
 	    (!p->existing && (r = tapdev_link_set_alias(nl, p->name, mark, err)) < 0) ||
-	    (r = netd_sysctl_port_quiet(p->name, err)) < 0 || (r = netd_ovs_port_add(k->d, &op, err)) < 0)
+	    (r = netd_sysctl_port_quiet(p->name, err)) < 0)
 		return r;
-	return tapdev_link_set_up(nl, p->name, true, err);
+	/* ovs-vsctl runs as jobs (m_port_create); the link comes up when OVS has the port */
+	return netd_ovs_port_argvs(k->d, &op, ret_del, ret_add, err);
 }
 
 static const struct netd_port *mac_user(const struct netd *d, const char *network, const char *mac)
@@ -226,7 +285,7 @@ static const struct netd_port *mac_user(const struct netd *d, const char *networ
 }
 
 static int make_port(struct call *k, const struct port_req *q, struct netd_net *n, struct netd_port *p, int *fds,
-		     struct nd_err *err)
+		     char ***ret_del, char ***ret_add, struct nd_err *err)
 {
 	const struct netdef_portgroup *pg;
 	const struct netdef_vlan *vlan;
@@ -312,9 +371,7 @@ static int make_port(struct call *k, const struct port_req *q, struct netd_net *
 							 err)) < 0)
 			goto out;
 	}
-	if ((r = attach(k, n, p, nl, mac, vlan, err)) < 0) {
-		if (p->ovs)
-			netd_ovs_port_del(k->d, p->name, NULL);
+	if ((r = attach(k, n, p, nl, mac, vlan, ret_del, ret_add, err)) < 0) {
 		if (!p->existing) {
 			tapdev_link_delete(nl, p->name, NULL);
 			for (long long i = 0; i < q->queues; i++)
@@ -327,6 +384,93 @@ out:
 	tapdev_nl_close(nl);
 	netdef_vlan_clear(&own);
 	return r;
+}
+
+static void ovs_add_free(struct ovs_add *oa)
+{
+	tapdev_argv_free(oa->add_argv);
+	free(oa);
+}
+
+/* the port as it ended up, or NULL when it went meanwhile (its network stopped, its owner ended) */
+static struct netd_port *ovs_add_port(struct netd *d, struct ovs_add *oa)
+{
+	return port_find(d, oa->network, oa->port);
+}
+
+static void ovs_add_done(struct netd *d, void *ctx, int status, char *out)
+{
+	struct ovs_add *oa = ctx;
+	struct netd_port *p = ovs_add_port(d, oa);
+	struct tapdev_nl *nl = NULL;
+	struct nd_err err = { 0 };
+
+	if (tapdev_ovs_result("ovs-vsctl", status, out, NETD_OVS_TIMEOUT_S, &err) == 0 && !p)
+		nd_err_set(&err, -ENODEV, oa->network, "port %s went away while OVS added it", oa->port);
+	if (!err.code && tapdev_nl_open(&nl, &err) == 0) {
+		tapdev_link_set_up(nl, p->name, true, &err);
+		tapdev_nl_close(nl);
+	}
+	if (err.code) {
+		netd_log_err(oa->network, "adding the OVS port", &err);
+		if (p)
+			port_remove(d, p, true);
+		netd_control_complete(d, oa->pend, NULL, &err, oa->fds, oa->n_fds);
+	} else {
+		netd_log(NETD_LOG_INFO, p->network, "port %s created for pid %d (mac %s, ovs%s%s)", p->name,
+			 p->owner_pid, p->mac, p->vlan[0] ? ", vlan " : "", p->vlan);
+		netd_control_complete(d, oa->pend, port_json(p), NULL, oa->fds, oa->n_fds);
+	}
+	ovs_add_free(oa);
+}
+
+static void ovs_del_stale_done(struct netd *d, void *ctx, int status, char *out)
+{
+	struct ovs_add *oa = ctx;
+	struct nd_err err = { 0 };
+	struct netd_port *p = ovs_add_port(d, oa);
+
+	if (tapdev_ovs_result("ovs-vsctl", status, out, NETD_OVS_TIMEOUT_S, &err) == 0 && !p)
+		nd_err_set(&err, -ENODEV, oa->network, "port %s went away while OVS added it", oa->port);
+	if (!err.code && netd_job_spawn(d, TAKE_PTR(oa->add_argv), NETD_OVS_TIMEOUT_S, ovs_add_done, oa, &err) == 0)
+		return;
+	netd_log_err(oa->network, "adding the OVS port", &err);
+	if (p)
+		port_remove(d, p, true);
+	netd_control_complete(d, oa->pend, NULL, &err, oa->fds, oa->n_fds);
+	ovs_add_free(oa);
+}
+
+/* the reply waits for ovs-vsctl; the daemon serves everyone else meanwhile */
+static json_object *ovs_add_start(struct call *k, struct netd_port *p, const int *fds, char **del_argv,
+				  char **add_argv)
+{
+	struct ovs_add *oa = calloc(1, sizeof(*oa));
+	struct nd_err err = { 0 };
+
+	if (!oa || !(oa->pend = netd_control_defer(k->d, k->c, k->id))) {
+		free(oa);
+		nd_err_set(&err, -ENOMEM, p->network, "out of memory");
+		goto fail;
+	}
+	snprintf(oa->port, sizeof(oa->port), "%s", p->name);
+	snprintf(oa->network, sizeof(oa->network), "%s", p->network);
+	oa->add_argv = add_argv;
+	oa->n_fds = p->existing ? 0 : p->queues;
+	memcpy(oa->fds, fds, sizeof(int) * oa->n_fds);
+	if (netd_job_spawn(k->d, del_argv, NETD_OVS_TIMEOUT_S, ovs_del_stale_done, oa, &err) < 0) {
+		netd_control_complete(k->d, oa->pend, NULL, &err, oa->fds, oa->n_fds);
+		ovs_add_free(oa);
+		port_remove(k->d, p, true);
+	}
+	return NETD_REPLY_DEFERRED;
+fail:
+	for (unsigned i = 0; !p->existing && i < p->queues; i++)
+		close(fds[i]);
+	tapdev_argv_free(del_argv);
+	tapdev_argv_free(add_argv);
+	port_remove(k->d, p, true);
+	return rpc_failed(k, &err);
 }
 
 json_object *m_port_create(struct call *k)
@@ -347,6 +491,7 @@ json_object *m_port_create(struct call *k)
 	struct nd_err err = { 0 };
 	struct netd_net *n;
 	struct netd_port *p;
+	char **del_argv = NULL, **add_argv = NULL;
 
 	if (reply || !q.network || q.queues < 0 || q.persistent < 0)
 		return reply;
@@ -369,7 +514,7 @@ json_object *m_port_create(struct call *k)
 			return rpc_failed(k, &err);
 		}
 	}
-	if (make_port(k, &q, n, p, fds, &err) < 0) {
+	if (make_port(k, &q, n, p, fds, &del_argv, &add_argv, &err) < 0) {
 		if (p->owner_pidfd >= 0) {
 			epoll_ctl(k->d->epfd, EPOLL_CTL_DEL, p->owner_pidfd, NULL);
 			close(p->owner_pidfd);
@@ -386,9 +531,13 @@ json_object *m_port_create(struct call *k)
 	if (!p->existing && q.persistent && tapdev_tap_set_persist(fds[0], true, &err) < 0) {
 		for (unsigned i = 0; i < p->queues; i++)
 			close(fds[i]);
+		tapdev_argv_free(del_argv);
+		tapdev_argv_free(add_argv);
 		port_remove(k->d, p, true);
 		return rpc_failed(k, &err);
 	}
+	if (p->ovs)
+		return ovs_add_start(k, p, fds, del_argv, add_argv);
 	if (!p->existing) {
 		/* the fds ride with the reply and are closed once it is sent */
 		memcpy(k->reply_fds, fds, sizeof(int) * p->queues);
@@ -428,6 +577,15 @@ json_object *m_port_delete(struct call *k)
 		return reply;
 	if (!(p = port_find(k->d, network, port)))
 		return netd_reply_error(k->id, NETD_RPC_FAILED, "network '%.64s' has no port '%.16s'", network, port);
+	if (p->ovs) {
+		/* answered once OVS has let go of it */
+		struct netd_pending *pend = netd_control_defer(k->d, k->c, k->id);
+
+		if (pend) {
+			port_remove_answering(k->d, p, true, pend);
+			return NETD_REPLY_DEFERRED;
+		}
+	}
 	port_remove(k->d, p, true);
 	return rpc_ok(k, NULL);
 }

@@ -21,6 +21,7 @@
 #include "common/nd-file.h"
 #include "netd/daemon/netd-control.h"
 #include "netd/daemon/netd-dnsmasq.h"
+#include "netd/daemon/netd-jobs.h"
 #include "netd/daemon/netd-log.h"
 #include "netd/daemon/netd-net.h"
 #include "netd/daemon/netd-port.h"
@@ -197,7 +198,10 @@ static int run(struct netd *d)
 		struct netd_client *ready[MAX_EVENTS];
 		uint32_t ready_ev[MAX_EVENTS];
 		size_t n_ready = 0;
-		int timeout = netd_dnsmasq_tick(d), n;
+		int timeout = netd_dnsmasq_tick(d), jobs = netd_jobs_tick(d), n;
+
+		if (jobs >= 0 && (timeout < 0 || jobs < timeout))
+			timeout = jobs;
 
 		n = epoll_wait(d->epfd, evs, MAX_EVENTS, busy ? 0 : timeout);
 		if (n == 0 && busy) {
@@ -224,6 +228,7 @@ static int run(struct netd *d)
 			case NETD_EV_RESOLV: netd_resolv_changed(d); break;
 			case NETD_EV_PORT_OWNER: netd_port_owner_gone(d, ev->ptr); break;
 			case NETD_EV_REAP: netd_dnsmasq_reaped(d, ev->ptr); break;
+			case NETD_EV_JOB: netd_job_event(d, ev->ptr); break;
 			}
 		}
 		/* clients after the rest: a port whose owner ended above is gone before anyone lists it */

@@ -54,6 +54,18 @@ check "the client's own interface is not deleted" ip link show h-c
 check "a port's own <vlan> request" "$BIN/netdctl" net-port-create lab --persistent --ifname h-c --vlan "<vlan><tag id='300'/></vlan>"
 check "OVS has its own tag 300" test "$(vsctl get Port h-c tag)" = 300
 
+# ovs-vsctl never stalls the daemon: a port waiting for OVS blocks nobody else
+veth_guest w 10.50.0.20
+kill -STOP "$(cat "$T/ovs/vswitchd.pid")"
+"$BIN/netdctl" net-port-create lab --persistent --ifname h-w >"$T/slow.out" 2>&1 &
+slow=$!
+sleep 0.5
+check "while ovs-vsctl waits for a stopped ovs-vswitchd, net-list is answered" env NETD_TIMEOUT=3 "$BIN/netdctl" net-list
+check "and the port creation is still waiting for OVS" kill -0 "$slow"
+kill -CONT "$(cat "$T/ovs/vswitchd.pid")"
+wait "$slow"; rc=$?
+check "once OVS answers, the port is created" sh -c "test $rc = 0 && ovs-vsctl --db=unix:$OVS_DB list-ports ovslab | grep -qx h-w"
+
 # ports of a client that exits leave OVSDB too (a TAP via netd-launch on a stub)
 FAKE_QEMU_OUT=$T/fq "$BIN/netd-launch" --qemu "$ROOT/tests/tools/fake-qemu.sh" --network lab --portgroup vlan200 \
 	--vm-uuid 11111111-2222-4333-8444-555555555555 -- -m 64 2>"$T/fq.err" &
