@@ -176,7 +176,7 @@ $(UNIT_BIN): $(call objs,$(UNIT_SRCS)) $(DAEMON_A) $(NETDLIB_A) $(FW_A) $(DHCP_A
 	$(Q)$(CC) $(LDSAN) $(LDFLAGS) -o $@ $^ $(call pl,$(NETD_PC) check)
 
 # -- tests ------------------------------------------------------------------
-check: check-unit check-unit-san check-headers check-layering check-fuzz check-integration
+check: check-unit check-unit-san check-headers check-layering check-fuzz check-integration check-kernel
 
 check-unit: $(UNIT_BIN) $(BINS)
 	@echo "== unit tests ($(BUILD))"
@@ -190,6 +190,15 @@ $(BUILD)/guest/stamp: tests/guest/build-guest.sh | $(BUILD)/.deps-ok
 check-integration: $(BINS) $(BUILD)/bin/nd-call $(BUILD)/bin/nd-rawsend $(BUILD)/bin/nd-vlansniff $(BUILD)/guest/stamp
 	@echo "== integration tests (root, each in its own PID and network namespaces)"
 	$(Q)BIN=$(abspath $(BUILD)/bin) NETD_GUEST_DIR=$(abspath $(BUILD)/guest) bash tests/integration/run.sh
+
+# the production-kernel lane: Debian's own kernel under QEMU TCG, the host's
+# root filesystem shared read-only, tests/kernel/ktest-*.sh inside (issue 18)
+kvm: $(BUILD)/kvm/stamp
+$(BUILD)/kvm/stamp: tests/kernel/build-vm.sh | $(BUILD)/.deps-ok
+	$(Q)bash tests/kernel/build-vm.sh $(BUILD)/kvm
+check-kernel: $(BINS) $(BUILD)/bin/nd-call $(BUILD)/kvm/stamp
+	@echo "== kernel lane (Debian's kernel in a TCG VM: 8021q, vlan_filtering, openvswitch, vhost_net, tc)"
+	$(Q)BIN=$(abspath $(BUILD)/bin) bash tests/kernel/run-vm.sh $(abspath $(BUILD)/kvm) tests/kernel/lane.sh
 
 check-unit-san: | $(BUILD)/.deps-ok
 	@echo "== unit tests under AddressSanitizer + UndefinedBehaviorSanitizer"
@@ -279,7 +288,7 @@ clean:
 	rm -rf $(BUILD)
 
 
-.PHONY: all deps bench-deps bench demo guest fuzz fuzz-build check-fuzz check check-integration check-unit check-unit-san check-headers check-layering install uninstall clean
+.PHONY: all deps bench-deps bench demo guest fuzz fuzz-build check-fuzz check check-integration check-unit check-unit-san check-headers check-layering install uninstall clean kvm check-kernel
 .DELETE_ON_ERROR:
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -260,7 +260,14 @@ int netd_dnsmasq_start(struct netd *d, struct netd_net *n, struct nd_err *err)
 		waitpid(pid, NULL, 0);
 		return r;
 	}
-	if ((r = wait_ready(d, n, log, from, err)) < 0) {
+	/*
+	 * What netd generates passes dhcp_def_check and the checks before the
+	 * start (ports, user, directories): dnsmasq takes it. Raw
+	 * <dnsmasq:options> are the one thing it may refuse: then the start
+	 * waits for dnsmasq's word (~5-15 ms) and fails with it. Otherwise an
+	 * early exit is the supervisor's, logged with dnsmasq's last line.
+	 */
+	if (n->live->n_dnsmasq_options && (r = wait_ready(d, n, log, from, err)) < 0) {
 		unwatch(d, n);
 		return r;
 	}
@@ -358,8 +365,22 @@ void netd_dnsmasq_exited(struct netd *d, struct netd_net *n)
 	unwatch(d, n);
 	if (!netd_net_is_active(n))
 		return;
-	if (code >= 0 && code < 128)
-		netd_log(NETD_LOG_WARN, netd_net_name(n), "dnsmasq %d ended: %s", (int)pid, dhcp_exit_reason(code));
+	if (code >= 0 && code < 128) {
+		char log[4096], tail[4096] = "", line[512];
+		int fd;
+
+		netd_path(d, NETD_PATH_DNSMASQ_LOG, netd_net_name(n), log, sizeof(log));
+		if ((fd = open(log, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) >= 0) {
+			off_t end = lseek(fd, 0, SEEK_END);
+			ssize_t k = pread(fd, tail, sizeof(tail) - 1, end > (off_t)sizeof(tail) - 1 ? end - (off_t)sizeof(tail) + 1 : 0);
+
+			tail[k > 0 ? k : 0] = '\0';
+			close(fd);
+		}
+		last_line(tail, line, sizeof(line));
+		netd_log(NETD_LOG_WARN, netd_net_name(n), "dnsmasq %d ended: %s%s%s", (int)pid, dhcp_exit_reason(code),
+			 line[0] ? ": " : "", line);
+	}
 	else if (code >= 128)
 		netd_log(NETD_LOG_WARN, netd_net_name(n), "dnsmasq %d killed by signal %d", (int)pid, code - 128);
 	else

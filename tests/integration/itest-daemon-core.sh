@@ -142,5 +142,19 @@ check "without starting QEMU" test ! -e "$T/g3"
 check "saying it cannot reach netd" grep -q "cannot connect to netd" "$T/g3.err"
 start_core || exit 1
 check "undefine" "$BIN/netdctl" net-undefine core
+
+# -- --daemon: returns once it serves, with stdio detached and a pidfile
+stop_netd
+out=$(timeout 10 "$BIN/netd" --daemon --socket "$NETD_SOCKET" --config-dir "$T/etc" --run-dir "$T/run" \
+	--state-dir "$T/lib" --pidfile "$T/netd.pid")
+rc=$?
+check "out=\$(netd --daemon) returns (exit $rc), printing nothing" test "$rc" = 0 -a -z "$out"
+dpid=$(cat "$T/netd.pid" 2>/dev/null)
+check "the pidfile names the running daemon" sh -c "test -n '$dpid' && kill -0 '$dpid' && grep -q netd /proc/$dpid/comm"
+check "it serves at once" "$BIN/netdctl" net-list
+timeout 10 "$BIN/netd" --daemon --socket "$NETD_SOCKET" --config-dir "$T/etc" --run-dir "$T/run" --state-dir "$T/lib" \
+	2>"$T/second-daemon.err"
+check "a second --daemon fails (exit $?), with the reason in syslog or on stderr" test $? != 0
+kill "$dpid"
 check_fails "no ASan report in the daemon's log" grep -q "AddressSanitizer" "$T/netd.log"
 finish
