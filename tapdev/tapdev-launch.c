@@ -47,6 +47,10 @@ int tapdev_launch_argv(const struct tapdev_launch *l, char ***ret, struct nd_err
 	nd_buf_printf(&dev, "virtio-net-pci,netdev=netd0,mac=%s", l->mac);
 	if (l->queues > 1) /* MSI-X vectors: one per queue in each direction, plus config and control */
 		nd_buf_printf(&dev, ",mq=on,vectors=%u", 2 * l->queues + 2);
+	if (l->no_guest_csum)
+		/* the OVS userspace datapath never completes a checksum the guest left
+		 * to the host: TCP from such a guest left with bad checksums */
+		nd_buf_puts(&dev, ",csum=off");
 	if (!l->keep_rom)
 		nd_buf_puts(&dev, ",romfile=");
 	argv[n++] = strdup(l->qemu);

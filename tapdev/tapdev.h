@@ -128,6 +128,7 @@ struct tapdev_launch {
 	unsigned queues;
 	const char *mac;            /* guest MAC */
 	bool keep_rom;              /* keep the NIC's option ROM (PXE) */
+	bool no_guest_csum;         /* csum=off: the guest fills in its checksums (OVS userspace datapath) */
 	char *const *user_args;
 	size_t n_user_args;
 };

@@ -62,6 +62,9 @@ static json_object *port_json(const struct netd_port *p)
 	json_object_object_add(o, "iface_id", json_object_new_string(p->iface_id));
 	json_object_object_add(o, "vm_uuid", json_object_new_string(p->vm_uuid));
 	json_object_object_add(o, "vlan", json_object_new_string(p->vlan));
+	/* the OVS userspace datapath does not complete checksums a guest leaves to the host */
+	json_object_object_add(o, "guest_checksum_offload",
+			       json_object_new_boolean(!(p->ovs && !tapdev_ovs_kernel_datapath())));
 	return o;
 }
 

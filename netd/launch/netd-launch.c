@@ -102,7 +102,7 @@ static int parse(int argc, char **argv, struct opts *o)
 
 /* asks for the port; fills fds. The port belongs to this process, which
  * becomes QEMU: netd removes it when QEMU exits, not when a connection closes */
-static int request_port(const struct opts *o, int *fds, char *ret_port, char *ret_mac)
+static int request_port(const struct opts *o, int *fds, char *ret_port, char *ret_mac, bool *ret_no_csum)
 {
 	json_object *p = json_object_new_object(), *reply = NULL, *res, *v;
 	struct netd_conn *c = NULL;
@@ -136,6 +136,7 @@ static int request_port(const struct opts *o, int *fds, char *ret_port, char *re
 		snprintf(ret_port, 16, "%s", json_object_get_string(v));
 	if (json_object_object_get_ex(res, "mac", &v))
 		snprintf(ret_mac, 18, "%s", json_object_get_string(v));
+	*ret_no_csum = json_object_object_get_ex(res, "guest_checksum_offload", &v) && !json_object_get_boolean(v);
 	json_object_put(reply);
 	return 0;
 }
@@ -236,7 +237,7 @@ int main(int argc, char **argv)
 
 	if ((r = parse(argc, argv, &o)) != 0)
 		return r < 0 ? 2 : r;
-	if (request_port(&o, tap_fds, port, mac) < 0)
+	if (request_port(&o, tap_fds, port, mac, &l.no_guest_csum) < 0)
 		return 1;
 	vhost = open_vhost(o.queues, vhost_fds);
 	l.qemu = o.qemu;

@@ -73,6 +73,12 @@ if udhcpc -i eth0 -n -q -t 10 -T 1 -s /udhcpc.sh >/dev/null 2>&1 && [ -s /tmp/le
 	if [ -n "$target" ]; then
 		if ping -c 1 -W 2 "$target" >/dev/null 2>&1; then echo "GUEST: target $target reachable"
 		else echo "GUEST: target $target unreachable"; fi
+		# TCP to a listener on port 5001 of the target, when the test runs one
+		if echo "GUEST-TCP-HELLO from $ip" | nc -w 3 "$target" 5001 >/dev/null 2>&1; then
+			echo "GUEST: tcp to $target ok"
+		else
+			echo "GUEST: tcp to $target failed"
+		fi
 	fi
 else
 	echo "GUEST: no lease"

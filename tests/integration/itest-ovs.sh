@@ -104,11 +104,13 @@ check "it gets a DHCP lease through OVS" dhcp n1
 check "it reaches the uplink through NAT" ping_from n1 10.99.0.2
 check "the uplink saw the host's address" test "$(uplink_count from_host)" -ge 1
 if [ -r "$GUEST/vmlinux" ]; then
+	in_ns uplink timeout 120 busybox nc -l -p 5001 >"$T/ovs.tcp" &
 	timeout 120 "$BIN/netd-launch" --network onat --accel auto -- -M pc -m 256 -nodefaults -display none \
 		-serial "file:$T/ovs.console" -kernel "$GUEST/vmlinux" -initrd "$GUEST/initramfs.cpio" \
 		-append "console=ttyS0 quiet panic=-1 netd.target=10.99.0.2" -no-reboot 2>"$T/ovs.launch"
 	check "a QEMU guest on OVS gets a lease" grep -q "GUEST: lease 192.168.240" "$T/ovs.console"
 	check "the QEMU guest reaches the uplink through NAT" grep -q "GUEST: target 10.99.0.2 reachable" "$T/ovs.console"
+	check "its TCP connection reaches the uplink with its data (userspace datapath: csum=off)" sh -c "grep -q GUEST-TCP-HELLO '$T/ovs.tcp' || { cat '$T/ovs.console'; false; }"
 else
 	not_ok "no guest image in $GUEST (make guest)"
 fi

@@ -49,6 +49,17 @@ START_TEST(test_argv_combinations)
 		tapdev_argv_free(argv);
 	}
 	{
+		/* a port on the OVS userspace datapath: the guest computes its own checksums */
+		struct tapdev_launch l = { .qemu = "qemu", .accel = "tcg", .tap_fds = taps, .queues = 1,
+					   .mac = "52:54:00:01:02:03", .no_guest_csum = true };
+		char **argv = NULL;
+
+		ck_assert_int_eq(tapdev_launch_argv(&l, &argv, NULL), 0);
+		ck_assert_str_eq(argv_joined(argv), "qemu -accel tcg -netdev tap,id=netd0,fd=3 -device "
+				 "virtio-net-pci,netdev=netd0,mac=52:54:00:01:02:03,csum=off,romfile=");
+		tapdev_argv_free(argv);
+	}
+	{
 		struct tapdev_launch bad = { .qemu = "q", .accel = "tcg", .tap_fds = taps, .queues = 0, .mac = "x" };
 		char **argv = NULL;
 
