@@ -64,6 +64,7 @@ ip link set lo up
 up_link=$(cut -d' ' -f1 /proc/uptime)
 ip link set eth0 up
 echo "GUEST: mac $(cat /sys/class/net/eth0/address)"
+echo "GUEST: queues $(ls /sys/class/net/eth0/queues | grep -c rx-)"
 if udhcpc -i eth0 -n -q -t 10 -T 1 -s /udhcpc.sh >/dev/null 2>&1 && [ -s /tmp/lease ]; then
 	up_lease=$(cut -d' ' -f1 /proc/uptime)
 	read ip gw </tmp/lease

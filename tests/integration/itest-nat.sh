@@ -29,10 +29,12 @@ check "lease $ip4 is inside the range" sh -c "case '$ip4' in 192.168.150.1[0-4][
 check "net-dhcp-leases lists it" sh -c "'$BIN/netdctl' net-dhcp-leases natnet | grep -q '52:54:00:00:01:01.*$ip4/24'"
 check "DNS host resolves through the bridge" resolves g1 pudding 192.168.150.1 192.168.150.77 natnet
 check "guest reaches the uplink" ping_from g1 10.99.0.2
+check "guest moves TCP data to the uplink" tcp g1 uplink 10.99.0.2
 check "uplink saw the host's address (masquerade)" test "$(uplink_count from_host)" -ge 1
 check "uplink saw no guest address" test "$(uplink_count from_guest)" = 0
 in_ns uplink ip route add 192.168.150.0/24 via 10.99.0.1
 check_fails "uplink cannot open a connection to the guest" ping_from uplink "$ip4"
+check_fails "nor a TCP connection" tcp uplink g1 "$ip4"
 check "nft chains exist while running" sh -c "nft list chain inet netd natnet-nat >/dev/null"
 check "dnsmasq runs" pgrep -x dnsmasq
 

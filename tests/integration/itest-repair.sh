@@ -23,6 +23,7 @@ check "net-start repairs it and says so" sh -c "'$BIN/netdctl' net-start rep | t
 check "the rules are back" nft list chain inet netd rep-nat
 in_ns uplink nft reset counters >/dev/null 2>&1
 check "the guest reaches the uplink through NAT again" ping_from g1 10.99.0.2
+check "and moves TCP data to it again" tcp g1 uplink 10.99.0.2
 check "the uplink saw the host's address" test "$(uplink_count from_host)" -ge 1
 
 dpid=$(pgrep -x dnsmasq)

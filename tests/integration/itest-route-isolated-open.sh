@@ -41,9 +41,11 @@ guest_on_bridge r1 ndrt0
 check "route: guest gets a lease" dhcp r1
 rip=$(lease_of r1 2>/dev/null)
 check "route: guest reaches the uplink" ping_from r1 10.99.0.2
+check "route: guest moves TCP data to the uplink" tcp r1 uplink 10.99.0.2
 check "route: the uplink saw the guest's own address" test "$(uplink_count from_guest)" -ge 1
 check "route: the uplink saw no masqueraded packet" test "$(uplink_count from_host)" = 0
 check "route: the uplink may connect to the guest" ping_from uplink "$rip"
+check "route: and open a TCP connection to it" tcp uplink r1 "$rip"
 
 check "isolated: net-create" "$BIN/netdctl" net-create "$T/iso.xml"
 guest_on_bridge i1 ndiso0
@@ -51,11 +53,13 @@ check "isolated: guest gets a lease" dhcp i1
 iip=$(lease_of i1 2>/dev/null)
 in_ns i1 ip route replace default via 192.168.170.1 dev g0
 check_fails "isolated: guest cannot reach the uplink" ping_from i1 10.99.0.2
+check_fails "isolated: nor over TCP" tcp i1 uplink 10.99.0.2
 in_ns uplink ip route add 192.168.170.0/24 via 10.99.0.1
 check_fails "isolated: the uplink cannot reach the guest" ping_from uplink "$iip"
 guest_on_bridge i2 ndiso0
 check "isolated: a second guest gets a lease" dhcp i2
 check "isolated: guests reach each other" ping_from i2 "$iip"
+check "isolated: and move TCP data between them" tcp i2 i1 "$iip"
 
 check "open: net-create" "$BIN/netdctl" net-create "$T/open.xml"
 check_fails "open: no netd chain names it" sh -c "nft list table inet netd | grep -q opennet"

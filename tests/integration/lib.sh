@@ -90,13 +90,13 @@ make_uplink() {
 	make_uplink_ns
 	in_ns uplink nft -f - <<'EON'
 table inet probe {
+	counter from_host { }
+	counter from_guest { }
 	chain in {
 		type filter hook input priority 0;
 		ip saddr 10.99.0.1 icmp type echo-request counter name from_host
 		ip saddr 192.168.0.0/16 icmp type echo-request counter name from_guest
 	}
-	counter from_host { }
-	counter from_guest { }
 }
 EON
 }
@@ -124,6 +124,16 @@ resolves() {
 }
 # ping_from NS ADDR: one ping, 2 s at most
 ping_from() { in_ns "$1" busybox ping -c 1 -W 2 "$2"; }
+# tcp FROM TO_NS TO_ADDR: a line sent over TCP from namespace FROM to a listener in TO_NS arrives
+tcp() {
+	rm -f "$T/tcp.rx"
+	in_ns "$2" timeout 5 busybox nc -l -p 5001 >"$T/tcp.rx" &
+	local l=$!
+	sleep 0.3
+	echo "hello from $1" | in_ns "$1" timeout 3 busybox nc -w 2 "$3" 5001
+	wait $l 2>/dev/null
+	grep -q "hello from $1" "$T/tcp.rx"
+}
 
 # start_ovs: a private ovsdb-server and ovs-vswitchd in this namespace; sets OVS_DB
 start_ovs() {

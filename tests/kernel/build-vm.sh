@@ -56,7 +56,8 @@ mount -t tmpfs shm /host/dev/shm 2>/dev/null
 mount -t cgroup2 none /host/sys/fs/cgroup 2>/dev/null
 script=$(sed -n 's/.*netd\.script=\([^ ]*\).*/\1/p' /proc/cmdline)
 echo "VM: kernel $(uname -r), running $script"
-chroot /host /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root CI="$(sed -n 's/.*netd\.ci=\([^ ]*\).*/\1/p' /proc/cmdline)" \
+arg() { sed -n "s/.*netd\.$1=\([^ ]*\).*/\1/p" /proc/cmdline; }
+chroot /host /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root CI="$(arg ci)" ONLY="$(arg only)" \
 	/bin/bash "$script" >/out/log 2>&1
 echo $? >/out/rc
 sync

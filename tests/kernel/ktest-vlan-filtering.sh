@@ -34,16 +34,6 @@ in_ns t sh -c "ip link set g0 up && ip link add link g0 name g0.100 type vlan id
 	ip addr add 10.70.100.9/24 dev g0.100 && ip addr add 10.70.200.9/24 dev g0.200 && ip link set g0.100 up && ip link set g0.200 up"
 in_ns n sh -c "ip link set g0 up && ip addr add 10.70.100.5/24 dev g0 && ip link add link g0 name g0.200 type vlan id 200 &&
 	ip addr add 10.70.200.5/24 dev g0.200 && ip link set g0.200 up"
-# tcp FROM TO_NS TO_ADDR: a line sent over TCP arrives
-tcp() {
-	rm -f "$T/rx"
-	in_ns "$2" timeout 5 busybox nc -l -p 5001 >"$T/rx" &
-	local l=$!
-	sleep 0.3
-	echo "hello from $1" | in_ns "$1" timeout 3 busybox nc -w 2 "$3" 5001
-	wait $l 2>/dev/null
-	grep -q "hello from $1" "$T/rx"
-}
 check "VLAN 100: a -> b over TCP" tcp a b 10.70.100.2
 check_fails "VLAN 200 port c (same subnet) cannot reach a over TCP" tcp c a 10.70.100.1
 check "the trunk guest's g0.100 reaches a over TCP" tcp t a 10.70.100.1

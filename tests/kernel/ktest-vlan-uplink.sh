@@ -17,16 +17,6 @@ ip addr add 10.99.100.1/24 dev up0.100
 ip link set up0.100 up
 in_ns up sh -c "ip link set u0 up && ip addr add 10.99.0.2/24 dev u0 && ip link add link u0 name u0.100 type vlan id 100 &&
 	ip addr add 10.99.100.2/24 dev u0.100 && ip link set u0.100 up"
-# tcp FROM TO_NS TO_ADDR: a line sent over TCP arrives (the far side has no route back to guests: NAT or nothing)
-tcp() {
-	rm -f "$T/rx"
-	in_ns "$2" timeout 5 busybox nc -l -p 5001 >"$T/rx" &
-	local l=$!
-	sleep 0.3
-	echo "hello from $1" | in_ns "$1" timeout 3 busybox nc -w 2 "$3" 5001
-	wait $l 2>/dev/null
-	grep -q "hello from $1" "$T/rx"
-}
 cat >"$T/nat.xml" <<'XML'
 <network><name>vnat</name><forward mode='nat' dev='up0.100'/><bridge name='ndvn0'/>
 <ip address='192.168.200.1' prefix='24'><dhcp><range start='192.168.200.10' end='192.168.200.20'/></dhcp></ip>

@@ -11,7 +11,7 @@ out=$(mktemp -d /tmp/netd-vm.XXXXXX)
 trap 'rm -rf "$out"' EXIT
 timeout "$TMO" qemu-system-x86_64 -accel tcg -M pc -m 2048 -smp 2 -nographic -no-reboot -nodefaults \
 	-serial "file:$out/console" -kernel "$VM/vmlinux" -initrd "$VM/initramfs.cpio" \
-	-append "console=ttyS0 quiet panic=-1 netd.script=$SCRIPT netd.ci=${CI:-}" \
+	-append "console=ttyS0 quiet panic=-1 netd.script=$SCRIPT netd.ci=${CI:-} netd.only=${ONLY:-}" \
 	-virtfs local,path=/,mount_tag=host,security_model=none,readonly=on,multidevs=remap \
 	-virtfs "local,path=$out,mount_tag=out,security_model=none" >/dev/null 2>"$out/qemu.err"
 qrc=$?
