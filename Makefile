@@ -184,7 +184,7 @@ check-unit: $(UNIT_BIN) $(BINS)
 
 # the test guest: Debian's kernel (as a PVH vmlinux) and busybox, cached
 guest: $(BUILD)/guest/stamp
-$(BUILD)/guest/stamp: tests/guest/build-guest.sh | $(BUILD)/.deps-ok
+$(BUILD)/guest/stamp: tests/guest/build-guest.sh tests/lib/kernel-image.sh | $(BUILD)/.deps-ok
 	$(Q)bash tests/guest/build-guest.sh $(BUILD)/guest
 
 check-integration: $(BINS) $(BUILD)/bin/nd-call $(BUILD)/bin/nd-rawsend $(BUILD)/bin/nd-vlansniff $(BUILD)/guest/stamp
@@ -194,7 +194,7 @@ check-integration: $(BINS) $(BUILD)/bin/nd-call $(BUILD)/bin/nd-rawsend $(BUILD)
 # the production-kernel lane: Debian's own kernel under QEMU TCG, the host's
 # root filesystem shared read-only, tests/kernel/ktest-*.sh inside (issue 18)
 kvm: $(BUILD)/kvm/stamp
-$(BUILD)/kvm/stamp: tests/kernel/build-vm.sh | $(BUILD)/.deps-ok
+$(BUILD)/kvm/stamp: tests/kernel/build-vm.sh tests/lib/kernel-image.sh | $(BUILD)/.deps-ok
 	$(Q)bash tests/kernel/build-vm.sh $(BUILD)/kvm
 check-kernel: $(BINS) $(BUILD)/bin/nd-call $(BUILD)/kvm/stamp
 	@echo "== kernel lane (Debian's kernel in a TCG VM: 8021q, vlan_filtering, openvswitch, vhost_net, tc)"

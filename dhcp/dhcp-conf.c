@@ -203,6 +203,9 @@ int dhcp_conf_render(const struct netdef *def, const char *bridge, const struct 
 		nd_buf_printf(&b, "dhcp-lease-max=%llu\n", lease_max > 1000000 ? 1000000 : lease_max);
 	nd_buf_printf(&b, "dhcp-leasefile=%s\n", paths->leasefile);
 	nd_buf_printf(&b, "dhcp-hostsfile=%s\naddn-hosts=%s\n", paths->hostsfile, paths->addnhosts);
+	/* libvirt's order; the guests' own MTU follows the network's (DHCP option 26) */
+	if (def->mtu && netdef_dhcp_ip(def, AF_INET))
+		nd_buf_printf(&b, "dhcp-option=option:mtu,%u\n", def->mtu);
 	if (v6)
 		nd_buf_puts(&b, "enable-ra\n");
 	for (size_t i = 0; i < def->n_dnsmasq_options; i++)

@@ -9,35 +9,21 @@
 set -euo pipefail
 export LC_ALL=C # byte-wise grep for the XZ magic
 OUT=${1:?usage: build-guest.sh OUTDIR}
-KVER=$(ls /lib/modules | sort -V | tail -1)
-KIMG=/boot/vmlinuz-$KVER
-[ -r "$KIMG" ] || { echo "build-guest: no kernel image $KIMG (package linux-image-amd64)" >&2; exit 1; }
+. "$(dirname "$0")/../lib/kernel-image.sh"
 BUSYBOX=$(command -v busybox)
-file_stamp="$KVER $(stat -c %Y "$KIMG") $(stat -c %Y "$BUSYBOX") $(md5sum "$0" | cut -c1-32)"
+file_stamp="$KVER $(stat -c %Y "$KIMG" 2>/dev/null) $(stat -c %Y "$BUSYBOX") $(cat "$0" "$(dirname "$0")/../lib/kernel-image.sh" | md5sum | cut -c1-32)"
 if [ -f "$OUT/stamp" ] && [ "$(cat "$OUT/stamp")" = "$file_stamp" ]; then exit 0; fi
 mkdir -p "$OUT"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 # the bzImage's payload is XZ: find the stream and decompress it
-off=$(grep -obUaP '\xfd7zXZ\x00' "$KIMG" | head -1 | cut -d: -f1)
-[ -n "$off" ] || { echo "build-guest: no XZ payload in $KIMG" >&2; exit 1; }
-tail -c +"$((off + 1))" "$KIMG" | xz -dc --single-stream >"$work/vmlinux" 2>/dev/null || true
-[ "$(head -c 4 "$work/vmlinux" | od -An -c | tr -d ' ')" = "177ELF" ] ||
-	{ echo "build-guest: extracted kernel is not an ELF image" >&2; exit 1; }
+extract_vmlinux "$work/vmlinux"
 
 root=$work/root
 mkdir -p "$root"/{bin,dev,proc,sys,tmp,lib/modules}
 cp "$BUSYBOX" "$root/bin/busybox"
-for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci failover net_failover virtio_net; do
-	f=$(find "/lib/modules/$KVER" -name "$m.ko*" | head -1)
-	[ -n "$f" ] || { echo "build-guest: module $m missing" >&2; exit 1; }
-	case "$f" in
-	*.ko.xz) xz -dc "$f" >"$root/lib/modules/$m.ko" ;;
-	*.ko.zst) zstd -dc "$f" >"$root/lib/modules/$m.ko" ;;
-	*) cp "$f" "$root/lib/modules/$m.ko" ;;
-	esac
-done
+copy_modules "$root/lib/modules" virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci failover net_failover virtio_net
 cat >"$root/udhcpc.sh" <<'EOS'
 #!/bin/busybox sh
 case "$1" in

@@ -12,19 +12,7 @@ ip link set lo up
 # the ASan build of the daemon when make check-unit-san left one: a use-after-free is then a crash
 SAN_NETD=$ROOT/build/san/bin/netd
 [ -x "$SAN_NETD" ] && [ "${NETD_NO_SAN:-}" != 1 ] && export ASAN_OPTIONS=detect_leaks=0:quarantine_size_mb=1 && NETD_BIN=$SAN_NETD
-start_core() {
-	"${NETD_BIN:-$BIN/netd}" --socket "$NETD_SOCKET" --config-dir "$T/etc" --run-dir "$T/run" \
-		--state-dir "$T/lib" "$@" 2>>"$T/netd.log" &
-	NETD_PID=$!
-	for _ in $(seq 200); do
-		[ -S "$NETD_SOCKET" ] && "$BIN/netdctl" net-list >/dev/null 2>&1 && return 0
-		kill -0 $NETD_PID 2>/dev/null || break
-		sleep 0.02
-	done
-	echo "# netd did not come up:"; tail -20 "$T/netd.log" | sed 's/^/#   /'
-	return 1
-}
-start_core || exit 1
+start_netd || exit 1
 FAKE=$ROOT/tests/tools/fake-qemu.sh
 cat >"$T/c.xml" <<'XML'
 <network><name>core</name><forward mode='nat'/><bridge name='ndcore0'/>
@@ -43,7 +31,7 @@ check "QEMU holds no connection to netd (only its TAP)" sh -c "! ls -l /proc/$G1
 kill -TERM $NETD_PID; wait $NETD_PID 2>/dev/null; NETD_PID=
 check "after netd's SIGTERM the guest's TAP is still there" ip link show "$port"
 check "and still on the bridge" sh -c "ip -o link show $port | grep -q 'master ndcore0'"
-start_core || exit 1
+start_netd || exit 1
 check "the restarted netd lists the guest's port" sh -c "'$BIN/netdctl' net-port-list core | grep -q '$port'"
 touch "$T/g1.stop"; wait $G1 2>/dev/null
 listed() { "$BIN/netdctl" net-port-list core | grep -q "$1"; }
@@ -55,7 +43,7 @@ for _ in $(seq 100); do [ -s "$T/g2" ] && break; sleep 0.05; done
 port2=$("$BIN/netdctl" net-port-list core | awk 'NR > 2 && $1 ~ /^vnet/ {print $1}' | head -1)
 kill -TERM $NETD_PID; wait $NETD_PID 2>/dev/null; NETD_PID=
 touch "$T/g2.stop"; wait $G2 2>/dev/null
-start_core || exit 1
+start_netd || exit 1
 check "a guest that ended while netd was down is reaped at restart" sh -c "! '$BIN/netdctl' net-port-list core | grep -q '${port2:-none}' && ! ls '$T/run/ports/${port2:-none}.json' 2>/dev/null"
 
 # -- one daemon per state
@@ -68,7 +56,7 @@ check "the first netd still answers on its socket" "$BIN/netdctl" net-list
 # -- a reservation survives a restart
 check "net-update add ip-dhcp-host" "$BIN/netdctl" net-update core add ip-dhcp-host "<host mac='52:54:00:00:cc:77' ip='192.168.232.77'/>"
 kill -TERM $NETD_PID; wait $NETD_PID 2>/dev/null; NETD_PID=
-start_core || exit 1
+start_netd || exit 1
 check "another net-update after the restart" "$BIN/netdctl" net-update core add dns-host "<host ip='192.168.232.5'><hostname>h5</hostname></host>"
 check "the reservation is still in dnsmasq's hosts file" grep -qi "52:54:00:00:cc:77.*192.168.232.77" "$T/run/dnsmasq/core.hostsfile"
 check "and in the live XML" sh -c "'$BIN/netdctl' net-dumpxml core | grep -q \"192.168.232.77\""
@@ -108,7 +96,7 @@ check "the daemon is alive and serving" sh -c "kill -0 $NETD_PID && '$BIN/netdct
 sed 's/<name>core</<name>a.tmp.1</; s/ndcore0/ndtmp0/; s/192.168.232/192.168.234/g' "$T/c.xml" >"$T/tmp.xml"
 check "a network named a.tmp.1 starts" sh -c "'$BIN/netdctl' net-define '$T/tmp.xml' && '$BIN/netdctl' net-start a.tmp.1"
 kill -TERM $NETD_PID; wait $NETD_PID 2>/dev/null; NETD_PID=
-start_core || exit 1
+start_netd || exit 1
 check "after a restart it is still defined and active" sh -c "'$BIN/netdctl' net-list | grep -q 'a.tmp.1 .*active'"
 check "destroy and undefine it" sh -c "'$BIN/netdctl' net-destroy a.tmp.1 && '$BIN/netdctl' net-undefine a.tmp.1"
 
@@ -117,7 +105,7 @@ check "netd's bridge carries its mark" sh -c "ip -d link show ndcore0 | grep -q 
 kill -TERM $NETD_PID; wait $NETD_PID 2>/dev/null; NETD_PID=
 ip link del ndcore0
 ip link add ndcore0 type bridge
-start_core || exit 1
+start_netd || exit 1
 check "a foreign bridge with the recorded name is not adopted" sh -c "! '$BIN/netdctl' net-list | grep -q 'core .*active'"
 check "nor deleted" ip link show ndcore0
 check "the log says why" grep -q "ndcore0 does not carry netd's mark" "$T/netd.log"
@@ -140,7 +128,7 @@ rc=$?
 check "netd-launch with netd down exits non-zero" test "$rc" != 0
 check "without starting QEMU" test ! -e "$T/g3"
 check "saying it cannot reach netd" grep -q "cannot connect to netd" "$T/g3.err"
-start_core || exit 1
+start_netd || exit 1
 check "undefine" "$BIN/netdctl" net-undefine core
 
 # -- --daemon: returns once it serves, with stdio detached and a pidfile

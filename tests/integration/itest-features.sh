@@ -37,6 +37,19 @@ check "dnsmasq runs" pgrep -x dnsmasq
 check "net-destroy" "$BIN/netdctl" net-destroy feat
 check_fails "the route went with the bridge" sh -c "ip route show 10.123.0.0/16 | grep -q ."
 
+# <mtu size> reaches the guest through DHCP (option 26), as with libvirt
+cat >"$T/m.xml" <<'XML'
+<network><name>mtunet</name><forward mode='nat'/><bridge name='ndmtu0'/><mtu size='1400'/>
+<ip address='192.168.211.1' prefix='24'><dhcp><range start='192.168.211.10' end='192.168.211.20'/></dhcp></ip>
+</network>
+XML
+check "a network with <mtu size='1400'/> starts" "$BIN/netdctl" net-create "$T/m.xml"
+new_ns mg; ip link add h-mg type veth peer name g0 netns "$NS_mg"; in_ns mg ip link set g0 up
+check "attach a guest" "$BIN/netdctl" net-port-create mtunet --persistent --ifname h-mg
+printf '#!/bin/sh\n[ "$1" = bound ] && echo "mtu=$mtu" >"%s"\nexit 0\n' "$T/mg.env" >"$T/mtu.sh"; chmod +x "$T/mtu.sh"
+check "the guest's DHCP offer carries MTU 1400" sh -c "nsenter -t $NS_mg -n busybox udhcpc -i g0 -n -q -f -t 5 -T 1 -O mtu -s '$T/mtu.sh' >/dev/null 2>&1; grep -qx mtu=1400 '$T/mg.env'"
+check "destroy it" "$BIN/netdctl" net-destroy mtunet
+
 # net-edit: the editor changes the range; the edited XML is validated and defined
 EDITOR="sed -i s/192.168.210.20/192.168.210.30/" "$BIN/netdctl" net-edit feat >"$T/edit.out" 2>&1
 check "net-edit applies the change" sh -c "'$BIN/netdctl' net-dumpxml feat | grep -q \"end='192.168.210.30'\""

@@ -40,13 +40,15 @@ finish() {
 	[ "$FAILS" = 0 ]
 }
 
-# start_netd [extra options]: in this (the "host") namespace, sandboxed dirs
+# start_netd [extra options]: in this (the "host") namespace, sandboxed dirs;
+# NETD_BIN names another build of the daemon (the ASan one)
 start_netd() {
-	"$BIN/netd" --socket "$NETD_SOCKET" --config-dir "$T/etc" --run-dir "$T/run" \
+	"${NETD_BIN:-$BIN/netd}" --socket "$NETD_SOCKET" --config-dir "$T/etc" --run-dir "$T/run" \
 		--state-dir "$T/lib" "$@" 2>>"$T/netd.log" &
 	NETD_PID=$!
-	for _ in $(seq 100); do
+	for _ in $(seq 200); do
 		[ -S "$NETD_SOCKET" ] && "$BIN/netdctl" net-list >/dev/null 2>&1 && return 0
+		kill -0 "$NETD_PID" 2>/dev/null || break
 		sleep 0.02
 	done
 	echo "# netd did not come up:"; sed 's/^/#   /' "$T/netd.log"

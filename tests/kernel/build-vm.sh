@@ -8,35 +8,21 @@
 set -euo pipefail
 export LC_ALL=C
 OUT=${1:?usage: build-vm.sh OUTDIR}
-KVER=$(ls /lib/modules | sort -V | tail -1)
-KIMG=/boot/vmlinuz-$KVER
-[ -r "$KIMG" ] || { echo "build-vm: no kernel image $KIMG (package linux-image-amd64)" >&2; exit 1; }
+. "$(dirname "$0")/../lib/kernel-image.sh"
 BUSYBOX=$(command -v busybox)
 MODS="virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci netfs fscache 9pnet 9pnet_virtio 9p"
-stamp="$KVER $(stat -c %Y "$KIMG") $(stat -c %Y "$BUSYBOX") $(md5sum "$0" | cut -c1-32)"
+stamp="$KVER $(stat -c %Y "$KIMG" 2>/dev/null) $(stat -c %Y "$BUSYBOX") $(cat "$0" "$(dirname "$0")/../lib/kernel-image.sh" | md5sum | cut -c1-32)"
 if [ -f "$OUT/stamp" ] && [ "$(cat "$OUT/stamp")" = "$stamp" ]; then exit 0; fi
 mkdir -p "$OUT"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-off=$(grep -obUaP '\xfd7zXZ\x00' "$KIMG" | head -1 | cut -d: -f1)
-[ -n "$off" ] || { echo "build-vm: no XZ payload in $KIMG" >&2; exit 1; }
-tail -c +"$((off + 1))" "$KIMG" | xz -dc --single-stream >"$work/vmlinux" 2>/dev/null || true
-[ "$(head -c 4 "$work/vmlinux" | od -An -c | tr -d ' ')" = "177ELF" ] ||
-	{ echo "build-vm: extracted kernel is not an ELF image" >&2; exit 1; }
+extract_vmlinux "$work/vmlinux"
 
 root=$work/root
 mkdir -p "$root"/{bin,dev,proc,sys,host,out,lib/modules}
 cp "$BUSYBOX" "$root/bin/busybox"
-for m in $MODS; do
-	f=$(find "/lib/modules/$KVER" -name "$m.ko*" | head -1)
-	[ -n "$f" ] || { echo "build-vm: module $m missing" >&2; exit 1; }
-	case "$f" in
-	*.ko.xz) xz -dc "$f" >"$root/lib/modules/$m.ko" ;;
-	*.ko.zst) zstd -dc "$f" >"$root/lib/modules/$m.ko" ;;
-	*) cp "$f" "$root/lib/modules/$m.ko" ;;
-	esac
-done
+copy_modules "$root/lib/modules" $MODS
 cat >"$root/init" <<EOS
 #!/bin/busybox sh
 /bin/busybox --install -s /bin

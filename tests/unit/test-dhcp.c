@@ -59,6 +59,27 @@ START_TEST(test_conf_nat)
 }
 END_TEST
 
+/* <mtu size> reaches the guests as DHCP option 26, as libvirt writes it (nat-network-mtu.conf) */
+START_TEST(test_conf_mtu)
+{
+	struct netdef *def = parse("<network><name>m</name><forward mode='nat'/><mtu size='7000'/>"
+				   "<ip address='10.3.0.1' prefix='24'><dhcp><range start='10.3.0.2' end='10.3.0.9'/>"
+				   "</dhcp></ip></network>");
+	struct netdef *nodhcp = parse("<network><name>m</name><mtu size='7000'/><ip address='10.3.0.1' prefix='24'/>"
+				      "</network>");
+	char *conf = NULL;
+
+	ck_assert_int_eq(dhcp_conf_render(def, "br", &paths, &conf, NULL), 0);
+	ck_assert_msg(strstr(conf, "addn-hosts=/r/n.addnhosts\ndhcp-option=option:mtu,7000\n"), "%s", conf);
+	free(conf);
+	ck_assert_int_eq(dhcp_conf_render(nodhcp, "br", &paths, &conf, NULL), 0);
+	ck_assert_ptr_null(strstr(conf, "option:mtu"));
+	free(conf);
+	netdef_free(def);
+	netdef_free(nodhcp);
+}
+END_TEST
+
 /* upstream servers: from a servers file netd writes, unless the XML names plain forwarders */
 START_TEST(test_conf_servers_file)
 {
@@ -426,6 +447,7 @@ Suite *make_dhcp_suite(void)
 	tcase_add_test(tc, test_leases);
 	tcase_add_test(tc, test_leases_long_fields);
 	tcase_add_test(tc, test_values_rule);
+	tcase_add_test(tc, test_conf_mtu);
 	tcase_add_test(tc, test_port_holders);
 	tcase_add_test(tc, test_port_filter);
 	suite_add_tcase(s, tc);
