@@ -36,8 +36,15 @@ fail() { echo "VM: $*"; echo 1 >/out/rc 2>/dev/null; poweroff -f; }
 mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=262144 host /host || fail "cannot mount the host's root"
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 out /out || fail "cannot mount the output dir"
 for d in proc sys dev; do mount --bind /$d /host/$d; done
+# a second view of the host's tree: the repository may live under /tmp or
+# /run, which get tmpfs of their own below; it is bound back into place
+mkdir -p /ro && mount --bind /host /ro
 mount -t tmpfs tmp /host/tmp
 mount -t tmpfs run /host/run
+keep=$(sed -n 's/.*netd\.keep=\([^ ]*\).*/\1/p' /proc/cmdline)
+case "$keep" in
+/tmp/* | /run/*) mkdir -p "/host$keep" && mount --bind "/ro$keep" "/host$keep" || fail "cannot bind $keep" ;;
+esac
 mount -t tmpfs shm /host/dev/shm 2>/dev/null
 mount -t cgroup2 none /host/sys/fs/cgroup 2>/dev/null
 script=$(sed -n 's/.*netd\.script=\([^ ]*\).*/\1/p' /proc/cmdline)
