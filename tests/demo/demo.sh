@@ -65,7 +65,9 @@ step "netdctl net-start default"; a=$(now)
 "$BIN/netdctl" net-start default >/dev/null || fail "net-start"
 done_in "$(ms "$a" "$(now)")"
 
-step "netd-launch a QEMU guest (boot, DHCP, ping, off)"; a=$(now)
+# the outside listens for the guest's TCP connection (its /init sends one line to port 5001)
+nsenter -t "$UPLINK_PID" -n timeout 130 busybox nc -l -p 5001 >"$S/tcp.rx" 2>/dev/null &
+step "netd-launch a QEMU guest (boot, DHCP, ping, TCP, off)"; a=$(now)
 timeout 120 "$BIN/netd-launch" --network default --accel auto -- -M pc -m 256 -nodefaults -display none \
 	-serial "file:$S/console.log" -kernel "$GUEST/vmlinux" -initrd "$GUEST/initramfs.cpio" \
 	-append "console=ttyS0 quiet panic=-1 netd.target=$INTERNET" -no-reboot 2>"$S/launch.log" ||
@@ -74,6 +76,7 @@ done_in "$(ms "$a" "$(now)")"
 lease=$(sed -n 's/^GUEST: lease \([^ ]*\).*/\1/p' "$S/console.log")
 mac=$(sed -n 's/^GUEST: mac //p' "$S/console.log")
 reached=$(grep -c "^GUEST: target $INTERNET reachable" "$S/console.log")
+tcp_ok=$(grep -c "GUEST-TCP-HELLO" "$S/tcp.rx" 2>/dev/null)
 nat_seen=$(nsenter -t "$UPLINK_PID" -n nft list counter inet probe from_nat_address | sed -n 's/.*packets \([0-9]*\).*/\1/p')
 raw_seen=$(nsenter -t "$UPLINK_PID" -n nft list counter inet probe from_guest_subnet | sed -n 's/.*packets \([0-9]*\).*/\1/p')
 leases=$("$BIN/netdctl" net-dhcp-leases default | sed -n '3p')
@@ -88,9 +91,9 @@ echo "  network:        default (NAT, 192.168.122.0/24) on bridge virbr0"
 echo "  launcher:       $(sed -n 's/^netd-launch: //p' "$S/launch.log" | tail -1)"
 echo "  guest:          mac ${mac:-?}, DHCP lease ${lease:-none}"
 echo "  lease table:    ${leases:-(empty)}"
-echo "  reached $INTERNET: $([ "$reached" = 1 ] && echo yes || echo NO)"
+echo "  reached $INTERNET: $([ "$reached" = 1 ] && echo yes || echo NO) (ping); TCP: $([ "${tcp_ok:-0}" -ge 1 ] && echo "the outside received the guest's line" || echo NO)"
 echo "  NAT verified:   the outside saw ${nat_seen:-0} ping(s) from $UPLINK_HOST (the host) and ${raw_seen:-0} from 192.168.122.0/24"
 echo "  left behind:    $(ip -o link show type bridge | wc -l) bridges, $(nft list tables 2>/dev/null | grep -c netd) netd tables, $(pgrep -xc dnsmasq) dnsmasq"
-[ -n "$lease" ] && [ "$reached" = 1 ] && [ "${nat_seen:-0}" -ge 1 ] && [ "${raw_seen:-0}" = 0 ] ||
+[ -n "$lease" ] && [ "$reached" = 1 ] && [ "${tcp_ok:-0}" -ge 1 ] && [ "${nat_seen:-0}" -ge 1 ] && [ "${raw_seen:-0}" = 0 ] ||
 	fail "the guest did not get a lease and reach the outside through NAT (console: $(tr '\n' '|' <"$S/console.log"))"
 echo "demo: OK"

@@ -154,7 +154,7 @@ if ip link add ndvlprobe type bridge vlan_filtering 1 2>/dev/null; then
 else
 	check "without vlan_filtering the start fails naming the kernel feature" sh -c "'$BIN/netdctl' net-start lvlan 2>&1 | grep -q 'kernel lacks bridge vlan_filtering'"
 	check_fails "and leaves no bridge behind" ip link show ndlv0
-	echo "SKIP: kernel lacks bridge vlan_filtering (VLAN traffic on Linux bridges not tested here)"
+	echo "SKIP: kernel lacks bridge vlan_filtering here; VLAN traffic on Linux bridges runs in the kernel lane (tests/kernel/ktest-vlan-filtering.sh)"
 fi
 
 # -- an absent ovs-vswitchd is a clear error, not a hang
