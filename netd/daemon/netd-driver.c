@@ -381,12 +381,13 @@ static void adopt_one(struct netd *d, const char *name)
 		snprintf(rec.bridge, sizeof(rec.bridge), "%s", rec.live->bridge.name);
 		rec.bridge_created = !netd_def_uses_ovs(rec.live);
 	}
-	if (rec.live)
-		bridge_ok = d->ops->bridge_owner(d, name, rec.bridge, rec.bridge_created, rec.ovs, rec.legacy) ==
-			    NETD_BRIDGE_OURS;
-	if (rec.live && !bridge_ok && rec.bridge[0] && rec.bridge_created &&
-	    d->ops->bridge_owner(d, name, rec.bridge, rec.bridge_created, rec.ovs, rec.legacy) == NETD_BRIDGE_FOREIGN)
-		netd_log(NETD_LOG_WARN, name, "bridge %s does not carry netd's mark: left alone", rec.bridge);
+	if (rec.live) {
+		int owner = d->ops->bridge_owner(d, name, rec.bridge, rec.bridge_created, rec.ovs, rec.legacy);
+
+		bridge_ok = owner == NETD_BRIDGE_OURS;
+		if (owner == NETD_BRIDGE_FOREIGN)
+			netd_log(NETD_LOG_WARN, name, "bridge %s does not carry netd's mark: left alone", rec.bridge);
+	}
 	if (rec.live && rec.state == NETD_NET_FAILED && strcmp(rec.live->name, name) == 0 &&
 	    ((n = netd_net_find(d, name)) || (n = netd_net_add(d)))) {
 		/* a teardown that failed before the restart: tried again, and remembered if it fails again */

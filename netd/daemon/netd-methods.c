@@ -92,28 +92,31 @@ static json_object *m_info(struct call *k)
 	return rpc_ok(k, o);
 }
 
-static int parse_xml_param(struct call *k, struct netdef **ret, struct nd_err *err, json_object **reply)
+/* the request's XML, parsed and passed by the rules for what reaches dnsmasq; NULL with *reply set otherwise */
+static struct netdef *xml_param(struct call *k, json_object **reply)
 {
 	const char *xml = rpc_param_str(k, "xml", true, reply);
+	struct netdef *def = NULL;
+	struct nd_err err = { 0 };
 
 	if (!xml)
-		return -EINVAL;
-	return netdef_parse_string(xml, strlen(xml), "<request>", ret, err);
+		return NULL;
+	if (netdef_parse_string(xml, strlen(xml), "<request>", &def, &err) < 0 || check_raw_options(k, def, &err) < 0) {
+		def = netdef_free(def);
+		*reply = rpc_failed(k, &err);
+	}
+	return def;
 }
 
 static json_object *m_define(struct call *k)
 {
-	struct netdef *def = NULL;
-	struct nd_err err = { 0 };
 	json_object *reply = NULL;
+	struct netdef *def = xml_param(k, &reply);
+	struct nd_err err = { 0 };
 	struct netd_net *n;
 
-	if (parse_xml_param(k, &def, &err, &reply) < 0)
-		return reply ? reply : rpc_failed(k, &err);
-	if (check_raw_options(k, def, &err) < 0) {
-		netdef_free(def);
-		return rpc_failed(k, &err);
-	}
+	if (!def)
+		return reply;
 	if (netd_net_define(k->d, def, &n, &err) < 0)
 		return rpc_failed(k, &err);
 	netd_log(NETD_LOG_INFO, n->def->name, "defined");
@@ -122,16 +125,15 @@ static json_object *m_define(struct call *k)
 
 static json_object *m_create(struct call *k)
 {
-	struct netdef *def = NULL;
-	struct nd_err err = { 0 };
 	json_object *reply = NULL;
+	struct netdef *def = xml_param(k, &reply);
+	struct nd_err err = { 0 };
 	struct netd_net *n;
 
-	if (parse_xml_param(k, &def, &err, &reply) < 0)
-		return reply ? reply : rpc_failed(k, &err);
-	if (check_raw_options(k, def, &err) < 0 ||
-	    (netd_net_find(k->d, def->name) &&
-	     nd_err_set(&err, -EEXIST, def->name, "network '%s' already exists", def->name))) {
+	if (!def)
+		return reply;
+	if (netd_net_find(k->d, def->name) &&
+	    nd_err_set(&err, -EEXIST, def->name, "network '%s' already exists", def->name)) {
 		netdef_free(def);
 		return rpc_failed(k, &err);
 	}
