@@ -213,9 +213,9 @@ void netd_control_complete(struct netd *d, struct netd_pending *p, json_object *
 		json_object_object_add(reply, "result", result ? result : json_object_new_object());
 	}
 	if (p->c && !p->c->closing) {
+		/* a client this makes 'closing' is closed by the event loop
+		 * (netd_control_close_marked), never here: it may be in the batch being served */
 		netd_control_queue(d, p->c, reply, fds, n_fds);
-		if (p->c->closing)
-			client_close(d, p->c);
 	} else {
 		for (size_t i = 0; i < n_fds; i++)
 			close(fds[i]);
@@ -407,6 +407,15 @@ static bool serve(struct netd *d, struct netd_client *c, uint32_t events)
 		return false;
 	}
 	return true;
+}
+
+void netd_control_close_marked(struct netd *d)
+{
+	for (struct netd_client *c = d->clients, *next; c; c = next) {
+		next = c->next;
+		if (c->closing)
+			client_close(d, c);
+	}
 }
 
 void netd_control_clients_ready(struct netd *d, struct netd_client **ready, const uint32_t *events, size_t n)

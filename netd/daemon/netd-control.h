@@ -61,6 +61,8 @@ int netd_control_listen(struct netd *d, struct nd_err *err);
 void netd_control_accept(struct netd *d);
 /* a batch of ready clients: privileged ones first, one message each per round */
 void netd_control_clients_ready(struct netd *d, struct netd_client **ready, const uint32_t *events, size_t n);
+/* closes the clients marked 'closing' outside their own event (a deferred reply that failed) */
+void netd_control_close_marked(struct netd *d);
 /* closes every connection (ports are not connections: they stay) */
 void netd_control_close_all(struct netd *d);
 

@@ -24,7 +24,7 @@ struct netd_job {
 	void *ctx;
 	size_t got;
 	char out[OUT_MAX];
-	struct netd_ev ev, out_ev;
+	struct netd_ev ev;
 };
 
 int netd_job_spawn(struct netd *d, char **argv, unsigned timeout_s, netd_job_done_fn done, void *ctx,
@@ -64,8 +64,6 @@ int netd_job_spawn(struct netd *d, char **argv, unsigned timeout_s, netd_job_don
 	j->ctx = ctx;
 	j->ev.kind = NETD_EV_JOB;
 	j->ev.ptr = j;
-	j->out_ev.kind = NETD_EV_JOB;
-	j->out_ev.ptr = j;
 	ev.data.ptr = &j->ev;
 	if (j->pidfd < 0 || epoll_ctl(d->epfd, EPOLL_CTL_ADD, j->pidfd, &ev) < 0) {
 		/* cannot watch it: wait for it here, the old way */
@@ -80,8 +78,9 @@ int netd_job_spawn(struct netd *d, char **argv, unsigned timeout_s, netd_job_don
 		free(j);
 		return 0;
 	}
-	ev.data.ptr = &j->out_ev;
-	epoll_ctl(d->epfd, EPOLL_CTL_ADD, j->outfd, &ev);
+	/* only the pidfd is watched: one event source per job, so a job is never
+	 * freed under a second event of the same batch; its output (ovs-vsctl
+	 * prints a few lines, far below the pipe's 64 KiB) is read when it ends */
 	j->next = d->jobs;
 	d->jobs = j;
 	return 0;
@@ -118,7 +117,6 @@ void netd_job_event(struct netd *d, struct netd_job *j)
 		}
 	}
 	epoll_ctl(d->epfd, EPOLL_CTL_DEL, j->pidfd, NULL);
-	epoll_ctl(d->epfd, EPOLL_CTL_DEL, j->outfd, NULL);
 	close(j->pidfd);
 	close(j->outfd);
 	j->done(d, j->ctx, status, j->out);

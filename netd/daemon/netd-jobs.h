@@ -14,7 +14,7 @@ typedef void (*netd_job_done_fn)(struct netd *d, void *ctx, int status, char *ou
 /* takes argv (freed with tapdev_argv_free) */
 int netd_job_spawn(struct netd *d, char **argv, unsigned timeout_s, netd_job_done_fn done, void *ctx,
 		   struct nd_err *err);
-/* its pidfd or its output is readable */
+/* its pidfd is readable: it ended */
 void netd_job_event(struct netd *d, struct netd_job *j);
 /* kills jobs past their time; ms until the next deadline, or -1 */
 int netd_jobs_tick(struct netd *d);

@@ -233,6 +233,7 @@ static int run(struct netd *d)
 		}
 		/* clients after the rest: a port whose owner ended above is gone before anyone lists it */
 		netd_control_clients_ready(d, ready, ready_ev, n_ready);
+		netd_control_close_marked(d);
 	}
 	return 0;
 }
