@@ -151,20 +151,28 @@ int tapdev_link_set_up(struct tapdev_nl *nl, const char *name, bool up, struct n
 	return 0;
 }
 
-int tapdev_link_set_alias(struct tapdev_nl *nl, const char *name, const char *alias, struct nd_err *err)
+/* applies chg to the link called name; takes chg */
+static int change_by_name(struct tapdev_nl *nl, const char *name, struct rtnl_link *chg, const char *what,
+			  struct nd_err *err)
 {
-	struct rtnl_link *orig = NULL, *chg = rtnl_link_alloc();
-	int r;
+	struct rtnl_link *orig = NULL;
+	int r = rtnl_link_get_kernel(nl->sk, 0, name, &orig);
 
-	if (!chg)
-		return nd_err_set(err, -ENOMEM, name, "out of memory");
-	rtnl_link_set_ifalias(chg, alias);
-	r = rtnl_link_get_kernel(nl->sk, 0, name, &orig);
 	if (r >= 0)
 		r = rtnl_link_change(nl->sk, orig, chg, 0);
 	rtnl_link_put(orig);
 	rtnl_link_put(chg);
-	return r < 0 ? nl_fail(err, r, name, "cannot set the interface alias") : 0;
+	return r < 0 ? nl_fail(err, r, name, what) : 0;
+}
+
+int tapdev_link_set_alias(struct tapdev_nl *nl, const char *name, const char *alias, struct nd_err *err)
+{
+	struct rtnl_link *chg = rtnl_link_alloc();
+
+	if (!chg)
+		return nd_err_set(err, -ENOMEM, name, "out of memory");
+	rtnl_link_set_ifalias(chg, alias);
+	return change_by_name(nl, name, chg, "cannot set the interface alias", err);
 }
 
 static bool name_in_use(const char *name, void *ud)
@@ -180,8 +188,7 @@ int tapdev_pick_bridge_name(struct tapdev_nl *nl, const char *tmpl, char ret[16]
 int tapdev_link_set_mac_mtu(struct tapdev_nl *nl, const char *name, const uint8_t *mac, unsigned mtu,
 			    struct nd_err *err)
 {
-	struct rtnl_link *orig = NULL, *chg = rtnl_link_alloc();
-	int r;
+	struct rtnl_link *chg = rtnl_link_alloc();
 
 	if (!chg)
 		return nd_err_set(err, -ENOMEM, name, "out of memory");
@@ -193,10 +200,5 @@ int tapdev_link_set_mac_mtu(struct tapdev_nl *nl, const char *name, const uint8_
 	}
 	if (mtu)
 		rtnl_link_set_mtu(chg, mtu);
-	r = rtnl_link_get_kernel(nl->sk, 0, name, &orig);
-	if (r >= 0)
-		r = rtnl_link_change(nl->sk, orig, chg, 0);
-	rtnl_link_put(orig);
-	rtnl_link_put(chg);
-	return r < 0 ? nl_fail(err, r, name, "cannot set MAC/MTU") : 0;
+	return change_by_name(nl, name, chg, "cannot set MAC/MTU", err);
 }

@@ -335,6 +335,17 @@ static void handle_message(struct netd *d, struct netd_client *c, const struct n
 	netd_request_free(&req);
 }
 
+/* an oversized packet or request: an error reply, and the next message starts afresh */
+static int refuse(struct netd *d, struct netd_client *c, const char *what, unsigned max)
+{
+	json_object *reply = netd_reply_error(NULL, NETD_RPC_INVALID_REQUEST, "%s larger than %u bytes", what, max);
+
+	netd_control_queue(d, c, reply, NULL, 0);
+	json_object_put(reply);
+	netd_msgbuf_clear(&c->in);
+	return 1;
+}
+
 /*
  * Reads one packet. 1: a whole message was handled; 0: nothing more now (or
  * a partial message); -1: the client is to be closed.
@@ -366,28 +377,15 @@ static int read_one(struct netd *d, struct netd_client *c)
 				close(fds[i]);
 		}
 	}
-	who.admin = who.cred.uid == 0 || (who.cred.uid != (uid_t)-1 && in_admin_group(d, &who.cred));
-	if (mh.msg_flags & MSG_TRUNC) {
-		json_object *reply = netd_reply_error(NULL, NETD_RPC_INVALID_REQUEST, "packet larger than %u bytes",
-						      NETD_PROTO_PACKET_MAX);
-
-		netd_control_queue(d, c, reply, NULL, 0);
-		json_object_put(reply);
-		netd_msgbuf_clear(&c->in);
-		return 1;
-	}
+	if (mh.msg_flags & MSG_TRUNC)
+		return refuse(d, c, "packet", NETD_PROTO_PACKET_MAX);
 	r = netd_msgbuf_feed(&c->in, pkt, (size_t)n);
 	if (r == 0)
 		return 1; /* more packets of this message */
-	if (r < 0) {
-		json_object *reply = netd_reply_error(NULL, NETD_RPC_INVALID_REQUEST, "request larger than %u bytes",
-						      NETD_PROTO_REQUEST_MAX);
-
-		netd_control_queue(d, c, reply, NULL, 0);
-		json_object_put(reply);
-		netd_msgbuf_clear(&c->in);
-		return 1;
-	}
+	if (r < 0)
+		return refuse(d, c, "request", NETD_PROTO_REQUEST_MAX);
+	/* decided once per whole message, from its last packet's sender */
+	who.admin = who.cred.uid == 0 || (who.cred.uid != (uid_t)-1 && in_admin_group(d, &who.cred));
 	handle_message(d, c, &who, c->in.data, c->in.len);
 	netd_msgbuf_clear(&c->in);
 	return 1;
