@@ -53,7 +53,7 @@ XML_SRCS    := xml/netdef.c xml/netdef-addr.c xml/netdef-random-sys.c xml/netdef
 	xml/netdef-update.c
 FW_SRCS     := firewall/fw-expr.c firewall/fw-batch.c firewall/fw-build.c firewall/fw-rules.c \
 	firewall/fw-apply.c firewall/fw-inspect.c firewall/fw-coexist.c firewall/fw-socket.c
-TAPDEV_SRCS := tapdev/tapdev-nlerr.c tapdev/tapdev-link-build.c tapdev/tapdev-link-sys.c \
+TAPDEV_SRCS := tapdev/tapdev-nlerr.c tapdev/tapdev-names.c tapdev/tapdev-rtnl-build.c tapdev/tapdev-link-sys.c \
 	tapdev/tapdev-addr-sys.c tapdev/tapdev-tun.c tapdev/tapdev-tun-sys.c tapdev/tapdev-port-sys.c \
 	tapdev/tapdev-fdpass.c tapdev/tapdev-launch.c tapdev/tapdev-ovs.c tapdev/tapdev-ovs-sys.c \
 	tapdev/tapdev-accel-sys.c

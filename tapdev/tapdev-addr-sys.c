@@ -1,4 +1,4 @@
-/* Addresses and routes over rtnetlink. */
+/* Addresses and routes over rtnetlink (built in tapdev-rtnl-build.c), and the overlap check. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <net/if.h>
@@ -8,21 +8,8 @@
 #include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
 #include <libmnl/libmnl.h>
-#include <netlink/netlink.h>
-#include <netlink/route/addr.h>
-#include <netlink/route/link.h>
-#include <netlink/route/route.h>
 
 #include "tapdev/tapdev-internal.h"
-
-static struct nl_addr *to_nl_addr(const struct netdef_addr *a, unsigned prefix)
-{
-	struct nl_addr *n = nl_addr_build(a->family, a->bytes, a->family == AF_INET ? 4 : 16);
-
-	if (n)
-		nl_addr_set_prefixlen(n, (int)prefix);
-	return n;
-}
 
 static int ifindex_of(struct tapdev_nl *nl, const char *ifname, struct nd_err *err)
 {
@@ -38,87 +25,27 @@ int tapdev_addr_add(struct tapdev_nl *nl, const char *ifname, const struct netde
 		    unsigned prefix, struct nd_err *err)
 {
 	char text[INET6_ADDRSTRLEN], where[96];
-	struct rtnl_addr *addr;
-	struct nl_addr *local = NULL, *bcast = NULL;
+	struct tapdev_req req;
 	int idx, r;
 
 	snprintf(where, sizeof(where), "%s %s/%u", ifname, netdef_addr_format(a, text, sizeof(text)), prefix);
-	if ((idx = ifindex_of(nl, ifname, err)) < 0)
-		return idx;
-	addr = rtnl_addr_alloc();
-	local = to_nl_addr(a, prefix);
-	if (!addr || !local) {
-		r = nd_err_set(err, -ENOMEM, where, "out of memory");
-		goto out;
-	}
-	rtnl_addr_set_ifindex(addr, idx);
-	rtnl_addr_set_family(addr, a->family);
-	rtnl_addr_set_local(addr, local);
-	rtnl_addr_set_prefixlen(addr, (int)prefix);
-	if (a->family == AF_INET && prefix < 31) {
-		struct netdef_addr b = *a;
-		uint32_t host = (1u << (32 - prefix)) - 1;
-
-		for (int i = 0; i < 4; i++)
-			b.bytes[i] |= (uint8_t)(host >> (24 - 8 * i));
-		if ((bcast = to_nl_addr(&b, 32)))
-			rtnl_addr_set_broadcast(addr, bcast);
-	}
-	if (a->family == AF_INET6)
-		rtnl_addr_set_flags(addr, IFA_F_NODAD); /* usable at once: dnsmasq binds it next */
-	r = rtnl_addr_add(nl->sk, addr, NLM_F_CREATE | NLM_F_EXCL);
-	if (r < 0) {
-		r = tapdev_nlerr_to_errno(r);
-		r = nd_err_set(err, r, where, "cannot add the address: %s", strerror(-r));
-	}
-out:
-	nl_addr_put(local);
-	nl_addr_put(bcast);
-	rtnl_addr_put(addr);
-	return r;
+	if ((idx = ifindex_of(nl, ifname, err)) < 0 || (r = tapdev_build_addr_add(&req, idx, a, prefix, err)) < 0)
+		return idx < 0 ? idx : r;
+	return tapdev_nl_apply(nl, &req, where, "cannot add the address", err);
 }
 
 int tapdev_route_add(struct tapdev_nl *nl, const char *ifname, const struct netdef_route *rt,
 		     struct nd_err *err)
 {
 	char t1[INET6_ADDRSTRLEN], t2[INET6_ADDRSTRLEN], where[128];
-	struct rtnl_route *route = rtnl_route_alloc();
-	struct rtnl_nexthop *nh = rtnl_route_nh_alloc();
-	struct nl_addr *dst = to_nl_addr(&rt->address, rt->prefix), *gw = to_nl_addr(&rt->gateway, 0);
+	struct tapdev_req req;
 	int idx, r;
 
 	snprintf(where, sizeof(where), "route %s/%u via %s", netdef_addr_format(&rt->address, t1, sizeof(t1)),
 		 rt->prefix, netdef_addr_format(&rt->gateway, t2, sizeof(t2)));
-	if (!route || !nh || !dst || !gw) {
-		r = nd_err_set(err, -ENOMEM, where, "out of memory");
-		goto out;
-	}
-	if ((idx = ifindex_of(nl, ifname, err)) < 0) {
-		r = idx;
-		goto out;
-	}
-	rtnl_route_set_family(route, (uint8_t)rt->family);
-	rtnl_route_set_dst(route, dst);
-	rtnl_route_set_table(route, RT_TABLE_MAIN);
-	rtnl_route_set_protocol(route, RTPROT_STATIC);
-	if (rt->has_metric)
-		rtnl_route_set_priority(route, rt->metric);
-	rtnl_route_nh_set_gateway(nh, gw);
-	rtnl_route_nh_set_ifindex(nh, idx);
-	rtnl_route_add_nexthop(route, nh);
-	nh = NULL; /* owned by the route now */
-	r = rtnl_route_add(nl->sk, route, NLM_F_CREATE | NLM_F_EXCL);
-	if (r < 0) {
-		r = tapdev_nlerr_to_errno(r);
-		r = nd_err_set(err, r, where, "cannot add the route: %s", strerror(-r));
-	}
-out:
-	if (nh)
-		rtnl_route_nh_free(nh);
-	nl_addr_put(dst);
-	nl_addr_put(gw);
-	rtnl_route_put(route);
-	return r;
+	if ((idx = ifindex_of(nl, ifname, err)) < 0 || (r = tapdev_build_route_add(&req, idx, rt, err)) < 0)
+		return idx < 0 ? idx : r;
+	return tapdev_nl_apply(nl, &req, where, "cannot add the route", err);
 }
 
 struct overlap_ctx {

@@ -1,4 +1,7 @@
-/* Links over rtnetlink: create a bridge, delete, up/down, look up. */
+/*
+ * The rtnetlink socket: the one applier of built requests
+ * (tapdev-rtnl-build.c), and link lookups.
+ */
 #include <errno.h>
 #include <net/if.h>
 #include <stdlib.h>
@@ -12,13 +15,6 @@
 
 #include "tapdev/tapdev-internal.h"
 
-static int nl_fail(struct nd_err *err, int nle, const char *where, const char *what)
-{
-	int e = tapdev_nlerr_to_errno(nle);
-
-	return nd_err_set(err, e, where, "%s: %s", what, strerror(-e));
-}
-
 int tapdev_nl_open(struct tapdev_nl **ret, struct nd_err *err)
 {
 	struct tapdev_nl *nl = calloc(1, sizeof(*nl));
@@ -31,7 +27,8 @@ int tapdev_nl_open(struct tapdev_nl **ret, struct nd_err *err)
 	if ((r = nl_connect(nl->sk, NETLINK_ROUTE)) < 0) {
 		nl_socket_free(nl->sk);
 		free(nl);
-		return nl_fail(err, r, "rtnetlink", "cannot open a route netlink socket");
+		r = tapdev_nlerr_to_errno(r);
+		return nd_err_set(err, r, "rtnetlink", "cannot open a route netlink socket: %s", strerror(-r));
 	}
 	*ret = nl;
 	return 0;
@@ -46,22 +43,28 @@ struct tapdev_nl *tapdev_nl_close(struct tapdev_nl *nl)
 	return NULL;
 }
 
-int tapdev_bridge_add(struct tapdev_nl *nl, const struct tapdev_bridge_cfg *cfg, struct nd_err *err)
+int tapdev_nl_apply(struct tapdev_nl *nl, struct tapdev_req *req, const char *where, const char *what, struct nd_err *err)
 {
-	struct nl_msg *msg;
-	size_t len;
-	void *buf;
+	struct nl_msg *msg = nlmsg_convert((struct nlmsghdr *)req->buf); /* a copy: libnl numbers it and waits for the ACK */
 	int r;
 
-	if ((r = tapdev_bridge_build_add(cfg, &buf, &len, err)) < 0)
-		return r;
-	msg = nlmsg_convert(buf);
-	free(buf);
 	if (!msg)
-		return nd_err_set(err, -ENOMEM, cfg->name, "out of memory");
-	r = nl_send_sync(nl->sk, msg); /* frees msg */
-	if (r < 0)
-		return nl_fail(err, r, cfg->name, "cannot create the bridge");
+		return nd_err_set(err, -ENOMEM, where, "out of memory");
+	if ((r = nl_send_sync(nl->sk, msg)) < 0) { /* frees msg */
+		r = tapdev_nlerr_to_errno(r);
+		return nd_err_set(err, r, where, "%s: %s", what, strerror(-r));
+	}
+	return 0;
+}
+
+int tapdev_bridge_add(struct tapdev_nl *nl, const struct tapdev_bridge_cfg *cfg, struct nd_err *err)
+{
+	struct tapdev_req req;
+	int r;
+
+	if ((r = tapdev_build_bridge_add(&req, cfg, err)) < 0 ||
+	    (r = tapdev_nl_apply(nl, &req, cfg->name, "cannot create the bridge", err)) < 0)
+		return r;
 	/* the kernel applies IFLA_IFALIAS on a change, not at creation */
 	if (cfg->alias && (r = tapdev_link_set_alias(nl, cfg->name, cfg->alias, err)) < 0) {
 		tapdev_link_delete(nl, cfg->name, NULL);
@@ -110,69 +113,46 @@ bool tapdev_link_exists(struct tapdev_nl *nl, const char *name)
 
 int tapdev_link_delete(struct tapdev_nl *nl, const char *name, struct nd_err *err)
 {
-	struct rtnl_link *link = rtnl_link_alloc();
+	struct tapdev_req req;
+	struct nd_err mine = { 0 };
 	int r;
 
-	if (!link)
-		return nd_err_set(err, -ENOMEM, name, "out of memory");
-	rtnl_link_set_name(link, name);
-	r = rtnl_link_delete(nl->sk, link);
-	rtnl_link_put(link);
-	if (r < 0) {
-		r = tapdev_nlerr_to_errno(r);
-		if (r == -ENODEV || r == -ENOENT)
-			return -ENODEV;
-		return nd_err_set(err, r, name, "cannot delete the link: %s", strerror(-r));
-	}
-	return 0;
+	if ((r = tapdev_build_link_delete(&req, name, err)) < 0)
+		return r;
+	if ((r = tapdev_nl_apply(nl, &req, name, "cannot delete the link", &mine)) == -ENODEV || r == -ENOENT)
+		return -ENODEV;
+	if (r < 0 && err)
+		*err = mine;
+	return r;
+}
+
+static int change(struct tapdev_nl *nl, const struct tapdev_link_change *c, const char *what, struct nd_err *err)
+{
+	struct tapdev_req req;
+	int r;
+
+	if ((r = tapdev_build_link_change(&req, c, err)) < 0)
+		return r;
+	return tapdev_nl_apply(nl, &req, c->name, what, err);
 }
 
 int tapdev_link_set_up(struct tapdev_nl *nl, const char *name, bool up, struct nd_err *err)
 {
-	struct rtnl_link *orig = NULL, *change;
-	int r;
-
-	if ((r = rtnl_link_get_kernel(nl->sk, 0, name, &orig)) < 0)
-		return nl_fail(err, r, name, "cannot look up the link");
-	change = rtnl_link_alloc();
-	if (!change) {
-		rtnl_link_put(orig);
-		return nd_err_set(err, -ENOMEM, name, "out of memory");
-	}
-	if (up)
-		rtnl_link_set_flags(change, IFF_UP);
-	else
-		rtnl_link_unset_flags(change, IFF_UP);
-	r = rtnl_link_change(nl->sk, orig, change, 0);
-	rtnl_link_put(change);
-	rtnl_link_put(orig);
-	if (r < 0)
-		return nl_fail(err, r, name, up ? "cannot bring the link up" : "cannot bring the link down");
-	return 0;
-}
-
-/* applies chg to the link called name; takes chg */
-static int change_by_name(struct tapdev_nl *nl, const char *name, struct rtnl_link *chg, const char *what,
-			  struct nd_err *err)
-{
-	struct rtnl_link *orig = NULL;
-	int r = rtnl_link_get_kernel(nl->sk, 0, name, &orig);
-
-	if (r >= 0)
-		r = rtnl_link_change(nl->sk, orig, chg, 0);
-	rtnl_link_put(orig);
-	rtnl_link_put(chg);
-	return r < 0 ? nl_fail(err, r, name, what) : 0;
+	return change(nl, &(struct tapdev_link_change){ .name = name, .updown = up ? TAPDEV_LINK_UP : TAPDEV_LINK_DOWN },
+		      up ? "cannot bring the link up" : "cannot bring the link down", err);
 }
 
 int tapdev_link_set_alias(struct tapdev_nl *nl, const char *name, const char *alias, struct nd_err *err)
 {
-	struct rtnl_link *chg = rtnl_link_alloc();
+	return change(nl, &(struct tapdev_link_change){ .name = name, .alias = alias },
+		      "cannot set the interface alias", err);
+}
 
-	if (!chg)
-		return nd_err_set(err, -ENOMEM, name, "out of memory");
-	rtnl_link_set_ifalias(chg, alias);
-	return change_by_name(nl, name, chg, "cannot set the interface alias", err);
+int tapdev_link_set_mac_mtu(struct tapdev_nl *nl, const char *name, const uint8_t *mac, unsigned mtu,
+			    struct nd_err *err)
+{
+	return change(nl, &(struct tapdev_link_change){ .name = name, .mac = mac, .mtu = mtu }, "cannot set MAC/MTU",
+		      err);
 }
 
 static bool name_in_use(const char *name, void *ud)
@@ -183,22 +163,4 @@ static bool name_in_use(const char *name, void *ud)
 int tapdev_pick_bridge_name(struct tapdev_nl *nl, const char *tmpl, char ret[16], struct nd_err *err)
 {
 	return tapdev_name_from_template(tmpl, name_in_use, nl, ret, err);
-}
-
-int tapdev_link_set_mac_mtu(struct tapdev_nl *nl, const char *name, const uint8_t *mac, unsigned mtu,
-			    struct nd_err *err)
-{
-	struct rtnl_link *chg = rtnl_link_alloc();
-
-	if (!chg)
-		return nd_err_set(err, -ENOMEM, name, "out of memory");
-	if (mac) {
-		struct nl_addr *a = nl_addr_build(AF_LLC, mac, 6);
-
-		rtnl_link_set_addr(chg, a);
-		nl_addr_put(a);
-	}
-	if (mtu)
-		rtnl_link_set_mtu(chg, mtu);
-	return change_by_name(nl, name, chg, "cannot set MAC/MTU", err);
 }

@@ -37,16 +37,53 @@ struct tapdev_link_info {
 /* -- tapdev-nlerr.c: libnl's -NLE_* to -errno -- */
 int tapdev_nlerr_to_errno(int nle);
 
-/* -- tapdev-link-build.c (pure): the RTM_NEWLINK request as bytes -- */
-int tapdev_bridge_build_add(const struct tapdev_bridge_cfg *cfg, void **ret_buf, size_t *ret_len,
-			    struct nd_err *err);
+/* -- tapdev-names.c (pure) -- */
 /* first name from a %d template not in use, given a predicate */
 int tapdev_name_from_template(const char *tmpl, bool (*in_use)(const char *name, void *ud), void *ud,
 			      char ret[16], struct nd_err *err);
 
+/*
+ * -- tapdev-rtnl-build.c (pure): every rtnetlink change as bytes, built into
+ * the caller's buffer (struct tapdev_req, on its stack);
+ * tapdev_nl_apply() sends one and reads its ACK. 0 or -errno.
+ */
+#define TAPDEV_REQ_SIZE 4096
+struct tapdev_req {
+	_Alignas(8) char buf[TAPDEV_REQ_SIZE];
+};
+/* creates (NLM_F_EXCL: never "succeeds" on an existing link); the kernel ignores an alias at creation */
+int tapdev_build_bridge_add(struct tapdev_req *req, const struct tapdev_bridge_cfg *cfg, struct nd_err *err);
+/* one RTM_NEWLINK changing what is set here, of the link with ifindex (when > 0) or name */
+struct tapdev_link_change {
+	int ifindex;
+	const char *name;
+	const uint8_t *mac; /* NULL: unchanged */
+	unsigned mtu;       /* 0: unchanged */
+	bool set_master;
+	int master;         /* with set_master: 0 = no bridge, else the bridge's ifindex */
+	const char *alias;  /* NULL: unchanged */
+	enum { TAPDEV_LINK_KEEP, TAPDEV_LINK_UP, TAPDEV_LINK_DOWN } updown;
+};
+int tapdev_build_link_change(struct tapdev_req *req, const struct tapdev_link_change *c, struct nd_err *err);
+int tapdev_build_link_delete(struct tapdev_req *req, const char *name, struct nd_err *err);
+/* RTM_SETLINK (AF_BRIDGE): bridge port isolation */
+int tapdev_build_port_isolated(struct tapdev_req *req, int ifindex, bool isolated, struct nd_err *err);
+/*
+ * RTM_SETLINK (AF_BRIDGE, IFLA_AF_SPEC) giving a port its VLANs: an access
+ * port gets its tag as PVID untagged, a trunk its tags tagged, the native one
+ * PVID (untagged for nativeMode='untagged'). VLAN 1, the default, is removed
+ * by a second request (del=true with a one-tag list) unless listed.
+ */
+int tapdev_build_port_vlans(struct tapdev_req *req, int ifindex, const struct netdef_vlan *v, bool del, struct nd_err *err);
+int tapdev_build_addr_add(struct tapdev_req *req, int ifindex, const struct netdef_addr *a, unsigned prefix,
+			  struct nd_err *err);
+int tapdev_build_route_add(struct tapdev_req *req, int ifindex, const struct netdef_route *rt, struct nd_err *err);
+
 /* -- tapdev-link-sys.c -- */
 int tapdev_nl_open(struct tapdev_nl **ret, struct nd_err *err);
 struct tapdev_nl *tapdev_nl_close(struct tapdev_nl *nl);
+/* the one applier: sends a built request (tapdev_build_*), reads its ACK; errors say what/where */
+int tapdev_nl_apply(struct tapdev_nl *nl, struct tapdev_req *req, const char *where, const char *what, struct nd_err *err);
 /* creates the bridge (fails with -EEXIST when the name is taken), does not bring it up */
 int tapdev_bridge_add(struct tapdev_nl *nl, const struct tapdev_bridge_cfg *cfg, struct nd_err *err);
 int tapdev_link_delete(struct tapdev_nl *nl, const char *name, struct nd_err *err);
@@ -58,7 +95,7 @@ int tapdev_link_get(struct tapdev_nl *nl, const char *name, struct tapdev_link_i
 		    struct nd_err *err);
 bool tapdev_link_exists(struct tapdev_nl *nl, const char *name);
 int tapdev_pick_bridge_name(struct tapdev_nl *nl, const char *tmpl, char ret[16], struct nd_err *err);
-/* MAC (when given) and MTU (when non-zero) of any link */
+/* MAC (when given) and MTU (when non-zero) of any link (each of these: one built change) */
 int tapdev_link_set_mac_mtu(struct tapdev_nl *nl, const char *name, const uint8_t *mac, unsigned mtu,
 			    struct nd_err *err);
 
@@ -97,17 +134,6 @@ struct tapdev_port_cfg {
 int tapdev_port_attach(struct tapdev_nl *nl, const struct tapdev_port_cfg *cfg, struct nd_err *err);
 /* takes a link out of its bridge (for links netd did not create) */
 int tapdev_port_detach(struct tapdev_nl *nl, const char *ifname, struct nd_err *err);
-/* the RTM_SETLINK (AF_BRIDGE) request that sets port isolation, as bytes */
-int tapdev_port_build_isolated(int ifindex, bool isolated, void **ret_buf, size_t *ret_len, struct nd_err *err);
-/*
- * The RTM_SETLINK (AF_BRIDGE, IFLA_AF_SPEC) request giving a port its VLANs:
- * an access port gets its tag as PVID untagged, a trunk its tags tagged, the
- * native one PVID (untagged for nativeMode='untagged'). VLAN 1, the default,
- * is removed by a second request (tapdev_port_build_vlans(..., del=true) with
- * a one-tag list) unless listed.
- */
-int tapdev_port_build_vlans(int ifindex, const struct netdef_vlan *v, bool del, void **ret_buf, size_t *ret_len,
-			    struct nd_err *err);
 
 /* -- tapdev-fdpass.c: SCM_RIGHTS over SOCK_SEQPACKET -- */
 /*

@@ -107,14 +107,13 @@ START_TEST(test_linux_bridge_vlan_request)
 	struct netdef_vlan v = vlan(tags, 2, NETDEF_YES);
 	struct nlattr *tb[IFLA_MAX + 1], *a;
 	struct bridge_vlan_info *info[4];
-	struct nlmsghdr *nlh;
+	struct tapdev_req req;
+	struct nlmsghdr *nlh = (struct nlmsghdr *)req.buf;
 	struct ifinfomsg *ifi;
-	size_t len, n = 0;
-	void *buf;
+	size_t n = 0;
 	int rem;
 
-	ck_assert_int_eq(tapdev_port_build_vlans(9, &v, false, &buf, &len, NULL), 0);
-	nlh = buf;
+	ck_assert_int_eq(tapdev_build_port_vlans(&req, 9, &v, false, NULL), 0);
 	ck_assert_uint_eq(nlh->nlmsg_type, RTM_SETLINK);
 	ifi = nlmsg_data(nlh);
 	ck_assert_int_eq(ifi->ifi_family, AF_BRIDGE);
@@ -129,10 +128,8 @@ START_TEST(test_linux_bridge_vlan_request)
 	ck_assert_uint_eq(info[0]->flags, BRIDGE_VLAN_INFO_PVID | BRIDGE_VLAN_INFO_UNTAGGED);
 	ck_assert_uint_eq(info[1]->vid, 200);
 	ck_assert_uint_eq(info[1]->flags, 0); /* tagged member of the trunk */
-	free(buf);
-	ck_assert_int_eq(tapdev_port_build_vlans(9, &v, true, &buf, &len, NULL), 0);
-	ck_assert_uint_eq(((struct nlmsghdr *)buf)->nlmsg_type, RTM_DELLINK);
-	free(buf);
+	ck_assert_int_eq(tapdev_build_port_vlans(&req, 9, &v, true, NULL), 0);
+	ck_assert_uint_eq(nlh->nlmsg_type, RTM_DELLINK);
 }
 END_TEST
 
@@ -140,16 +137,14 @@ START_TEST(test_bridge_vlan_filtering_flag)
 {
 	struct tapdev_bridge_cfg cfg = { .name = "br9", .vlan_filtering = true };
 	struct nlattr *tb[IFLA_MAX + 1], *info[IFLA_INFO_MAX + 1], *br[IFLA_BR_MAX + 1];
-	size_t len;
-	void *buf;
+	struct tapdev_req req;
 
-	ck_assert_int_eq(tapdev_bridge_build_add(&cfg, &buf, &len, NULL), 0);
-	ck_assert_int_eq(nlmsg_parse(buf, sizeof(struct ifinfomsg), tb, IFLA_MAX, NULL), 0);
+	ck_assert_int_eq(tapdev_build_bridge_add(&req, &cfg, NULL), 0);
+	ck_assert_int_eq(nlmsg_parse((struct nlmsghdr *)req.buf, sizeof(struct ifinfomsg), tb, IFLA_MAX, NULL), 0);
 	ck_assert_int_eq(nla_parse_nested(info, IFLA_INFO_MAX, tb[IFLA_LINKINFO], NULL), 0);
 	ck_assert_int_eq(nla_parse_nested(br, IFLA_BR_MAX, info[IFLA_INFO_DATA], NULL), 0);
 	ck_assert_ptr_nonnull(br[IFLA_BR_VLAN_FILTERING]);
 	ck_assert_uint_eq(nla_get_u8(br[IFLA_BR_VLAN_FILTERING]), 1);
-	free(buf);
 }
 END_TEST
 
