@@ -22,15 +22,13 @@ static const char *note_for(const struct fw_batch *b, uint32_t seq)
 	return "unknown message";
 }
 
-int fw_batch_apply(const struct fw_batch *b, struct nd_err *err)
+int fw_batch_apply(struct fw_conn *c, const struct fw_batch *b, struct nd_err *err)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE * 4];
 	size_t expected = b->n_notes >= 2 ? b->n_notes - 2 : 0, got = 0;
-	struct mnl_socket *nl;
+	struct mnl_socket *nl = fw_conn_socket(c);
 	int first = 0;
 
-	if (!(nl = fw_socket(err)))
-		return err ? err->code : -EIO;
 	if (mnl_socket_sendto(nl, b->buf, b->len) < 0) {
 		int e = errno;
 
@@ -66,22 +64,18 @@ int fw_batch_apply(const struct fw_batch *b, struct nd_err *err)
 	return first;
 }
 
-int fw_table_exists(struct nd_err *err)
+int fw_table_exists(struct fw_conn *c, struct nd_err *err)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nftnl_table *t = nftnl_table_alloc();
-	struct mnl_socket *nl;
+	struct mnl_socket *nl = fw_conn_socket(c);
 	struct nlmsghdr *nlh;
 	int result = -EIO;
 	ssize_t n;
 
 	if (!t)
 		return nd_err_set(err, -ENOMEM, "nftables", "out of memory");
-	if (!(nl = fw_socket(err))) {
-		nftnl_table_free(t);
-		return err ? err->code : -EIO;
-	}
-	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETTABLE, NFPROTO_INET, NLM_F_ACK, fw_socket_seq());
+	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETTABLE, NFPROTO_INET, NLM_F_ACK, fw_conn_seq(c));
 	nftnl_table_set_str(t, NFTNL_TABLE_NAME, FW_TABLE);
 	nftnl_table_nlmsg_build_payload(nlh, t);
 	nftnl_table_free(t);
@@ -115,18 +109,16 @@ static int gen_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-int fw_ruleset_genid(uint32_t *ret, struct nd_err *err)
+int fw_ruleset_genid(struct fw_conn *c, uint32_t *ret, struct nd_err *err)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct mnl_socket *nl;
+	struct mnl_socket *nl = fw_conn_socket(c);
 	struct nlmsghdr *nlh;
-	uint32_t id = 0, portid, seq = fw_socket_seq();
+	uint32_t id = 0, portid, seq = fw_conn_seq(c);
 	bool got = false;
 	ssize_t n;
 	int r = 0;
 
-	if (!(nl = fw_socket(err)))
-		return err ? err->code : -EIO;
 	portid = mnl_socket_get_portid(nl);
 	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETGEN, AF_UNSPEC, 0, seq);
 	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0 || (n = mnl_socket_recvfrom(nl, buf, sizeof(buf))) < 0) {

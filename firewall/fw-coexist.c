@@ -25,19 +25,19 @@
 #define DOCKER_TABLE "filter"
 #define DOCKER_CHAIN "DOCKER-USER"
 
-int fw_docker_user_present(int nfproto)
+int fw_docker_user_present(struct fw_conn *conn, int nfproto)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nftnl_chain *c = nftnl_chain_alloc();
-	struct mnl_socket *nl = fw_socket(NULL);
+	struct mnl_socket *nl = fw_conn_socket(conn);
 	struct nlmsghdr *nlh;
 	int r = 0;
 
-	if (!c || !nl) {
+	if (!c) {
 		nftnl_chain_free(c);
 		return 0;
 	}
-	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETCHAIN, (uint16_t)nfproto, NLM_F_ACK, fw_socket_seq());
+	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETCHAIN, (uint16_t)nfproto, NLM_F_ACK, fw_conn_seq(conn));
 	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, DOCKER_TABLE);
 	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, DOCKER_CHAIN);
 	nftnl_chain_nlmsg_build_payload(nlh, c);
@@ -136,37 +136,31 @@ static int on_rule(const struct nlmsghdr *nlh, void *data)
 }
 
 /* handles of netd's rules for net in DOCKER-USER */
-static int find_rules(struct mnl_socket *nl, int nfproto, struct rule_dump *d)
+static int find_rules(struct fw_conn *c, int nfproto, struct rule_dump *d)
 {
-	return fw_rules_dump(nl, (uint32_t)nfproto, DOCKER_TABLE, DOCKER_CHAIN, on_rule, d);
+	return fw_rules_dump(c, (uint32_t)nfproto, DOCKER_TABLE, DOCKER_CHAIN, on_rule, d);
 }
 
-int fw_docker_user_count(int nfproto, const char *net)
+int fw_docker_user_count(struct fw_conn *c, int nfproto, const char *net)
 {
 	char want[96];
 	struct rule_dump d = { .want = want };
-	struct mnl_socket *nl = fw_socket(NULL);
 
 	snprintf(want, sizeof(want), "netd:%s", net ? net : "");
-	if (!nl)
-		return -EIO;
-	find_rules(nl, nfproto, &d);
+	find_rules(c, nfproto, &d);
 	return (int)d.n;
 }
 
-int fw_docker_user_remove(int nfproto, const char *net, uint32_t seq, struct nd_err *err)
+int fw_docker_user_remove(struct fw_conn *c, int nfproto, const char *net, uint32_t seq, struct nd_err *err)
 {
 	char want[96];
 	struct rule_dump d = { .want = want };
-	struct mnl_socket *nl;
 	struct fw_batch b = { 0 };
 	void *at;
 	int r;
 
 	snprintf(want, sizeof(want), "netd:%s", net);
-	if (!(nl = fw_socket(err)))
-		return err ? err->code : -EIO;
-	r = find_rules(nl, nfproto, &d);
+	r = find_rules(c, nfproto, &d);
 	if (r < 0 || d.n == 0)
 		return r;
 	if (fw_batch_start(&b, seq) < 0)
@@ -189,7 +183,7 @@ int fw_docker_user_remove(int nfproto, const char *net, uint32_t seq, struct nd_
 	}
 	if (fw_batch_finish(&b) < 0)
 		goto oom;
-	r = fw_batch_apply(&b, err);
+	r = fw_batch_apply(c, &b, err);
 	fw_batch_free(&b);
 	return r;
 oom:

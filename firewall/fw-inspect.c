@@ -124,12 +124,13 @@ static int on_rule(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-int fw_rules_dump(struct mnl_socket *nl, uint32_t family, const char *table, const char *chain,
+int fw_rules_dump(struct fw_conn *c, uint32_t family, const char *table, const char *chain,
 		  mnl_cb_t cb, void *data)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE * 4];
 	struct nftnl_rule *r = nftnl_rule_alloc();
-	uint32_t portid = mnl_socket_get_portid(nl), seq = fw_socket_seq();
+	struct mnl_socket *nl = fw_conn_socket(c);
+	uint32_t portid = mnl_socket_get_portid(nl), seq = fw_conn_seq(c);
 	struct nlmsghdr *nlh;
 	ssize_t n;
 
@@ -148,11 +149,11 @@ int fw_rules_dump(struct mnl_socket *nl, uint32_t family, const char *table, con
 	return 0;
 }
 
-static void scan_rules(struct mnl_socket *nl, uint32_t family, struct fw_base_chain *b)
+static void scan_rules(struct fw_conn *c, uint32_t family, struct fw_base_chain *b)
 {
 	struct rule_scan rs = { 0 };
 
-	fw_rules_dump(nl, family, b->table, b->chain, on_rule, &rs);
+	fw_rules_dump(c, family, b->table, b->chain, on_rule, &rs);
 	b->drop_rule = rs.found;
 	b->drop_rule_handle = rs.handle;
 }
@@ -181,10 +182,11 @@ static int on_table(const struct nlmsghdr *nlh, void *data)
 }
 
 /* one dump request and its answers; 0, or <0 with err set */
-static int dump_run(struct mnl_socket *nl, uint16_t type, uint32_t family, mnl_cb_t cb, void *data,
+static int dump_run(struct fw_conn *c, uint16_t type, uint32_t family, mnl_cb_t cb, void *data,
 		    struct nd_err *err)
 {
-	uint32_t seq = fw_socket_seq();
+	uint32_t seq = fw_conn_seq(c);
+	struct mnl_socket *nl = fw_conn_socket(c);
 	char buf[MNL_SOCKET_BUFFER_SIZE * 4];
 	uint32_t portid = mnl_socket_get_portid(nl);
 	struct nlmsghdr *nlh = nftnl_nlmsg_build_hdr(buf, type, (uint16_t)family, NLM_F_DUMP, seq);
@@ -204,27 +206,24 @@ static int dump_run(struct mnl_socket *nl, uint16_t type, uint32_t family, mnl_c
 	return nd_err_set(err, n < 0 ? -errno : -EPROTO, "nftables", "dump: %s", n < 0 ? strerror(errno) : "closed");
 }
 
-int fw_list_base_chains(struct fw_base_chain **ret, size_t *ret_n, struct nd_err *err)
+int fw_list_base_chains(struct fw_conn *c, struct fw_base_chain **ret, size_t *ret_n, struct nd_err *err)
 {
 	static const uint32_t families[] = { NFPROTO_INET, NFPROTO_IPV4, NFPROTO_IPV6, NFPROTO_ARP,
 					     NFPROTO_BRIDGE, NFPROTO_NETDEV };
 	struct dump d = { 0 };
-	struct mnl_socket *nl;
 	unsigned mask = 0;
 	int r = 0;
 
 	*ret = NULL;
 	*ret_n = 0;
-	if (!(nl = fw_socket(err)))
-		return err ? err->code : -EIO;
-	r = dump_run(nl, NFT_MSG_GETTABLE, NFPROTO_UNSPEC, on_table, &mask, err);
+	r = dump_run(c, NFT_MSG_GETTABLE, NFPROTO_UNSPEC, on_table, &mask, err);
 	for (size_t i = 0; r == 0 && i < ND_ELEMENTSOF(families); i++)
 		if (mask & (1u << families[i]))
-			r = dump_run(nl, NFT_MSG_GETCHAIN, families[i], on_chain, &d, err);
+			r = dump_run(c, NFT_MSG_GETCHAIN, families[i], on_chain, &d, err);
 	/* the rules of the forward and input chains: does one drop everything? */
 	for (size_t i = 0; r == 0 && i < d.n; i++)
 		if (!d.v[i].policy_drop && (strcmp(d.v[i].hook, "forward") == 0 || strcmp(d.v[i].hook, "input") == 0))
-			scan_rules(nl, family_of(d.v[i].family), &d.v[i]);
+			scan_rules(c, family_of(d.v[i].family), &d.v[i]);
 	if (d.oom && r == 0)
 		r = nd_err_set(err, -ENOMEM, "nftables", "out of memory");
 	if (r < 0) {

@@ -37,13 +37,16 @@ int fw_build_network_rules(const struct netdef *def, const char *bridge, const c
 /* fw-inspect.c: dump one chain's rules through cb (a libmnl callback) */
 struct mnl_socket;
 #include <libmnl/libmnl.h>
-int fw_rules_dump(struct mnl_socket *nl, uint32_t family, const char *table, const char *chain,
+int fw_rules_dump(struct fw_conn *c, uint32_t family, const char *table, const char *chain,
 		  mnl_cb_t cb, void *data);
 
-/* fw-socket.c: the process's one netfilter socket (opened on first use,
- * never closed: see there why), and a sequence number for a request on it */
-struct mnl_socket *fw_socket(struct nd_err *err);
-uint32_t fw_socket_seq(void);
+/* fw-socket.c: a connection's socket (drained of what an earlier request left) and its next seq */
+struct fw_conn {
+	struct mnl_socket *nl;
+	uint32_t seq;
+};
+struct mnl_socket *fw_conn_socket(struct fw_conn *c);
+uint32_t fw_conn_seq(struct fw_conn *c);
 
 /* batch writing: fw_batch_start empties b and opens the batch, fw_batch_finish closes it */
 int fw_batch_start(struct fw_batch *b, uint32_t seq);

@@ -57,12 +57,17 @@ int fw_chain_name(const char *net, const char *kind, char *buf, size_t len);
 
 void fw_batch_free(struct fw_batch *b);
 
-/* -- fw-apply.c: send a batch on a NETLINK_NETFILTER socket, read every ACK -- */
-int fw_batch_apply(const struct fw_batch *b, struct nd_err *err);
+/* -- fw-socket.c: a connection to nf_tables, owned by whoever applies (keep it open: see there) -- */
+struct fw_conn;
+int fw_conn_open(struct fw_conn **ret, struct nd_err *err);
+struct fw_conn *fw_conn_close(struct fw_conn *c);
+
+/* -- fw-apply.c: send a batch on the connection, read every ACK -- */
+int fw_batch_apply(struct fw_conn *c, const struct fw_batch *b, struct nd_err *err);
 /* Is the netd table present? 1 yes, 0 no, <0 error */
-int fw_table_exists(struct nd_err *err);
+int fw_table_exists(struct fw_conn *c, struct nd_err *err);
 /* The kernel's ruleset generation: every commit, by anyone, moves it by one. */
-int fw_ruleset_genid(uint32_t *ret, struct nd_err *err);
+int fw_ruleset_genid(struct fw_conn *c, uint32_t *ret, struct nd_err *err);
 
 /* -- fw-inspect.c: other tables' base chains (for warnings and doctor) -- */
 struct fw_base_chain {
@@ -75,13 +80,13 @@ struct fw_base_chain {
 	unsigned long long drop_rule_handle;
 };
 /* every base chain of every table but netd's; *ret malloc'd */
-int fw_list_base_chains(struct fw_base_chain **ret, size_t *ret_n, struct nd_err *err);
+int fw_list_base_chains(struct fw_conn *c, struct fw_base_chain **ret, size_t *ret_n, struct nd_err *err);
 
 /* -- fw-coexist.c: Docker's DOCKER-USER chain (nfproto NFPROTO_IPV4 or NFPROTO_IPV6) -- */
-int fw_docker_user_present(int nfproto);
+int fw_docker_user_present(struct fw_conn *c, int nfproto);
 int fw_build_docker_user_insert(int nfproto, const char *bridge, const char *net, uint32_t seq,
 				struct fw_batch *b, struct nd_err *err);
 /* removes the rules marked "netd:NET"; 0 when there were none */
-int fw_docker_user_remove(int nfproto, const char *net, uint32_t seq, struct nd_err *err);
+int fw_docker_user_remove(struct fw_conn *c, int nfproto, const char *net, uint32_t seq, struct nd_err *err);
 /* how many rules marked "netd:NET" (NULL: any network) the chain has */
-int fw_docker_user_count(int nfproto, const char *net);
+int fw_docker_user_count(struct fw_conn *c, int nfproto, const char *net);

@@ -60,6 +60,7 @@ static int probe(enum probe what)
 	if (pid == 0) {
 		struct tapdev_bridge_cfg cfg = { .name = "ndprobe0", .vlan_filtering = what == PROBE_VLAN_FILTERING };
 		struct tapdev_nl *nl = NULL;
+		struct fw_conn *fw = NULL;
 		struct netdef *def = NULL;
 		struct fw_batch b;
 		static const char xml[] = "<network><name>probe</name><forward mode='nat'/>"
@@ -70,8 +71,9 @@ static int probe(enum probe what)
 			_exit(100);
 		if (what == PROBE_NFT_NAT)
 			r = netdef_parse_string(xml, sizeof(xml) - 1, "probe", &def, NULL) == 0 &&
-					    fw_build_network_start(def, "ndprobe0", true, 1, &b, NULL) == 0 ?
-				    fw_batch_apply(&b, NULL) : -EINVAL;
+					    fw_build_network_start(def, "ndprobe0", true, 1, &b, NULL) == 0 &&
+					    fw_conn_open(&fw, NULL) == 0 ?
+				    fw_batch_apply(fw, &b, NULL) : -EINVAL;
 		else
 			r = tapdev_nl_open(&nl, NULL) == 0 ? tapdev_bridge_add(nl, &cfg, NULL) : -EIO;
 		_exit(r < 0 ? (-r > 99 ? 99 : -r) : 0);
@@ -198,6 +200,7 @@ static int read_int(const char *path)
 static void check_host(struct report *r)
 {
 	struct fw_base_chain *chains = NULL;
+	struct fw_conn *fw = NULL;
 	size_t n = 0, drops = 0;
 	char buf[1024];
 	int v;
@@ -206,7 +209,7 @@ static void check_host(struct report *r)
 	row(r, "IPv4 forwarding", v == 1 ? OK : WARN, v == 1 ? "on" : "off: netd turns it on when a nat or route network starts");
 	v = read_int("/proc/sys/net/ipv6/conf/all/forwarding");
 	row(r, "IPv6 forwarding", v == 1 ? OK : WARN, v == 1 ? "on" : "off: netd turns it on for IPv6 nat/route networks");
-	if (fw_list_base_chains(&chains, &n, NULL) == 0) {
+	if (fw_conn_open(&fw, NULL) == 0 && fw_list_base_chains(fw, &chains, &n, NULL) == 0) {
 		for (size_t i = 0; i < n; i++) {
 			char check[160];
 
@@ -239,6 +242,7 @@ static void check_host(struct report *r)
 	} else {
 		row(r, "foreign drop policies", WARN, "cannot read the ruleset (run doctor as root)");
 	}
+	fw_conn_close(fw);
 	{
 		int rules, lr;
 		bool drop;
@@ -266,7 +270,10 @@ static void check_networks(struct report *r, json_object *(*call)(const char *, 
 {
 	json_object *reply = NULL, *list = call ? call("net-list", NULL, &reply) : NULL;
 	struct tapdev_nl *nl = NULL;
-	int table = fw_table_exists(NULL);
+	struct fw_conn *fw = NULL;
+	int table = fw_conn_open(&fw, NULL) < 0 ? -EIO : fw_table_exists(fw, NULL);
+
+	fw_conn_close(fw);
 
 	if (!list) {
 		row(r, "netd", WARN, "the daemon does not answer: network checks skipped");

@@ -27,12 +27,13 @@ static bool needs_forwarding_help(const struct netdef *def)
 
 int netd_coexist_start(struct netd *d, struct netd_net *n, struct nd_err *err)
 {
+	struct fw_conn *fw = netd_fw(d, NULL);
 	struct fw_base_chain *chains = NULL;
 	bool done[2] = { false, false };
 	size_t count = 0;
 	int r = 0;
 
-	if (!needs_forwarding_help(n->live) || fw_list_base_chains(&chains, &count, NULL) < 0)
+	if (!needs_forwarding_help(n->live) || !fw || fw_list_base_chains(fw, &chains, &count, NULL) < 0)
 		return 0;
 	for (size_t i = 0; i < count && r == 0; i++) {
 		const struct fw_base_chain *c = &chains[i];
@@ -50,7 +51,7 @@ int netd_coexist_start(struct netd *d, struct netd_net *n, struct nd_err *err)
 		}
 		if (strcmp(c->hook, "forward") != 0)
 			continue;
-		if (fam && c->policy_drop && !d->opts.no_coexist && fw_docker_user_present(fam)) {
+		if (fam && c->policy_drop && !d->opts.no_coexist && fw_docker_user_present(fw, fam)) {
 			struct fw_batch b;
 
 			if (done[fam == NFPROTO_IPV6])
@@ -59,7 +60,7 @@ int netd_coexist_start(struct netd *d, struct netd_net *n, struct nd_err *err)
 			if ((r = fw_build_docker_user_insert(fam, n->bridge, n->live->name, d->nft_seq, &b, err)) < 0)
 				break;
 			d->nft_seq = b.seq_next;
-			r = fw_batch_apply(&b, err);
+			r = fw_batch_apply(fw, &b, err);
 			fw_batch_free(&b);
 			if (r == 0)
 				netd_log(NETD_LOG_INFO, n->live->name,
@@ -80,11 +81,12 @@ int netd_coexist_start(struct netd *d, struct netd_net *n, struct nd_err *err)
 void netd_coexist_stop(struct netd *d, const char *name)
 {
 	static const int fams[] = { NFPROTO_IPV4, NFPROTO_IPV6 };
+	struct fw_conn *fw = netd_fw(d, NULL);
 
-	for (size_t i = 0; i < 2; i++) {
+	for (size_t i = 0; fw && i < 2; i++) {
 		struct nd_err err = { 0 };
 
-		if (fw_docker_user_remove(fams[i], name, d->nft_seq, &err) < 0)
+		if (fw_docker_user_remove(fw, fams[i], name, d->nft_seq, &err) < 0)
 			netd_log_err(name, "removing netd's rules from DOCKER-USER", &err);
 		d->nft_seq += 8;
 	}

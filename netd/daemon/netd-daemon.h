@@ -52,6 +52,7 @@ struct netd_job;
 struct netd_pending;
 
 struct netd_ops;
+struct fw_conn;
 
 struct netd {
 	struct netd_opts opts;
@@ -64,6 +65,7 @@ struct netd {
 	struct netd_pending *pending; /* requests whose reply waits for a job */
 	int epfd, listen_fd, sig_fd, lock_fd, reserve_fd;
 	bool quit;
+	struct fw_conn *fw;  /* nf_tables, opened on first use (netd_fw), closed at exit */
 	uint32_t nft_seq;
 	/* the ruleset generation netd's own last commit left, and whether the
 	 * dispatch rules were in place then (a start need not rewrite them while

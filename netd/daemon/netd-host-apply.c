@@ -27,6 +27,13 @@ static void mark_of(const char *net, char *buf, size_t len)
 	snprintf(buf, len, NETD_MARK_PREFIX "%.64s", net);
 }
 
+struct fw_conn *netd_fw(struct netd *d, struct nd_err *err)
+{
+	if (!d->fw && fw_conn_open(&d->fw, err) < 0)
+		return NULL;
+	return d->fw;
+}
+
 static bool other_firewalled_active(struct netd *d, const struct netd_net *self)
 {
 	for (struct netd_net *n = d->nets; n; n = n->next)
@@ -39,22 +46,25 @@ static bool other_firewalled_active(struct netd *d, const struct netd_net *self)
 static int firewall_commit(struct netd *d, const struct netdef *const *defs, const char *const *bridges, size_t n,
 			   bool start, struct nd_err *err)
 {
+	struct fw_conn *fw = netd_fw(d, err);
 	uint32_t before = 0, after = 0;
-	bool known = fw_ruleset_genid(&before, NULL) == 0;
+	bool known = fw && fw_ruleset_genid(fw, &before, NULL) == 0;
 	bool in_place = known && d->nft_genid_ok && before == d->nft_genid;
 	struct fw_batch b;
 	int r;
 
+	if (!fw)
+		return err ? err->code : -EIO;
 	r = start ? fw_build_networks_start(defs, bridges, n, !in_place, d->nft_seq, &b, err)
 		  : fw_build_network_stop(defs[0], bridges[0], d->nft_seq, &b, err);
 	if (r < 0)
 		return r;
 	d->nft_seq = b.seq_next;
-	r = fw_batch_apply(&b, err);
+	r = fw_batch_apply(fw, &b, err);
 	fw_batch_free(&b);
 	/* a start leaves the dispatch rules in place; a stop, as it found them;
 	 * only our own commit may lie between before and after */
-	d->nft_genid_ok = r == 0 && (start || in_place) && known && fw_ruleset_genid(&after, NULL) == 0 &&
+	d->nft_genid_ok = r == 0 && (start || in_place) && known && fw_ruleset_genid(fw, &after, NULL) == 0 &&
 			  after == before + 1;
 	d->nft_genid = after;
 	return r;
@@ -68,15 +78,18 @@ static int firewall_apply(struct netd *d, const struct netdef *def, const char *
 
 static int firewall_remove(struct netd *d, struct netd_net *n, struct nd_err *err)
 {
+	struct fw_conn *fw = netd_fw(d, err);
 	struct fw_batch b;
 	int r;
 
+	if (!fw)
+		return err ? err->code : -EIO;
 	/* the last network takes the whole table with it, in one batch: each batch
 	 * that destroys objects waits out a kernel RCU grace period (~15-30 ms) */
 	if (!other_firewalled_active(d, n) && fw_build_table_delete(d->nft_seq, &b, NULL) == 0) {
 		d->nft_seq = b.seq_next;
 		d->nft_genid_ok = false;
-		if (fw_batch_apply(&b, NULL) == 0) { /* ENOENT when someone flushed it: nothing left to do */
+		if (fw_batch_apply(fw, &b, NULL) == 0) { /* ENOENT when someone flushed it: nothing left to do */
 			fw_batch_free(&b);
 			return 0;
 		}
@@ -382,10 +395,13 @@ static bool real_bridge_present(struct netd *d, struct netd_net *n)
 /* rules and DOCKER-USER entries put back (idempotent); says what was missing */
 static int real_repair(struct netd *d, struct netd_net *n, char *ret, size_t len, struct nd_err *err)
 {
+	struct fw_conn *fw = netd_fw(d, err);
 	int r;
 
+	if (!fw)
+		return err ? err->code : -EIO;
 	if (fw_network_has_rules(n->live)) {
-		int present = fw_table_exists(NULL);
+		int present = fw_table_exists(fw, NULL);
 		struct nd_err ferr = { 0 };
 
 		/* the whole ruleset of the network is one idempotent batch: re-applying repairs any loss */
@@ -394,9 +410,9 @@ static int real_repair(struct netd *d, struct netd_net *n, char *ret, size_t len
 		if (present == 0)
 			snprintf(ret, len, "nftables table inet netd was missing: rules re-applied");
 	}
-	if (!d->opts.no_coexist && fw_docker_user_present(NFPROTO_IPV4) &&
-	    fw_docker_user_count(NFPROTO_IPV4, n->live->name) == 0 && netd_coexist_start(d, n, NULL) == 0 &&
-	    fw_docker_user_count(NFPROTO_IPV4, n->live->name) > 0)
+	if (!d->opts.no_coexist && fw_docker_user_present(fw, NFPROTO_IPV4) &&
+	    fw_docker_user_count(fw, NFPROTO_IPV4, n->live->name) == 0 && netd_coexist_start(d, n, NULL) == 0 &&
+	    fw_docker_user_count(fw, NFPROTO_IPV4, n->live->name) > 0)
 		snprintf(ret + strlen(ret), len - strlen(ret), "%saccept rules re-added to DOCKER-USER",
 			 ret[0] ? "; " : "");
 	return 0;

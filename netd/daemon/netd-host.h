@@ -25,6 +25,10 @@ int netd_ovs_del_argv(struct netd *d, const char *port, char ***ret, struct nd_e
 /* fails naming the holder when a wildcard listener has the network's DNS/DHCP ports */
 int netd_ports_check_free(struct netd *d, const struct netdef *def, struct nd_err *err);
 
+/* -- netd-host-apply.c -- */
+/* the daemon's connection to nf_tables: opened on first use, kept for the daemon's life */
+struct fw_conn *netd_fw(struct netd *d, struct nd_err *err);
+
 /* -- netd-coexist.c -- */
 int netd_coexist_start(struct netd *d, struct netd_net *n, struct nd_err *err);
 void netd_coexist_stop(struct netd *d, const char *name);

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "common/nd-file.h"
+#include "firewall/fw.h"
 #include "netd/daemon/netd-control.h"
 #include "netd/daemon/netd-dnsmasq.h"
 #include "netd/daemon/netd-jobs.h"
@@ -423,5 +424,6 @@ int main(int argc, char **argv)
 	r = run(&d);
 	/* the connections close; networks, dnsmasqs and ports stay for the next netd */
 	netd_control_close_all(&d);
+	d.fw = fw_conn_close(d.fw);
 	return r < 0 ? 1 : 0;
 }
