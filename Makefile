@@ -46,7 +46,7 @@ FW_PC     := libmnl libnftnl
 TAPDEV_PC := libnl-3.0 libnl-route-3.0 libmnl
 NETD_PC   := json-c $(XML_PC) $(FW_PC) $(TAPDEV_PC)
 
-COMMON_SRCS := common/nd-err.c common/nd-buf.c common/nd-file.c
+COMMON_SRCS := common/nd-err.c common/nd-buf.c common/nd-file.c common/nd-hash.c
 XML_SRCS    := xml/netdef.c xml/netdef-addr.c xml/netdef-random-sys.c xml/netdef-parse.c \
 	xml/netdef-parse-util.c xml/netdef-parse-ip.c xml/netdef-parse-dns.c \
 	xml/netdef-parse-port.c xml/netdef-format.c xml/netdef-validate.c \

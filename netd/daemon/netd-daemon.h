@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include "common/nd-err.h"
+#include "common/nd-hash.h"
 
 struct netd_opts {
 	const char *socket_path;
@@ -57,8 +58,9 @@ struct fw_conn;
 struct netd {
 	struct netd_opts opts;
 	const struct netd_ops *ops; /* the host: netd_real_ops, or a test's fakes */
-	struct netd_net *nets;   /* the registry: one reference each */
-	struct netd_port *ports;
+	struct netd_net *nets, *nets_tail; /* the registry: one reference each */
+	struct nd_hash nets_by_name, nets_by_uuid;
+	struct nd_hash ports_by_name, ports_by_net; /* ports: by device name, by network name */
 	struct netd_client *clients;
 	struct netd_reap *reaping; /* dnsmasqs told to stop, not yet gone */
 	struct netd_job *jobs;     /* children being waited for (ovs-vsctl) */

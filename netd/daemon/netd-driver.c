@@ -389,7 +389,7 @@ static void adopt_one(struct netd *d, const char *name)
 			netd_log(NETD_LOG_WARN, name, "bridge %s does not carry netd's mark: left alone", rec.bridge);
 	}
 	if (rec.live && rec.state == NETD_NET_FAILED && strcmp(rec.live->name, name) == 0 &&
-	    ((n = netd_net_find(d, name)) || (n = netd_net_add(d)))) {
+	    ((n = netd_net_find(d, name)) || (n = netd_net_add(d, rec.live)))) {
 		/* a teardown that failed before the restart: tried again, and remembered if it fails again */
 		n->live = rec.live;
 		n->state = NETD_NET_FAILED;
@@ -405,7 +405,7 @@ static void adopt_one(struct netd *d, const char *name)
 		return;
 	}
 	n = netd_net_find(d, name);
-	if (!n && !(n = netd_net_add(d))) {
+	if (!n && !(n = netd_net_add(d, rec.live))) {
 		netdef_free(rec.live);
 		return;
 	}

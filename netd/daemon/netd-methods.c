@@ -137,7 +137,7 @@ static json_object *m_create(struct call *k)
 		netdef_free(def);
 		return rpc_failed(k, &err);
 	}
-	if (netd_net_complete_def(k->d, def, NULL, &err) < 0 || !(n = netd_net_add(k->d))) {
+	if (netd_net_complete_def(k->d, def, NULL, &err) < 0 || !(n = netd_net_add(k->d, def))) {
 		netdef_free(def);
 		if (!err.code)
 			nd_err_set(&err, -ENOMEM, "create", "out of memory");

@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include "common/nd-err.h"
+#include "common/nd-hash.h"
 #include "netd/daemon/netd-daemon.h"
 #include "xml/netdef.h"
 
@@ -69,7 +70,11 @@ struct netd_ops {
 extern const struct netd_ops netd_real_ops;
 
 struct netd_net {
-	struct netd_net *next; /* registry */
+	struct netd_net *next, *prev; /* registry, in the order networks came */
+	struct nd_hnode by_name, by_uuid;
+	/* what the registry knows it by; never changes (a redefinition keeps both) */
+	char name[NETDEF_NAME_MAX + 1];
+	uint8_t uuid[16];
 	unsigned refs;
 	bool in_registry;
 	bool dirty;            /* the record on disk is older than the object */
@@ -101,7 +106,7 @@ static inline bool netd_net_is_active(const struct netd_net *n)
 /* what a network is called in logs and errors */
 static inline const char *netd_net_name(const struct netd_net *n)
 {
-	return n->live ? n->live->name : n->def->name;
+	return n->name;
 }
 /* the definition in force: live while running, else persistent */
 static inline const struct netdef *netd_net_def(const struct netd_net *n)
@@ -113,8 +118,8 @@ static inline const struct netdef *netd_net_def(const struct netd_net *n)
 struct netd_net *netd_net_ref(struct netd_net *n);
 /* frees at the last reference; returns NULL */
 struct netd_net *netd_net_unref(struct netd_net *n);
-/* a new network in the registry (the registry's reference; none for the caller) */
-struct netd_net *netd_net_add(struct netd *d);
+/* a new network in the registry under keys' name and UUID (the registry's reference; none for the caller) */
+struct netd_net *netd_net_add(struct netd *d, const struct netdef *keys);
 /* out of the registry: the registry's reference goes, holders keep theirs */
 void netd_net_drop(struct netd *d, struct netd_net *n);
 /* the one way a state changes: logs "state: a -> b", marks dirty, saves */

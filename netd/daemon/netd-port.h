@@ -8,11 +8,12 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "common/nd-hash.h"
 #include "netd/daemon/netd-daemon.h"
 #include "xml/netdef.h"
 
 struct netd_port {
-	struct netd_port *next;
+	struct nd_hnode by_name, by_net; /* d->ports_by_name, d->ports_by_net */
 	char name[16];
 	char network[NETDEF_NAME_MAX + 1];
 	char mac[18];        /* the guest's MAC */

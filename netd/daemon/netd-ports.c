@@ -116,6 +116,23 @@ static void ovs_del_spawn(struct netd *d, const struct netd_port *p, struct netd
 	}
 }
 
+/* in the daemon's two indexes: by device name and by network */
+static int port_index(struct netd *d, struct netd_port *p)
+{
+	if (nd_hash_insert(&d->ports_by_name, &p->by_name, nd_hash_str(p->name)) < 0)
+		return -ENOMEM;
+	if (nd_hash_insert(&d->ports_by_net, &p->by_net, nd_hash_str(p->network)) < 0) {
+		nd_hash_remove(&d->ports_by_name, &p->by_name);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+#define FOR_PORTS_OF(d, net, p, x, nx)                                                                     \
+	for (struct nd_hnode *x = nd_hash_first(&(d)->ports_by_net, nd_hash_str(net)), *nx = x ? nd_hash_next(x) : NULL; \
+	     x; x = nx, nx = x ? nd_hash_next(x) : NULL)                                                      \
+		if (((p) = nd_container_of(x, struct netd_port, by_net)), strcmp((p)->network, (net)) == 0)
+
 static void port_remove_answering(struct netd *d, struct netd_port *p, bool delete_link, struct netd_pending *pend)
 {
 	char path[4096];
@@ -142,12 +159,8 @@ static void port_remove_answering(struct netd *d, struct netd_port *p, bool dele
 	}
 	netd_path(d, NETD_PATH_PORT, p->name, path, sizeof(path));
 	unlink(path);
-	for (struct netd_port **pp = &d->ports; *pp; pp = &(*pp)->next) {
-		if (*pp == p) {
-			*pp = p->next;
-			break;
-		}
-	}
+	nd_hash_remove(&d->ports_by_name, &p->by_name);
+	nd_hash_remove(&d->ports_by_net, &p->by_net);
 	netd_log(NETD_LOG_INFO, p->network, "port %s removed", p->name);
 	free(p);
 }
@@ -206,18 +219,20 @@ static int watch_owner(struct netd *d, struct netd_port *p)
 
 void netd_ports_network_stopped(struct netd *d, const char *network)
 {
-	for (struct netd_port *p = d->ports, *next; p; p = next) {
-		next = p->next;
-		if (strcmp(p->network, network) == 0)
-			port_remove(d, p, true);
-	}
+	struct netd_port *p;
+
+	FOR_PORTS_OF(d, network, p, x, nx)
+		port_remove(d, p, true);
 }
 
 static struct netd_port *port_find(struct netd *d, const char *network, const char *name)
 {
-	for (struct netd_port *p = d->ports; p; p = p->next)
+	for (struct nd_hnode *x = nd_hash_first(&d->ports_by_name, nd_hash_str(name)); x; x = nd_hash_next(x)) {
+		struct netd_port *p = nd_container_of(x, struct netd_port, by_name);
+
 		if (strcmp(p->name, name) == 0 && (!network || strcmp(p->network, network) == 0))
 			return p;
+	}
 	return NULL;
 }
 
@@ -279,10 +294,12 @@ static int attach(struct call *k, struct netd_net *n, struct netd_port *p, struc
 	return netd_ovs_port_argvs(k->d, &op, ret_del, ret_add, err);
 }
 
-static const struct netd_port *mac_user(const struct netd *d, const char *network, const char *mac)
+static const struct netd_port *mac_user(struct netd *d, const char *network, const char *mac)
 {
-	for (const struct netd_port *o = d->ports; o; o = o->next)
-		if (strcmp(o->network, network) == 0 && strcmp(o->mac, mac) == 0)
+	struct netd_port *o;
+
+	FOR_PORTS_OF(d, network, o, x, nx)
+		if (strcmp(o->mac, mac) == 0)
 			return o;
 	return NULL;
 }
@@ -357,8 +374,15 @@ static int make_port(struct call *k, const struct port_req *q, struct netd_net *
 	if ((r = tapdev_nl_open(&nl, err)) < 0)
 		goto out;
 	if (p->existing) {
+		const struct netd_port *o;
+
 		if (!netdef_ifname_is_valid(q->ifname, false) || !tapdev_link_exists(nl, q->ifname)) {
 			r = nd_err_set(err, -ENODEV, q->network, "no interface '%.16s' to attach", q->ifname);
+			goto out;
+		}
+		if ((o = port_find(k->d, NULL, q->ifname))) {
+			r = nd_err_set(err, -EEXIST, q->network, "interface %s is already a port of network '%s'",
+				       o->name, o->network);
 			goto out;
 		}
 		snprintf(p->name, sizeof(p->name), "%s", q->ifname);
@@ -528,8 +552,15 @@ json_object *m_port_create(struct call *k)
 	snprintf(p->network, sizeof(p->network), "%s", netd_net_name(n));
 	p->queues = p->existing ? 0 : (unsigned)q.queues;
 	p->persistent = q.persistent;
-	p->next = k->d->ports;
-	k->d->ports = p;
+	if (port_index(k->d, p) < 0) {
+		nd_err_set(&err, -ENOMEM, q.network, "out of memory");
+		for (unsigned i = 0; !p->existing && i < p->queues; i++)
+			close(fds[i]);
+		tapdev_argv_free(del_argv);
+		tapdev_argv_free(add_argv);
+		port_remove(k->d, p, true);
+		return rpc_failed(k, &err);
+	}
 	record_save(k->d, p);
 	if (!p->existing && q.persistent && tapdev_tap_set_persist(fds[0], true, &err) < 0) {
 		for (unsigned i = 0; i < p->queues; i++)
@@ -556,6 +587,7 @@ json_object *m_port_list(struct call *k)
 {
 	json_object *reply = NULL, *a;
 	const char *network = rpc_param_str(k, "network", true, &reply);
+	struct netd_port *p;
 
 	if (!network)
 		return reply;
@@ -563,9 +595,8 @@ json_object *m_port_list(struct call *k)
 		return netd_reply_error(k->id, NETD_RPC_FAILED, "network '%.64s' not found", network);
 	network = netd_net_name(netd_net_lookup(k->d, network));
 	a = json_object_new_array();
-	for (struct netd_port *p = k->d->ports; p; p = p->next)
-		if (strcmp(p->network, network) == 0)
-			json_object_array_add(a, port_json(p));
+	FOR_PORTS_OF(k->d, network, p, x, nx)
+		json_object_array_add(a, port_json(p));
 	return rpc_ok(k, a);
 }
 
@@ -669,8 +700,16 @@ void netd_ports_load(struct netd *d)
 		if (p->owner_pid > 0 && !p->owner_start)
 			p->owner_start = netd_proc_start_time(p->owner_pid);
 		owner_alive = p->persistent || (p->owner_pid > 0 && watch_owner(d, p) == 0);
-		p->next = d->ports;
-		d->ports = p;
+		if (port_find(d, NULL, p->name) || port_index(d, p) < 0) {
+			netd_log(NETD_LOG_ERR, p->network, "%s: port %s: a second record of the device, or out of memory: skipped",
+				 path, p->name);
+			if (p->owner_pidfd >= 0) {
+				epoll_ctl(d->epfd, EPOLL_CTL_DEL, p->owner_pidfd, NULL);
+				close(p->owner_pidfd);
+			}
+			free(p);
+			continue;
+		}
 		if (!netdef_ifname_is_valid(p->name, false) || !tapdev_link_exists(nl, p->name)) {
 			/* its QEMU ended while netd was away: the TAP went with it, an OVS row may not have */
 			netd_log(NETD_LOG_INFO, p->network, "port %s is gone: record removed", p->name);

@@ -55,17 +55,23 @@ struct netd_net *netd_net_unref(struct netd_net *n)
 
 struct netd_net *netd_net_find(struct netd *d, const char *name)
 {
-	for (struct netd_net *n = d->nets; n; n = n->next)
-		if (strcmp(netd_net_name(n), name) == 0)
+	for (struct nd_hnode *x = nd_hash_first(&d->nets_by_name, nd_hash_str(name)); x; x = nd_hash_next(x)) {
+		struct netd_net *n = nd_container_of(x, struct netd_net, by_name);
+
+		if (strcmp(n->name, name) == 0)
 			return n;
+	}
 	return NULL;
 }
 
 struct netd_net *netd_net_find_uuid(struct netd *d, const uint8_t uuid[16])
 {
-	for (struct netd_net *n = d->nets; n; n = n->next)
-		if (memcmp(netd_net_def(n)->uuid, uuid, 16) == 0)
+	for (struct nd_hnode *x = nd_hash_first(&d->nets_by_uuid, nd_hash_bytes(uuid, 16)); x; x = nd_hash_next(x)) {
+		struct netd_net *n = nd_container_of(x, struct netd_net, by_uuid);
+
+		if (memcmp(n->uuid, uuid, 16) == 0)
 			return n;
+	}
 	return NULL;
 }
 
@@ -79,18 +85,32 @@ struct netd_net *netd_net_lookup(struct netd *d, const char *key)
 	return n;
 }
 
-struct netd_net *netd_net_add(struct netd *d)
+struct netd_net *netd_net_add(struct netd *d, const struct netdef *keys)
 {
-	struct netd_net *n = calloc(1, sizeof(*n)), **tail = &d->nets;
+	struct netd_net *n = calloc(1, sizeof(*n));
 
 	if (!n)
 		return NULL;
+	snprintf(n->name, sizeof(n->name), "%s", keys->name);
+	memcpy(n->uuid, keys->uuid, 16);
+	if (nd_hash_insert(&d->nets_by_name, &n->by_name, nd_hash_str(n->name)) < 0) {
+		free(n);
+		return NULL;
+	}
+	if (nd_hash_insert(&d->nets_by_uuid, &n->by_uuid, nd_hash_bytes(n->uuid, 16)) < 0) {
+		nd_hash_remove(&d->nets_by_name, &n->by_name);
+		free(n);
+		return NULL;
+	}
 	n->refs = 1;
 	n->in_registry = true;
 	n->dnsmasq_pidfd = -1;
-	while (*tail)
-		tail = &(*tail)->next;
-	*tail = n;
+	n->prev = d->nets_tail;
+	if (d->nets_tail)
+		d->nets_tail->next = n;
+	else
+		d->nets = n;
+	d->nets_tail = n;
 	return n;
 }
 
@@ -98,13 +118,17 @@ void netd_net_drop(struct netd *d, struct netd_net *n)
 {
 	if (!n->in_registry)
 		return;
-	for (struct netd_net **p = &d->nets; *p; p = &(*p)->next) {
-		if (*p == n) {
-			*p = n->next;
-			break;
-		}
-	}
-	n->next = NULL;
+	nd_hash_remove(&d->nets_by_name, &n->by_name);
+	nd_hash_remove(&d->nets_by_uuid, &n->by_uuid);
+	if (n->prev)
+		n->prev->next = n->next;
+	else
+		d->nets = n->next;
+	if (n->next)
+		n->next->prev = n->prev;
+	else
+		d->nets_tail = n->prev;
+	n->next = n->prev = NULL;
 	n->in_registry = false;
 	netd_net_unref(n);
 }
@@ -258,7 +282,7 @@ int netd_net_define(struct netd *d, struct netdef *def, struct netd_net **ret, s
 		return r;
 	if ((r = save_def(d, NETD_PATH_CONFIG_XML, def, err)) < 0)
 		return r;
-	if (!n && !(n = netd_net_add(d)))
+	if (!n && !(n = netd_net_add(d, def)))
 		return nd_err_set(err, -ENOMEM, def->name, "out of memory");
 	netdef_free(n->def);
 	n->def = TAKE_PTR(owned);
@@ -337,7 +361,7 @@ int netd_registry_load(struct netd *d)
 			netdef_free(def);
 		} else if (netd_net_find(d, def->name)) {
 			netdef_free(def);
-		} else if (!(net = netd_net_add(d))) {
+		} else if (!(net = netd_net_add(d, def))) {
 			netdef_free(def);
 		} else {
 			net->def = def;

@@ -46,6 +46,7 @@ XML
 check "a network with <mtu size='1400'/> starts" "$BIN/netdctl" net-create "$T/m.xml"
 new_ns mg; ip link add h-mg type veth peer name g0 netns "$NS_mg"; in_ns mg ip link set g0 up
 check "attach a guest" "$BIN/netdctl" net-port-create mtunet --persistent --ifname h-mg
+check "the same interface is refused as a second port, naming its network" sh -c "! '$BIN/netdctl' net-port-create mtunet --persistent --ifname h-mg 2>'$T/twice.err' && grep -q \"already a port of network 'mtunet'\" '$T/twice.err'"
 printf '#!/bin/sh\n[ "$1" = bound ] && echo "mtu=$mtu" >"%s"\nexit 0\n' "$T/mg.env" >"$T/mtu.sh"; chmod +x "$T/mtu.sh"
 check "the guest's DHCP offer carries MTU 1400" sh -c "nsenter -t $NS_mg -n busybox udhcpc -i g0 -n -q -f -t 5 -T 1 -O mtu -s '$T/mtu.sh' >/dev/null 2>&1; grep -qx mtu=1400 '$T/mg.env'"
 check "destroy it" "$BIN/netdctl" net-destroy mtunet

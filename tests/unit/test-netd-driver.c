@@ -118,6 +118,10 @@ static void teardown_dir(void)
 
 	while (d.nets)
 		netd_net_drop(&d, d.nets);
+	ck_assert_uint_eq(d.nets_by_name.count, 0);
+	ck_assert_uint_eq(d.nets_by_uuid.count, 0);
+	nd_hash_free(&d.nets_by_name);
+	nd_hash_free(&d.nets_by_uuid);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	ck_assert_int_eq(system(cmd), 0);
 }
@@ -128,12 +132,13 @@ static struct netd_net *add_net(const char *name, bool persistent)
 	char xml[512];
 	struct netdef *def = NULL;
 	struct nd_err err = { 0 };
-	struct netd_net *n = netd_net_add(&d);
+	struct netd_net *n;
 
 	snprintf(xml, sizeof(xml),
 		 "<network><name>%s</name><forward mode='nat'/><bridge name='ndu0'/><dns enable='no'/>"
 		 "<ip address='192.168.250.1' prefix='24'/></network>", name);
 	ck_assert_msg(netdef_parse_string(xml, strlen(xml), "t", &def, &err) == 0, "%s", err.msg);
+	ck_assert_ptr_nonnull(n = netd_net_add(&d, def));
 	if (persistent)
 		n->def = def;
 	else
@@ -267,6 +272,45 @@ START_TEST(test_repair_transient_no_use_after_free)
 }
 END_TEST
 
+/* the registry finds a network by name and by UUID among thousands, keeps their order, and forgets a dropped one */
+START_TEST(test_registry_index)
+{
+	enum { N = 3000 };
+	static struct netd_net *nets[N];
+	char name[32], uuid[37];
+
+	for (int i = 0; i < N; i++) {
+		struct netdef *def = calloc(1, sizeof(*def));
+
+		ck_assert_ptr_nonnull(def);
+		snprintf(name, sizeof(name), "net%d", i);
+		ck_assert_ptr_nonnull(def->name = strdup(name));
+		def->uuid[0] = (uint8_t)(i >> 8);
+		def->uuid[1] = (uint8_t)i;
+		def->uuid[15] = 0x42;
+		ck_assert_ptr_nonnull(nets[i] = netd_net_add(&d, def));
+		nets[i]->def = def;
+	}
+	ck_assert_ptr_eq(d.nets, nets[0]);
+	ck_assert_ptr_eq(d.nets_tail, nets[N - 1]);
+	ck_assert_ptr_eq(netd_net_find(&d, "net1234"), nets[1234]);
+	netdef_uuid_format(nets[2999]->uuid, uuid);
+	ck_assert_ptr_eq(netd_net_lookup(&d, uuid), nets[2999]);
+	ck_assert_ptr_null(netd_net_find(&d, "net3000"));
+	netd_net_drop(&d, nets[1234]);
+	netd_net_drop(&d, nets[0]);
+	netd_net_drop(&d, nets[N - 1]);
+	ck_assert_ptr_null(netd_net_find(&d, "net1234"));
+	ck_assert_ptr_null(netd_net_lookup(&d, uuid));
+	ck_assert_ptr_eq(netd_net_find(&d, "net1235"), nets[1235]);
+	ck_assert_ptr_eq(d.nets, nets[1]);
+	ck_assert_ptr_eq(d.nets_tail, nets[N - 2]);
+	ck_assert_ptr_eq(nets[1233]->next, nets[1235]);
+	ck_assert_ptr_eq(nets[1235]->prev, nets[1233]);
+	ck_assert_uint_eq(d.nets_by_name.count, N - 3);
+}
+END_TEST
+
 /* after a restart: a recorded network is adopted only when its bridge carries netd's mark */
 START_TEST(test_adopt_only_marked)
 {
@@ -335,6 +379,7 @@ Suite *make_netd_driver_suite(void)
 	tcase_add_test(tc, test_repair_transient_no_use_after_free);
 	tcase_add_test(tc, test_adopt_only_marked);
 	tcase_add_test(tc, test_adopt_marked);
+	tcase_add_test(tc, test_registry_index);
 	tcase_add_test(tc, test_refcount);
 	suite_add_tcase(s, tc);
 	return s;
