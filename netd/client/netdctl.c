@@ -169,6 +169,16 @@ static int cmd_define(int argc, char **argv, const char *method, const char *don
 	return 0;
 }
 
+/* virsh's active/inactive, and netd's passing states (starting, stopping) and failed as they are */
+static const char *list_state(json_object *o)
+{
+	const char *state = str(o, "state");
+
+	if (strcmp(state, "starting") == 0 || strcmp(state, "stopping") == 0 || strcmp(state, "failed") == 0)
+		return state;
+	return flag(o, "active") ? "active" : "inactive";
+}
+
 static int cmd_list(int argc, char **argv)
 {
 	bool all = has_opt(argc, argv, "--all"), names = has_opt(argc, argv, "--name");
@@ -201,8 +211,8 @@ static int cmd_list(int argc, char **argv)
 		if (names)
 			printf("%s\n", str(o, "name"));
 		else
-			printf(" %-20s %-10s %-12s %s\n", str(o, "name"), flag(o, "active") ? "active" : "inactive",
-			       flag(o, "autostart") ? "yes" : "no", flag(o, "persistent") ? "yes" : "no");
+			printf(" %-20s %-10s %-12s %s\n", str(o, "name"), list_state(o), flag(o, "autostart") ? "yes" : "no",
+			       flag(o, "persistent") ? "yes" : "no");
 	}
 	if (!names)
 		printf("\n");
@@ -222,6 +232,9 @@ static int cmd_info(int argc, char **argv)
 	printf("%-16s%s\n", "Name:", str(res, "name"));
 	printf("%-16s%s\n", "UUID:", str(res, "uuid"));
 	printf("%-16s%s\n", "Active:", flag(res, "active") ? "yes" : "no");
+	printf("%-16s%s\n", "State:", str(res, "state"));
+	if (json_object_object_get_ex(res, "failure", NULL))
+		printf("%-16s%s\n", "Failure:", str(res, "failure"));
 	printf("%-16s%s\n", "Persistent:", flag(res, "persistent") ? "yes" : "no");
 	printf("%-16s%s\n", "Autostart:", flag(res, "autostart") ? "yes" : "no");
 	printf("%-16s%s\n", "Bridge:", str(res, "bridge"));

@@ -200,8 +200,12 @@ void netd_control_complete(struct netd *d, struct netd_pending *p, json_object *
 	if (err && err->code) {
 		char text[768];
 
+		json_object *e;
+
 		json_object_put(result);
 		reply = netd_reply_error(p->id, NETD_RPC_FAILED, "%s", nd_err_text(err, text, sizeof(text)));
+		if (json_object_object_get_ex(reply, "error", &e))
+			json_object_object_add(e, "errno", json_object_new_int(err->code < 0 ? -err->code : err->code));
 		for (size_t i = 0; i < n_fds; i++)
 			close(fds[i]);
 		fds = NULL;

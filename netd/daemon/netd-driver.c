@@ -135,30 +135,96 @@ static void settle(struct netd *d, struct netd_net *n, const char *why)
 	n->bridge[0] = '\0';
 }
 
-/* undoes the steps in mask, last first; failures are logged and left in n->leftovers */
-static void undo_steps(struct netd *d, struct netd_net *n, unsigned mask, struct nd_err *first)
+/* a failure while undoing step s: logged, remembered in n->leftovers, the first one kept in first */
+static void undo_failed(struct netd_net *n, int s, const struct nd_err *e, struct nd_err *first)
 {
-	for (int s = _NETD_STEP_MAX; s-- > 0;) {
+	netd_log_err(netd_net_name(n), step_names[s], e);
+	n->leftovers |= NETD_LEFT(s);
+	if (first && !first->code)
+		nd_err_set(first, e->code, e->where, "removing the %s: %s", step_names[s], e->msg);
+}
+
+/*
+ * Undoes the steps in mask below step 'below', last first; failures are
+ * logged and left in n->leftovers. NETD_PENDING when a step's undo went on
+ * in a job (n->pending_*: netd_net_step_done continues from there).
+ */
+static int undo_steps_below(struct netd *d, struct netd_net *n, int below, unsigned mask, struct nd_err *first)
+{
+	for (int s = below; s-- > 0;) {
 		struct nd_err e = { 0 };
+		int r;
 
 		if (!(mask & NETD_LEFT(s)) || !step_applies(n, (enum netd_step)s, true))
 			continue;
-		if (d->ops->step(d, n, (enum netd_step)s, true, &e) < 0) {
-			netd_log_err(netd_net_name(n), step_names[s], &e);
-			n->leftovers |= NETD_LEFT(s);
-			if (first)
-				nd_err_set(first, e.code, e.where, "removing the %s: %s", step_names[s], e.msg);
+		r = d->ops->step(d, n, (enum netd_step)s, true, &e);
+		if (r == NETD_PENDING) {
+			n->pending_step = s;
+			n->pending_left = mask;
+			return NETD_PENDING;
+		}
+		if (r < 0)
+			undo_failed(n, s, &e, first);
+	}
+	return 0;
+}
+
+/* the undo of a failed start: at once, whatever the caller could wait for */
+static void undo_steps(struct netd *d, struct netd_net *n, unsigned mask)
+{
+	bool defer = n->may_defer;
+
+	n->may_defer = false;
+	undo_steps_below(d, n, _NETD_STEP_MAX, mask, NULL);
+	n->may_defer = defer;
+}
+
+/* the steps from 'from' on; on failure the done ones are undone and the network settles */
+static int start_steps(struct netd *d, struct netd_net *n, int from, struct nd_err *err)
+{
+	for (int s = from; has_steps(n) && s < _NETD_STEP_MAX; s++) {
+		int r;
+
+		if (!step_applies(n, (enum netd_step)s, false))
+			continue;
+		r = d->ops->step(d, n, (enum netd_step)s, false, err);
+		if (r == NETD_PENDING) {
+			n->pending_op = NETD_OP_START;
+			n->pending_step = s;
+			return NETD_PENDING;
+		}
+		if (r < 0) {
+			step_failed(err, (enum netd_step)s);
+			undo_steps(d, n, NETD_LEFT(s) - 1);
+			settle(d, n, "start failed, and its undo too");
+			return r;
 		}
 	}
+	netd_net_set_state(d, n, NETD_NET_ACTIVE);
+	netd_log(NETD_LOG_INFO, n->live->name, "started on bridge %s", n->bridge);
+	return 0;
+}
+
+static int busy(const struct netd_net *n, struct nd_err *err)
+{
+	return nd_err_set(err, -EBUSY, netd_net_name(n), "network '%s' is %s: try again when that is done",
+			  netd_net_name(n), n->pending_op == NETD_OP_START ? "starting" : "stopping");
 }
 
 int netd_net_start(struct netd *d, struct netd_net *n, struct nd_err *err)
 {
-	int r, s;
+	int r;
 
+	if (n->pending_op)
+		return busy(n, err);
 	if (n->state == NETD_NET_FAILED) {
-		/* what a failed teardown left goes first */
-		if ((r = netd_net_stop(d, n, err)) < 0)
+		/* what a failed teardown left goes first, at once */
+		bool defer = n->may_defer;
+
+		n->may_defer = false;
+		r = netd_net_stop(d, n, err);
+		n->may_defer = defer;
+		if (r < 0)
 			return r;
 		if (!n->in_registry)
 			return nd_err_set(err, -ENOENT, netd_net_name(n), "network '%s' is gone", netd_net_name(n));
@@ -181,28 +247,34 @@ int netd_net_start(struct netd *d, struct netd_net *n, struct nd_err *err)
 		settle(d, n, "");
 		return r;
 	}
-	for (s = 0; has_steps(n) && s < _NETD_STEP_MAX; s++) {
-		if (!step_applies(n, (enum netd_step)s, false))
-			continue;
-		if ((r = d->ops->step(d, n, (enum netd_step)s, false, err)) < 0) {
-			step_failed(err, (enum netd_step)s);
-			undo_steps(d, n, NETD_LEFT(s) - 1, NULL);
-			settle(d, n, "start failed, and its undo too");
-			return r;
-		}
+	return start_steps(d, n, 0, err);
+}
+
+/* after the undo: settled, and a transient network leaves the registry */
+static int stop_finish(struct netd *d, struct netd_net *n, const struct nd_err *undo, struct nd_err *err)
+{
+	if (n->leftovers) {
+		settle(d, n, "stop");
+		return nd_err_set(err, undo->code ? undo->code : -EIO, netd_net_name(n),
+				  "network '%s' could not be removed completely (%.200s): it stays 'failed' and the "
+				  "next net-destroy tries again", netd_net_name(n), undo->msg);
 	}
-	netd_net_set_state(d, n, NETD_NET_ACTIVE);
-	netd_log(NETD_LOG_INFO, n->live->name, "started on bridge %s", n->bridge);
+	netd_log(NETD_LOG_INFO, n->live->name, "stopped");
+	settle(d, n, "");
+	if (!n->def)
+		netd_net_drop(d, n); /* transient: gone with its last run */
 	return 0;
 }
 
 int netd_net_stop(struct netd *d, struct netd_net *n, struct nd_err *err)
 {
-	struct nd_err local = { 0 }, undo = { 0 };
+	struct nd_err local = { 0 };
 	unsigned left;
 
 	if (!err)
 		err = &local;
+	if (n->pending_op)
+		return busy(n, err);
 	if (n->state != NETD_NET_ACTIVE && n->state != NETD_NET_FAILED)
 		return nd_err_set(err, -EINVAL, netd_net_name(n), "network '%s' is not active", netd_net_name(n));
 	/* a failed network retries what it left; a running one comes down whole */
@@ -212,19 +284,45 @@ int netd_net_stop(struct netd *d, struct netd_net *n, struct nd_err *err)
 		netd_ports_network_stopped(d, n->live->name);
 	}
 	n->leftovers = 0;
-	if (has_steps(n))
-		undo_steps(d, n, left, &undo);
-	if (n->leftovers) {
-		settle(d, n, "stop");
-		return nd_err_set(err, undo.code ? undo.code : -EIO, netd_net_name(n),
-				  "network '%s' could not be removed completely (%.200s): it stays 'failed' and the "
-				  "next net-destroy tries again", netd_net_name(n), undo.msg);
+	memset(&n->pending_err, 0, sizeof(n->pending_err));
+	if (has_steps(n) && undo_steps_below(d, n, _NETD_STEP_MAX, left, &n->pending_err) == NETD_PENDING) {
+		n->pending_op = NETD_OP_STOP;
+		return NETD_PENDING;
 	}
-	netd_log(NETD_LOG_INFO, n->live->name, "stopped");
-	settle(d, n, "");
-	if (!n->def)
-		netd_net_drop(d, n); /* transient: gone with its last run */
-	return 0;
+	return stop_finish(d, n, &n->pending_err, err);
+}
+
+void netd_net_step_done(struct netd *d, struct netd_net *n, int r, const struct nd_err *step_err)
+{
+	enum netd_net_op op = n->pending_op;
+	int s = n->pending_step;
+	struct nd_err err = { 0 };
+
+	n->pending_op = NETD_OP_NONE;
+	n->pending_step = -1;
+	if (op == NETD_OP_START) {
+		if (r < 0) {
+			err = *step_err;
+			step_failed(&err, (enum netd_step)s);
+			undo_steps(d, n, NETD_LEFT(s) - 1);
+			settle(d, n, "start failed, and its undo too");
+		} else if ((r = start_steps(d, n, s + 1, &err)) == NETD_PENDING) {
+			return;
+		}
+		if (r < 0 && !n->def && n->state == NETD_NET_INACTIVE)
+			netd_net_drop(d, n); /* a transient network that never started */
+	} else if (op == NETD_OP_STOP) {
+		if (r < 0)
+			undo_failed(n, s, step_err, &n->pending_err);
+		if (undo_steps_below(d, n, s, n->pending_left, &n->pending_err) == NETD_PENDING) {
+			n->pending_op = NETD_OP_STOP;
+			return;
+		}
+		r = stop_finish(d, n, &n->pending_err, &err);
+	} else {
+		return;
+	}
+	netd_net_finished(d, n, r, r < 0 ? &err : NULL);
 }
 
 /* -- after a restart -- */
@@ -333,7 +431,6 @@ static int read_record(struct netd *d, const char *name, struct record *rec)
 static void clean_leftovers(struct netd *d, const char *name, struct record *rec, bool bridge_ours)
 {
 	struct netd_net *tmp = calloc(1, sizeof(*tmp));
-	struct nd_err err = { 0 };
 
 	netd_log(NETD_LOG_WARN, name, "was not running completely (state '%s'): removing its leftovers",
 		 rec->state >= 0 ? netd_net_state_to_string(rec->state) : "unreadable");
@@ -345,6 +442,9 @@ static void clean_leftovers(struct netd *d, const char *name, struct record *rec
 	}
 	tmp->refs = 1;
 	tmp->dnsmasq_pidfd = -1;
+	tmp->pending_step = -1;
+	snprintf(tmp->name, sizeof(tmp->name), "%.64s", name);
+	memcpy(tmp->uuid, rec->live->uuid, 16);
 	tmp->live = rec->live;
 	tmp->ovs = rec->ovs;
 	tmp->bridge_created = rec->bridge_created && bridge_ours;
@@ -352,7 +452,7 @@ static void clean_leftovers(struct netd *d, const char *name, struct record *rec
 	if (dhcp_needed(rec->live))
 		netd_dnsmasq_adopt(d, tmp, rec->dnsmasq_pid > 0 ? rec->dnsmasq_pid : netd_dnsmasq_find(d, name));
 	if (has_steps(tmp) && rec->bridge[0])
-		undo_steps(d, tmp, NETD_LEFT_ALL, &err);
+		undo_steps(d, tmp, NETD_LEFT_ALL);
 	remove_run_files(d, name);
 	netd_net_unref(tmp);
 }

@@ -8,6 +8,7 @@
 #include "netd/daemon/netd-net.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <linux/netfilter.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include "firewall/fw.h"
 #include "netd/daemon/netd-dnsmasq.h"
 #include "netd/daemon/netd-host.h"
+#include "netd/daemon/netd-jobs.h"
 #include "netd/daemon/netd-log.h"
 #include "tapdev/tapdev.h"
 
@@ -107,15 +109,8 @@ static int check_collisions(struct netd *d, struct netd_net *n, struct tapdev_nl
 	char desc[128], t[64];
 
 	if (n->ovs) {
-		/* an existing OVS bridge of that name is used as it is (and left on destroy) */
-		int r = netd_ovs_bridge_exists(d, n->bridge, err);
-
-		if (r < 0)
-			return r;
-		n->bridge_created = r == 0;
-		if (r == 0 && tapdev_link_exists(nl, n->bridge))
-			return nd_err_set(err, -EEXIST, def->name,
-					  "'%s' already exists and is not an Open vSwitch bridge", n->bridge);
+		/* asked of OVS in the bridge step (ovs_bridge_claim) */
+		n->bridge_created = false;
 	} else if (tapdev_link_exists(nl, n->bridge)) {
 		return nd_err_set(err, -EEXIST, def->name,
 				  "bridge '%s' already exists and is not netd's: refusing to take it over",
@@ -164,20 +159,109 @@ static int bridge_cfg(const struct netd_net *n, struct tapdev_bridge_cfg *cfg)
 	return 0;
 }
 
+/* an existing OVS bridge of that name is used as it is (and left on destroy); a Linux link of that name is refused */
+static int ovs_bridge_claim(struct netd *d, struct netd_net *n, struct tapdev_nl *nl, bool exists, struct nd_err *err)
+{
+	if (!exists && tapdev_link_exists(nl, n->bridge))
+		return nd_err_set(err, -EEXIST, n->live->name, "'%s' already exists and is not an Open vSwitch bridge",
+				  n->bridge);
+	/* in the record before add-br: a crash after it leaves a record that removes the bridge */
+	n->bridge_created = !exists;
+	n->dirty = true;
+	netd_net_save(d, n, NULL);
+	return 0;
+}
+
+static int ovs_bridge_ready(struct netd_net *n, struct tapdev_nl *nl, struct nd_err *err)
+{
+	struct tapdev_bridge_cfg cfg;
+
+	bridge_cfg(n, &cfg);
+	return tapdev_link_set_mac_mtu(nl, n->bridge, cfg.has_mac ? cfg.mac : NULL, cfg.mtu, err);
+}
+
+/* the bridge step of an OVS network, or its undo, as ovs-vsctl jobs: the daemon serves others meanwhile */
+struct ovs_step {
+	struct netd_net *n; /* a reference until the job ends */
+	enum netd_ovs_br_verb verb;
+};
+
+static void ovs_step_done(struct netd *d, void *ctx, int status, char *out);
+
+static int ovs_step_spawn(struct netd *d, struct ovs_step *o, struct nd_err *err)
+{
+	char **argv;
+	int r;
+
+	if ((r = netd_ovs_bridge_argv(d, o->verb, o->n->bridge, &argv, err)) < 0)
+		return r;
+	return netd_job_spawn(d, argv, NETD_OVS_TIMEOUT_S, ovs_step_done, o, err);
+}
+
+static void ovs_step_done(struct netd *d, void *ctx, int status, char *out)
+{
+	struct ovs_step *o = ctx;
+	struct netd_net *n = o->n;
+	struct tapdev_nl *nl = NULL;
+	struct nd_err err = { 0 };
+	int r = tapdev_ovs_result("ovs-vsctl", status, out, NETD_OVS_TIMEOUT_S, &err);
+
+	if (o->verb == NETD_OVS_BR_EXISTS && (r == 0 || r == -ENOENT)) {
+		bool exists = r == 0;
+
+		memset(&err, 0, sizeof(err));
+		if ((r = tapdev_nl_open(&nl, &err)) == 0 && (r = ovs_bridge_claim(d, n, nl, exists, &err)) == 0 &&
+		    n->bridge_created) {
+			o->verb = NETD_OVS_BR_ADD;
+			if ((r = ovs_step_spawn(d, o, &err)) == 0) {
+				tapdev_nl_close(nl);
+				return;
+			}
+		}
+	}
+	if (r == 0 && o->verb != NETD_OVS_BR_DEL && (nl || (r = tapdev_nl_open(&nl, &err)) == 0))
+		r = ovs_bridge_ready(n, nl, &err);
+	tapdev_nl_close(nl);
+	netd_net_step_done(d, n, r, &err);
+	netd_net_unref(n);
+	free(o);
+}
+
+static int ovs_step_start(struct netd *d, struct netd_net *n, bool undo, struct nd_err *err)
+{
+	struct ovs_step *o = calloc(1, sizeof(*o));
+	int r;
+
+	if (!o)
+		return nd_err_set(err, -ENOMEM, n->live->name, "out of memory");
+	o->n = netd_net_ref(n);
+	o->verb = undo ? NETD_OVS_BR_DEL : NETD_OVS_BR_EXISTS;
+	if ((r = ovs_step_spawn(d, o, err)) < 0) {
+		netd_net_unref(n);
+		free(o);
+		return r;
+	}
+	return NETD_PENDING;
+}
+
 static int add_bridge(struct netd *d, struct netd_net *n, struct tapdev_nl *nl, struct nd_err *err)
 {
 	struct tapdev_bridge_cfg cfg;
 	char mark[NETDEF_NAME_MAX + 8];
 	int r;
 
+	if (n->ovs) {
+		if (n->may_defer)
+			return ovs_step_start(d, n, false, err);
+		if ((r = netd_ovs_bridge_run(d, NETD_OVS_BR_EXISTS, n->bridge, err)) < 0 ||
+		    (r = ovs_bridge_claim(d, n, nl, r == 1, err)) < 0 ||
+		    (n->bridge_created && (r = netd_ovs_bridge_run(d, NETD_OVS_BR_ADD, n->bridge, err)) < 0))
+			return r;
+		return ovs_bridge_ready(n, nl, err);
+	}
 	bridge_cfg(n, &cfg);
 	mark_of(n->live->name, mark, sizeof(mark));
 	cfg.alias = mark;
-	if (n->ovs) {
-		if (n->bridge_created && (r = netd_ovs_bridge_add(d, n->bridge, err)) < 0)
-			return r;
-		return tapdev_link_set_mac_mtu(nl, n->bridge, cfg.has_mac ? cfg.mac : NULL, cfg.mtu, err);
-	}
 	r = tapdev_bridge_add(nl, &cfg, err);
 	if (r == -EOPNOTSUPP && cfg.vlan_filtering) {
 		memset(err, 0, sizeof(*err));
@@ -196,7 +280,7 @@ static int del_bridge(struct netd *d, struct netd_net *n, struct tapdev_nl *nl, 
 	if (!n->bridge_created || !n->bridge[0])
 		return 0;
 	if (n->ovs)
-		return netd_ovs_bridge_del(d, n->bridge, err);
+		return n->may_defer ? ovs_step_start(d, n, true, err) : netd_ovs_bridge_run(d, NETD_OVS_BR_DEL, n->bridge, err);
 	r = tapdev_link_delete(nl, n->bridge, err); /* takes its addresses and routes along */
 	return r == -ENODEV ? 0 : r;
 }
@@ -248,7 +332,7 @@ static int start_host_bridge(struct netd *d, struct netd_net *n, struct tapdev_n
 	n->ovs = r == -ENODEV || !info.is_bridge || netd_def_uses_ovs(n->live);
 	if (n->ovs) {
 		memset(err, 0, sizeof(*err));
-		r = netd_ovs_bridge_exists(d, n->live->bridge.name, err);
+		r = netd_ovs_bridge_run(d, NETD_OVS_BR_EXISTS, n->live->bridge.name, err);
 		if (r < 0 && netd_def_uses_ovs(n->live))
 			return r;
 		if (r <= 0)

@@ -9,11 +9,13 @@ struct netd_net;
 struct tapdev_ovs_port;
 
 /* -- netd-ovs.c -- */
-int netd_ovs_bridge_exists(struct netd *d, const char *bridge, struct nd_err *err);
-int netd_ovs_bridge_add(struct netd *d, const char *bridge, struct nd_err *err);
-int netd_ovs_bridge_del(struct netd *d, const char *bridge, struct nd_err *err);
-int netd_ovs_port_add(struct netd *d, const struct tapdev_ovs_port *p, struct nd_err *err);
-int netd_ovs_port_del(struct netd *d, const char *port, struct nd_err *err);
+enum netd_ovs_br_verb { NETD_OVS_BR_EXISTS, NETD_OVS_BR_ADD, NETD_OVS_BR_DEL };
+/* the ovs-vsctl command line (for a job, netd-jobs.h) */
+int netd_ovs_bridge_argv(struct netd *d, enum netd_ovs_br_verb verb, const char *bridge, char ***ret,
+			 struct nd_err *err);
+/* the same, run and waited for (startup, adoption, repair: nobody else to serve);
+ * NETD_OVS_BR_EXISTS: 1 yes, 0 no */
+int netd_ovs_bridge_run(struct netd *d, enum netd_ovs_br_verb verb, const char *bridge, struct nd_err *err);
 /* the argv pairs for the jobs (netd-jobs.h) that do the same without blocking the daemon:
  * a stale Port row goes in a transaction of its own, then the port is added */
 int netd_ovs_port_argvs(struct netd *d, const struct tapdev_ovs_port *p, char ***ret_del, char ***ret_add,

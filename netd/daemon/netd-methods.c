@@ -68,6 +68,54 @@ static json_object *net_summary(const struct netd_net *n)
 	return o;
 }
 
+/* a request waiting for a start or stop that goes on in a job */
+struct netd_waiter {
+	struct netd_waiter *next;
+	struct netd_pending *pend;
+	bool summary; /* answered with the network's summary (a start) */
+};
+
+void netd_net_finished(struct netd *d, struct netd_net *n, int r, const struct nd_err *err)
+{
+	struct netd_waiter *w;
+
+	while ((w = n->waiters)) {
+		n->waiters = w->next;
+		netd_control_complete(d, w->pend, r >= 0 && w->summary ? net_summary(n) : NULL, r < 0 ? err : NULL,
+				      NULL, 0);
+		free(w);
+	}
+}
+
+/*
+ * Runs a start or stop for this call: the daemon serves others while a step
+ * waits for another program (NETD_PENDING), and the reply goes out when the
+ * network is done. ret_reply is set (and 1 returned) when the reply waits.
+ */
+static int run_op(struct call *k, struct netd_net *n, int (*op)(struct netd *, struct netd_net *, struct nd_err *),
+		  bool summary, struct nd_err *err, json_object **ret_reply)
+{
+	struct netd_waiter *w;
+	int r;
+
+	n->may_defer = true;
+	r = op(k->d, n, err);
+	n->may_defer = false;
+	if (r != NETD_PENDING)
+		return r;
+	if (!(w = calloc(1, sizeof(*w))) || !(w->pend = netd_control_defer(k->d, k->c, k->id))) {
+		free(w);
+		*ret_reply = netd_reply_error(k->id, NETD_RPC_FAILED, "out of memory (network '%s' is still %s)",
+					      netd_net_name(n), n->pending_op == NETD_OP_START ? "starting" : "stopping");
+		return 1;
+	}
+	w->summary = summary;
+	w->next = n->waiters;
+	n->waiters = w;
+	*ret_reply = NETD_REPLY_DEFERRED;
+	return 1;
+}
+
 static json_object *m_list(struct call *k)
 {
 	json_object *a = json_object_new_array();
@@ -129,6 +177,7 @@ static json_object *m_create(struct call *k)
 	struct netdef *def = xml_param(k, &reply);
 	struct nd_err err = { 0 };
 	struct netd_net *n;
+	int r;
 
 	if (!def)
 		return reply;
@@ -145,12 +194,12 @@ static json_object *m_create(struct call *k)
 	}
 	n->live = def;
 	k->net = netd_net_ref(n);
-	if (netd_net_start(k->d, n, &err) < 0) {
+	if ((r = run_op(k, n, netd_net_start, true, &err, &reply)) < 0) {
 		if (n->state == NETD_NET_INACTIVE)
 			netd_net_drop(k->d, n);
 		return rpc_failed(k, &err);
 	}
-	return rpc_ok(k, net_summary(n));
+	return r > 0 ? reply : rpc_ok(k, net_summary(n));
 }
 
 /* an operation on the network named in params: undefine, start, destroy */
@@ -160,13 +209,14 @@ static json_object *by_name(struct call *k, int (*op)(struct netd *, struct netd
 	json_object *reply = NULL;
 	struct netd_net *n = find_net(k, &reply);
 	struct nd_err err = { 0 };
+	int r;
 
 	if (!n)
 		return reply;
-	if (op(k->d, n, &err) < 0)
+	if ((r = run_op(k, n, op, summary, &err, &reply)) < 0)
 		return rpc_failed(k, &err);
 	/* after undefine or destroy the network may be gone: no summary then */
-	return rpc_ok(k, summary ? net_summary(n) : NULL);
+	return r > 0 ? reply : rpc_ok(k, summary ? net_summary(n) : NULL);
 }
 
 static json_object *m_undefine(struct call *k)

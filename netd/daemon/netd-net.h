@@ -50,6 +50,15 @@ const char *netd_step_to_string(enum netd_step s);
 enum { NETD_BRIDGE_ABSENT, NETD_BRIDGE_OURS, NETD_BRIDGE_FOREIGN };
 
 /*
+ * A step that waits for another program (ovs-vsctl add-br/del-br) returns
+ * NETD_PENDING when the network's caller can wait (n->may_defer): the daemon
+ * goes on serving others, and the step's job calls netd_net_step_done(). The
+ * start or stop then continues, and netd_net_finished() answers whoever waits.
+ */
+#define NETD_PENDING 1
+enum netd_net_op { NETD_OP_NONE, NETD_OP_START, NETD_OP_STOP };
+
+/*
  * What the state machine (netd-driver.c) asks of the host. netd_real_ops
  * (netd-host-apply.c) does it through rtnetlink, nftables and dnsmasq; unit
  * tests put fakes here (struct netd's ops).
@@ -57,7 +66,7 @@ enum { NETD_BRIDGE_ABSENT, NETD_BRIDGE_OURS, NETD_BRIDGE_FOREIGN };
 struct netd_ops {
 	/* names the bridge and refuses collisions, before anything changes; a host bridge is only checked */
 	int (*prepare)(struct netd *d, struct netd_net *n, struct nd_err *err);
-	/* one step of a start, or its undo */
+	/* one step of a start, or its undo; NETD_PENDING: see above */
 	int (*step)(struct netd *d, struct netd_net *n, enum netd_step s, bool undo, struct nd_err *err);
 	bool (*bridge_present)(struct netd *d, struct netd_net *n);
 	/* a recorded bridge: NETD_BRIDGE_*; an unmarked one of a legacy record is marked and ours */
@@ -68,6 +77,8 @@ struct netd_ops {
 	void (*firewall_readopt)(struct netd *d);
 };
 extern const struct netd_ops netd_real_ops;
+
+struct netd_waiter;
 
 struct netd_net {
 	struct netd_net *next, *prev; /* registry, in the order networks came */
@@ -87,6 +98,13 @@ struct netd_net {
 	bool bridge_created; /* netd made the bridge (and removes it on destroy) */
 	bool fw_pending;     /* adopted: its rules are to be applied again */
 	unsigned leftovers;  /* NETD_LEFT(step): what a failed teardown could not remove */
+	/* a start or stop waiting for a step's job (NETD_PENDING) */
+	bool may_defer;          /* set by a caller that can wait for NETD_PENDING */
+	enum netd_net_op pending_op;
+	int pending_step;
+	unsigned pending_left;   /* a stop: the steps still to undo below pending_step */
+	struct nd_err pending_err; /* a stop: the first undo error so far */
+	struct netd_waiter *waiters; /* requests answered when the start or stop ends (netd-methods.c) */
 	char failure[256];   /* why, for net-info and the log */
 	/* dnsmasq supervision */
 	pid_t dnsmasq_pid;       /* 0 = not running */
@@ -142,9 +160,14 @@ int netd_net_complete_def(struct netd *d, struct netdef *def, const struct netd_
 			  struct nd_err *err);
 
 /* -- netd-driver.c: what a network is on the host -- */
+/* 0, <0, or NETD_PENDING (only with n->may_defer: netd_net_finished() follows) */
 int netd_net_start(struct netd *d, struct netd_net *n, struct nd_err *err);
-/* stops (or retries a failed stop); a transient network leaves the registry */
+/* stops (or retries a failed stop); a transient network leaves the registry; NETD_PENDING as for start */
 int netd_net_stop(struct netd *d, struct netd_net *n, struct nd_err *err);
+/* the job of a step that returned NETD_PENDING ended with r (err set when r < 0) */
+void netd_net_step_done(struct netd *d, struct netd_net *n, int r, const struct nd_err *err);
+/* -- netd-methods.c: a start or stop that was pending ended: its waiters get their replies -- */
+void netd_net_finished(struct netd *d, struct netd_net *n, int r, const struct nd_err *err);
 /* an active network missing a piece gets it back: 1 (with what was done), 0 when whole */
 int netd_net_repair(struct netd *d, struct netd_net *n, char *ret_repairs, size_t len, struct nd_err *err);
 /* after a restart: take over what is still running, clean up the rest */

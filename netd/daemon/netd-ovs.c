@@ -26,60 +26,39 @@ static int run(char **argv, struct nd_err *err)
 	return r;
 }
 
-int netd_ovs_bridge_exists(struct netd *d, const char *bridge, struct nd_err *err)
+int netd_ovs_bridge_argv(struct netd *d, enum netd_ovs_br_verb verb, const char *bridge, char ***ret,
+			 struct nd_err *err)
 {
 	struct tapdev_ovs o;
+
+	ovs_cfg(d, &o);
+	switch (verb) {
+	case NETD_OVS_BR_EXISTS:
+		return tapdev_ovs_argv_br_exists(&o, bridge, ret, err);
+	case NETD_OVS_BR_ADD: {
+		const char *dp = tapdev_ovs_kernel_datapath() ? "system" : "netdev";
+
+		if (strcmp(dp, "netdev") == 0)
+			netd_log(NETD_LOG_INFO, bridge, "no openvswitch kernel module: OVS bridge uses the userspace datapath");
+		return tapdev_ovs_argv_add_br(&o, bridge, dp, ret, err);
+	}
+	case NETD_OVS_BR_DEL:
+		return tapdev_ovs_argv_del_br(&o, bridge, ret, err);
+	}
+	return nd_err_set(err, -EINVAL, bridge, "unknown OVS bridge verb");
+}
+
+int netd_ovs_bridge_run(struct netd *d, enum netd_ovs_br_verb verb, const char *bridge, struct nd_err *err)
+{
 	char **argv;
 	int r;
 
-	ovs_cfg(d, &o);
-	if ((r = tapdev_ovs_argv_br_exists(&o, bridge, &argv, err)) < 0)
+	if ((r = netd_ovs_bridge_argv(d, verb, bridge, &argv, err)) < 0)
 		return r;
 	r = run(argv, err);
-	return r == 0 ? 1 : r == -ENOENT ? 0 : r;
-}
-
-int netd_ovs_bridge_add(struct netd *d, const char *bridge, struct nd_err *err)
-{
-	const char *dp = tapdev_ovs_kernel_datapath() ? "system" : "netdev";
-	struct tapdev_ovs o;
-	char **argv;
-	int r;
-
-	ovs_cfg(d, &o);
-	if ((r = tapdev_ovs_argv_add_br(&o, bridge, dp, &argv, err)) < 0)
-		return r;
-	if (strcmp(dp, "netdev") == 0)
-		netd_log(NETD_LOG_INFO, bridge, "no openvswitch kernel module: OVS bridge uses the userspace datapath");
-	return run(argv, err);
-}
-
-int netd_ovs_bridge_del(struct netd *d, const char *bridge, struct nd_err *err)
-{
-	struct tapdev_ovs o;
-	char **argv;
-	int r;
-
-	ovs_cfg(d, &o);
-	if ((r = tapdev_ovs_argv_del_br(&o, bridge, &argv, err)) < 0)
-		return r;
-	return run(argv, err);
-}
-
-int netd_ovs_port_add(struct netd *d, const struct tapdev_ovs_port *p, struct nd_err *err)
-{
-	struct tapdev_ovs o;
-	char **argv;
-	int r;
-
-	ovs_cfg(d, &o);
-	/* a stale Port row of the same name would keep the new device from being picked up:
-	 * remove it in a transaction of its own first */
-	if ((r = tapdev_ovs_argv_del_port(&o, NULL, p->port, &argv, err)) < 0 || (r = run(argv, err)) < 0)
-		return r;
-	if ((r = tapdev_ovs_argv_add_port(&o, p, &argv, err)) < 0)
-		return r;
-	return run(argv, err);
+	if (verb == NETD_OVS_BR_EXISTS)
+		return r == 0 ? 1 : r == -ENOENT ? 0 : r;
+	return r;
 }
 
 int netd_ovs_port_argvs(struct netd *d, const struct tapdev_ovs_port *p, char ***ret_del, char ***ret_add,
@@ -105,16 +84,4 @@ int netd_ovs_del_argv(struct netd *d, const char *port, char ***ret, struct nd_e
 
 	ovs_cfg(d, &o);
 	return tapdev_ovs_argv_del_port(&o, NULL, port, ret, err);
-}
-
-int netd_ovs_port_del(struct netd *d, const char *port, struct nd_err *err)
-{
-	struct tapdev_ovs o;
-	char **argv;
-	int r;
-
-	ovs_cfg(d, &o);
-	if ((r = tapdev_ovs_argv_del_port(&o, NULL, port, &argv, err)) < 0)
-		return r;
-	return run(argv, err);
 }

@@ -105,6 +105,7 @@ struct netd_net *netd_net_add(struct netd *d, const struct netdef *keys)
 	n->refs = 1;
 	n->in_registry = true;
 	n->dnsmasq_pidfd = -1;
+	n->pending_step = -1;
 	n->prev = d->nets_tail;
 	if (d->nets_tail)
 		d->nets_tail->next = n;

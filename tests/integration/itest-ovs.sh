@@ -93,7 +93,18 @@ cat >"$T/onat.xml" <<'XML'
   </ip>
 </network>
 XML
-check "start a NAT network on OVS" sh -c "'$BIN/netdctl' net-define '$T/onat.xml' && '$BIN/netdctl' net-start onat"
+check "define a NAT network on OVS" "$BIN/netdctl" net-define "$T/onat.xml"
+# its add-br waits for ovs-vswitchd: the daemon serves others meanwhile, and the start is answered when OVS is done
+kill -STOP "$(cat "$T/ovs/vswitchd.pid")"
+"$BIN/netdctl" net-start onat >"$T/ostart.out" 2>&1 &
+ostart=$!
+sleep 0.5
+check "while add-br waits for a stopped ovs-vswitchd, net-list is answered and says 'starting'" sh -c "NETD_TIMEOUT=3 '$BIN/netdctl' net-list --all | grep -Eq '^ onat +starting'"
+check "a second net-start is refused as busy" sh -c "NETD_TIMEOUT=3 '$BIN/netdctl' net-start onat 2>&1 | grep -q 'is starting: try again'"
+check "and the first is still waiting for OVS" kill -0 "$ostart"
+kill -CONT "$(cat "$T/ovs/vswitchd.pid")"
+wait "$ostart"; rc=$?
+check "once OVS answers, the NAT network on OVS is started" sh -c "test $rc = 0 && '$BIN/netdctl' net-list | grep -Eq '^ onat +active'"
 check "netd created the OVS bridge (userspace datapath)" test "$(vsctl get bridge ovsnat0 datapath_type)" = netdev
 check "the gateway address is on its internal port" sh -c "ip -o -4 addr show ovsnat0 | grep -q 192.168.240.1/24"
 new_ns n1

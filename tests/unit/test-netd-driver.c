@@ -19,6 +19,7 @@
 static struct {
 	char calls[2048];
 	unsigned fail_do, fail_undo; /* NETD_LEFT(step) masks */
+	unsigned pending;            /* steps that go on in a job when the caller can wait */
 	bool bridge_there;
 	int owner;
 	int readopts;
@@ -44,8 +45,9 @@ static int fake_prepare(struct netd *d, struct netd_net *n, struct nd_err *err)
 static int fake_step(struct netd *d, struct netd_net *n, enum netd_step s, bool undo, struct nd_err *err)
 {
 	(void)d;
-	(void)n;
 	called(undo ? "-%s " : "+%s ", netd_step_to_string(s));
+	if (n->may_defer && (host.pending & NETD_LEFT(s)))
+		return NETD_PENDING;
 	if ((undo ? host.fail_undo : host.fail_do) & NETD_LEFT(s))
 		return nd_err_set(err, -EBUSY, "fake", "%s %s refused", netd_step_to_string(s), undo ? "undo" : "do");
 	if (s == NETD_STEP_BRIDGE)
@@ -272,6 +274,58 @@ START_TEST(test_repair_transient_no_use_after_free)
 }
 END_TEST
 
+/*
+ * A step waiting for another program (OVS add-br/del-br): the start or stop
+ * returns at once, the network is busy meanwhile, and the job's end carries
+ * it on (or back).
+ */
+START_TEST(test_pending_steps)
+{
+	struct netd_net *n = add_net("p", true);
+	struct nd_err err = { 0 };
+	struct nd_err fail = { .code = -EIO, .msg = "ovs-vsctl: no answer" };
+
+	host.pending = NETD_LEFT(NETD_STEP_BRIDGE);
+	n->may_defer = true;
+	ck_assert_int_eq(netd_net_start(&d, n, &err), NETD_PENDING);
+	n->may_defer = false;
+	ck_assert_int_eq(n->state, NETD_NET_STARTING);
+	ck_assert_str_eq(host.calls, "prepare +bridge ");
+	ck_assert_int_eq(netd_net_start(&d, n, &err), -EBUSY);
+	ck_assert_msg(strstr(err.msg, "is starting"), "%s", err.msg);
+	ck_assert_int_eq(netd_net_stop(&d, n, &err), -EBUSY);
+	netd_net_step_done(&d, n, 0, NULL);
+	ck_assert_int_eq(n->state, NETD_NET_ACTIVE);
+	ck_assert_msg(strstr(host.calls, "+bridge +sysctls +link up +addresses +routes +firewall"), "%s", host.calls);
+
+	/* the stop: every other undo at once, the bridge's in a job that fails */
+	host.calls[0] = '\0';
+	n->may_defer = true;
+	ck_assert_int_eq(netd_net_stop(&d, n, &err), NETD_PENDING);
+	n->may_defer = false;
+	ck_assert_int_eq(n->state, NETD_NET_STOPPING);
+	ck_assert_msg(strstr(host.calls, "-firewall") && strstr(host.calls, "-bridge"), "%s", host.calls);
+	netd_net_step_done(&d, n, -EIO, &fail);
+	ck_assert_int_eq(n->state, NETD_NET_FAILED);
+	ck_assert_uint_eq(n->leftovers, NETD_LEFT(NETD_STEP_BRIDGE));
+
+	/* the retry goes at once (a start after a failed stop); then a start whose bridge job fails undoes nothing */
+	host.pending = 0;
+	ck_assert_int_eq(netd_net_stop(&d, n, &err), 0);
+	ck_assert_int_eq(n->state, NETD_NET_INACTIVE);
+	host.pending = NETD_LEFT(NETD_STEP_BRIDGE);
+	host.calls[0] = '\0';
+	n->may_defer = true;
+	ck_assert_int_eq(netd_net_start(&d, n, &err), NETD_PENDING);
+	n->may_defer = false;
+	netd_net_step_done(&d, n, -EIO, &fail);
+	ck_assert_int_eq(n->state, NETD_NET_INACTIVE);
+	ck_assert_str_eq(host.calls, "prepare +bridge ");
+	ck_assert(!record_exists("p"));
+	host.pending = 0;
+}
+END_TEST
+
 /* the registry finds a network by name and by UUID among thousands, keeps their order, and forgets a dropped one */
 START_TEST(test_registry_index)
 {
@@ -380,6 +434,7 @@ Suite *make_netd_driver_suite(void)
 	tcase_add_test(tc, test_adopt_only_marked);
 	tcase_add_test(tc, test_adopt_marked);
 	tcase_add_test(tc, test_registry_index);
+	tcase_add_test(tc, test_pending_steps);
 	tcase_add_test(tc, test_refcount);
 	suite_add_tcase(s, tc);
 	return s;
