@@ -9,7 +9,10 @@
  *   networks in make bench). netd sets the addresses before dnsmasq starts
  *   and the bridge has no IPv6, so nothing is left for bind-dynamic to wait
  *   for. With IPv6, bind-dynamic stays: the bridge's link-local address is
- *   tentative (DAD) when dnsmasq starts;
+ *   tentative (DAD) when dnsmasq starts. bind-interfaces answers whatever
+ *   reaches a bound address, from any interface: netd's input rules drop DNS
+ *   and DHCP to a bridge address from anywhere but its bridge (firewall/
+ *   fw-build.c); an open network has no rules, and keeps bind-dynamic;
  * - no-ping: dnsmasq would ping every address for ~3 s before offering it; netd
  *   reserves static hosts through the hostsfile and keeps the lease file, which
  *   is what keeps an address from being handed out twice;
@@ -65,7 +68,20 @@ static unsigned long long range_size(const struct netdef_range *r)
 	return b - a + 1;
 }
 
-static void render_dns(struct nd_buf *b, const struct netdef *def, const struct dhcp_paths *paths)
+/* reverse lookups of the network's own addresses are answered here, never forwarded (localPtr='yes') */
+static void render_local_ptrs(struct nd_buf *b, const struct netdef *def)
+{
+	for (size_t i = 0; i < def->n_ips; i++) {
+		const struct netdef_ip *ip = &def->ips[i];
+		char zone[128];
+
+		if (ip->local_ptr == NETDEF_YES && dhcp_reverse_zone(&ip->address, ip->prefix, zone, sizeof(zone)) == 0)
+			nd_buf_printf(b, "local=/%s/\n", zone);
+	}
+}
+
+/* returns whether it wrote no-resolv */
+static bool render_dns(struct nd_buf *b, const struct netdef *def, const struct dhcp_paths *paths)
 {
 	const struct netdef_dns *dns = &def->dns;
 	bool plain_server = false;
@@ -73,7 +89,7 @@ static void render_dns(struct nd_buf *b, const struct netdef *def, const struct 
 
 	if (dns->enable == NETDEF_NO) {
 		nd_buf_puts(b, "port=0\n");
-		return;
+		return false;
 	}
 	if (dns->forward_plain_names == NETDEF_NO)
 		nd_buf_puts(b, "domain-needed\nlocal=//\n");
@@ -90,7 +106,8 @@ static void render_dns(struct nd_buf *b, const struct netdef *def, const struct 
 		nd_buf_puts(b, "\n");
 		plain_server |= !f->domain && f->addr.family;
 	}
-	if (plain_server) {
+	/* an isolated network forwards nothing upstream (libvirt: no-resolv) */
+	if (plain_server || def->forward.mode == NETDEF_FORWARD_NONE) {
 		nd_buf_puts(b, "no-resolv\n");
 	} else if (paths->serversfile) {
 		nd_buf_puts(b, "no-resolv\nservers-file=");
@@ -103,10 +120,16 @@ static void render_dns(struct nd_buf *b, const struct netdef *def, const struct 
 		nd_buf_printf(b, "srv-host=_%s._%s", s->service, s->protocol);
 		if (s->domain)
 			nd_buf_printf(b, ".%s", s->domain);
+		/* as libvirt writes it: fields up to the last one given; an absent port is
+		 * dnsmasq's default (1), an absent priority 0 */
 		if (s->target) {
 			nd_buf_printf(b, ",%s", s->target);
 			if (s->has_port || s->has_priority || s->has_weight)
-				nd_buf_printf(b, ",%u,%u,%u", s->port, s->priority, s->weight);
+				nd_buf_printf(b, ",%u", s->has_port ? s->port : 1);
+			if (s->has_priority || s->has_weight)
+				nd_buf_printf(b, ",%u", s->priority);
+			if (s->has_weight)
+				nd_buf_printf(b, ",%u", s->weight);
 		}
 		nd_buf_puts(b, "\n");
 	}
@@ -115,6 +138,7 @@ static void render_dns(struct nd_buf *b, const struct netdef *def, const struct 
 		dhcp_quote(b, dns->txts[i].value);
 		nd_buf_puts(b, "\n");
 	}
+	return plain_server || def->forward.mode == NETDEF_FORWARD_NONE || paths->serversfile;
 }
 
 static void render_ip(struct nd_buf *b, const struct netdef_ip *ip, unsigned long long *lease_max)
@@ -172,7 +196,7 @@ int dhcp_conf_render(const struct netdef *def, const char *bridge, const struct 
 {
 	unsigned long long lease_max = 0;
 	struct nd_buf b = { 0 };
-	bool v6 = false;
+	bool v6 = false, no_resolv;
 	char t[INET6_ADDRSTRLEN];
 	int r;
 
@@ -186,12 +210,21 @@ int dhcp_conf_render(const struct netdef *def, const char *bridge, const struct 
 		if (def->domain.local_only == NETDEF_YES)
 			nd_buf_printf(&b, "local=/%s/\n", def->domain.name);
 	}
-	render_dns(&b, def, paths);
+	render_local_ptrs(&b, def);
+	no_resolv = render_dns(&b, def, paths);
 	for (size_t i = 0; i < def->n_ips; i++)
 		v6 |= def->ips[i].family == AF_INET6;
-	/* ipv6='yes' keeps a link-local address on the bridge: tentative at first */
+	/* ipv6='yes' keeps a link-local address on the bridge: tentative at first; an open
+	 * network has no firewall rules to keep DNS on its bridge: dnsmasq checks where
+	 * each query came in (bind-dynamic does, bind-interfaces does not) */
 	nd_buf_printf(&b, "except-interface=lo\n%s\ninterface=%s\n",
-		      v6 || def->ipv6 == NETDEF_YES ? "bind-dynamic" : "bind-interfaces", bridge);
+		      v6 || def->ipv6 == NETDEF_YES || def->forward.mode == NETDEF_FORWARD_OPEN ? "bind-dynamic"
+												: "bind-interfaces",
+		      bridge);
+	/* isolated, as libvirt: no default route by DHCP (an empty router option), none
+	 * by router advertisements (lifetime 0), no upstream DNS */
+	if (def->forward.mode == NETDEF_FORWARD_NONE)
+		nd_buf_printf(&b, "dhcp-option=3\n%sra-param=*,0,0\n", no_resolv ? "" : "no-resolv\n");
 	for (size_t i = 0; i < def->n_ips; i++) {
 		const struct netdef_ip *ip = &def->ips[i];
 

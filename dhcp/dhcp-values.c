@@ -14,6 +14,7 @@
 #include "dhcp/dhcp.h"
 
 #include <errno.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -49,6 +50,25 @@ static int check(const char *v, enum dhcp_value_kind kind, int line, const char 
 			  what, v, kind_rule[kind]);
 }
 
+int dhcp_reverse_zone(const struct netdef_addr *a, unsigned prefix, char *buf, size_t len)
+{
+	bool v4 = a->family == AF_INET;
+	unsigned step = v4 ? 8 : 4, max = v4 ? 32 : 128;
+	size_t off = 0;
+
+	if ((a->family != AF_INET && a->family != AF_INET6) || prefix == 0 || prefix > max || prefix % step)
+		return -EINVAL;
+	buf[0] = '\0';
+	for (unsigned i = prefix / step; i-- > 0 && off < len;) {
+		unsigned v = v4 ? a->bytes[i] : (unsigned)(a->bytes[i / 2] >> (i % 2 ? 0 : 4)) & 0xf;
+
+		off += (size_t)snprintf(buf + off, len - off, v4 ? "%u." : "%x.", v);
+	}
+	if (off >= len || (size_t)snprintf(buf + off, len - off, "%s", v4 ? "in-addr.arpa" : "ip6.arpa") >= len - off)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
 int dhcp_def_check(const struct netdef *def, struct nd_err *err)
 {
 	const struct netdef_dns *dns = &def->dns;
@@ -58,6 +78,17 @@ int dhcp_def_check(const struct netdef *def, struct nd_err *err)
 		r = r ?: check(def->domain.name, DHCP_VALUE_TOKEN, 0, "<domain name>", err);
 	for (size_t i = 0; i < def->n_ips && !r; i++) {
 		const struct netdef_ip *ip = &def->ips[i];
+		char zone[128], where[32];
+
+		if (ip->local_ptr == NETDEF_YES && dhcp_reverse_zone(&ip->address, ip->prefix, zone, sizeof(zone)) < 0) {
+			snprintf(where, sizeof(where), "line %d", ip->line);
+			r = nd_err_set(err, -EOPNOTSUPP, where,
+				       "<ip localPtr='yes'>: no reverse zone for an %s network with prefix /%u (it must end on "
+				       "a%s boundary: /%s)", ip->family == AF_INET ? "IPv4" : "IPv6", ip->prefix,
+				       ip->family == AF_INET ? "n octet" : " nibble",
+				       ip->family == AF_INET ? "8, /16 or /24" : "4, /8 ... /124");
+			break;
+		}
 
 		r = r ?: check(ip->bootp_file, DHCP_VALUE_TOKEN, ip->line, "<bootp file>", err);
 		r = r ?: check(ip->bootp_server, DHCP_VALUE_TOKEN, ip->line, "<bootp server>", err);

@@ -38,6 +38,9 @@ enum dhcp_value_kind { DHCP_VALUE_TOKEN, DHCP_VALUE_QUOTED, DHCP_VALUE_LINE };
 bool dhcp_value_ok(const char *v, enum dhcp_value_kind kind);
 /* every such value of the definition; the error names the element, its line and the value */
 int dhcp_def_check(const struct netdef *def, struct nd_err *err);
+/* the reverse DNS zone of a subnet ("122.168.192.in-addr.arpa"); -EINVAL when the
+ * prefix does not end on an octet (IPv4) or nibble (IPv6) boundary */
+int dhcp_reverse_zone(const struct netdef_addr *a, unsigned prefix, char *buf, size_t len);
 struct nd_buf;
 /* "value" with " and \ escaped (dnsmasq unescapes them inside quotes) */
 void dhcp_quote(struct nd_buf *b, const char *v);

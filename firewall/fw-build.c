@@ -3,10 +3,20 @@
  *
  *   chain forward     { type filter hook forward priority 0;
  *                       oifname vmap @fwd_oif; iifname vmap @fwd_iif }
- *   chain input       { type filter hook input priority 0; iifname vmap @in_iif }
+ *   chain input       { type filter hook input priority 0; iifname vmap @in_iif;
+ *                       ip daddr @svc4 udp dport { 53, 67 } drop; ip daddr @svc4 tcp dport 53 drop;
+ *                       ip6 daddr @svc6 udp dport { 53, 547 } drop; ip6 daddr @svc6 tcp dport 53 drop }
  *   chain postrouting { type nat hook postrouting priority 100; iifname vmap @nat_iif }
  *   map fwd_oif/fwd_iif/in_iif/nat_iif { ifname : verdict }   bridge -> jump <net>-...
+ *   set svc4/svc6 { ipv4_addr / ipv6_addr }   every network's bridge addresses
  *   chain <net>-fwd-in, <net>-fwd-out, <net>-input, <net>-nat   (per network)
+ *
+ * DNS and DHCP answer on the network's own bridge only, as with libvirt
+ * (CVE-2012-3411: a resolver reachable from the uplink is an open one): a
+ * network's input chain accepts them from its bridge, and whatever else
+ * reaches a bridge address on those ports (another interface, the uplink) is
+ * dropped by the rules after the dispatch. dnsmasq itself binds the bridge's
+ * addresses (bind-interfaces), which does not look at where a query came in.
  *
  * A packet meets at most two map lookups (hash, O(1)) whatever the number
  * of networks, then only its own network's handful of rules.
@@ -25,9 +35,12 @@
 #include <linux/netfilter/nf_tables.h>
 #include <string.h>
 
+#include "common/nd-cleanup.h"
 #include "firewall/fw-internal.h"
 
 #define FW_IFNAME_TYPE 41 /* nft's datatype id for ifname, shown by `nft list` */
+#define FW_IPADDR_TYPE 7
+#define FW_IP6ADDR_TYPE 8
 
 struct base_chain {
 	const char *name, *type;
@@ -219,6 +232,107 @@ static int map_elem(struct fw_batch *b, uint16_t type, const char *map, const ch
 	return 0;
 }
 
+/* the sets of the networks' bridge addresses, by family */
+struct svc_set {
+	const char *name;
+	int family;
+	uint32_t type, len;
+	uint16_t dhcp_port;
+};
+
+static const struct svc_set svc_sets[] = {
+	{ "svc4", AF_INET, FW_IPADDR_TYPE, 4, 67 },
+	{ "svc6", AF_INET6, FW_IP6ADDR_TYPE, 16, 547 },
+};
+
+static const struct svc_set *svc_set_of(int family)
+{
+	return &svc_sets[family == AF_INET ? 0 : 1];
+}
+
+static int add_addr_set(struct fw_batch *b, const struct svc_set *set, uint32_t id)
+{
+	struct nftnl_set *s = nftnl_set_alloc();
+	struct nlmsghdr *nlh;
+	char what[96];
+	void *at;
+
+	snprintf(what, sizeof(what), "add set %s", set->name);
+	if (!s || !(at = fw_batch_msg(b, what))) {
+		nftnl_set_free(s);
+		return -ENOMEM;
+	}
+	nftnl_set_set_str(s, NFTNL_SET_TABLE, FW_TABLE);
+	nftnl_set_set_str(s, NFTNL_SET_NAME, set->name);
+	nftnl_set_set_u32(s, NFTNL_SET_FAMILY, NFPROTO_INET);
+	nftnl_set_set_u32(s, NFTNL_SET_KEY_TYPE, set->type);
+	nftnl_set_set_u32(s, NFTNL_SET_KEY_LEN, set->len);
+	nftnl_set_set_u32(s, NFTNL_SET_ID, id);
+	nlh = nftnl_nlmsg_build_hdr(at, NFT_MSG_NEWSET, NFPROTO_INET, NLM_F_CREATE | NLM_F_ACK, b->seq_next++);
+	nftnl_set_nlmsg_build_payload(nlh, s);
+	b->len += nlh->nlmsg_len;
+	nftnl_set_free(s);
+	return 0;
+}
+
+static int addr_elem(struct fw_batch *b, uint16_t type, const struct netdef_addr *a)
+{
+	const struct svc_set *set = svc_set_of(a->family);
+	struct nftnl_set *s = nftnl_set_alloc();
+	struct nftnl_set_elem *e = nftnl_set_elem_alloc();
+	char what[96], text[64];
+	struct nlmsghdr *nlh;
+	void *at;
+
+	snprintf(what, sizeof(what), "%s element %s in set %s", type == NFT_MSG_DELSETELEM ? "delete" : "add",
+		 netdef_addr_format(a, text, sizeof(text)), set->name);
+	if (!s || !e || !(at = fw_batch_msg(b, what))) {
+		nftnl_set_elem_free(e);
+		nftnl_set_free(s);
+		return -ENOMEM;
+	}
+	nftnl_set_set_str(s, NFTNL_SET_TABLE, FW_TABLE);
+	nftnl_set_set_str(s, NFTNL_SET_NAME, set->name);
+	nftnl_set_set_u32(s, NFTNL_SET_FAMILY, NFPROTO_INET);
+	nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, a->bytes, set->len);
+	nftnl_set_elem_add(s, e);
+	nlh = nftnl_nlmsg_build_hdr(at, type, NFPROTO_INET, (type == NFT_MSG_NEWSETELEM ? NLM_F_CREATE : 0) | NLM_F_ACK,
+				    b->seq_next++);
+	nftnl_set_elems_nlmsg_build_payload(nlh, s);
+	b->len += nlh->nlmsg_len;
+	nftnl_set_free(s);
+	return 0;
+}
+
+/* after the dispatch: DNS/DHCP to a bridge address that its own network did not accept */
+static int add_svc_drops(struct fw_batch *b)
+{
+	for (size_t i = 0; i < ND_ELEMENTSOF(svc_sets); i++) {
+		const struct { uint8_t proto; uint16_t port; } what[] = {
+			{ IPPROTO_UDP, 53 }, { IPPROTO_TCP, 53 }, { IPPROTO_UDP, svc_sets[i].dhcp_port },
+		};
+
+		for (size_t j = 0; j < ND_ELEMENTSOF(what); j++) {
+			struct fw_rule fr;
+			char note[96];
+			int r;
+
+			if (fw_rule_init(&fr, "input") < 0)
+				return -ENOMEM;
+			fw_match_nfproto(&fr, svc_sets[i].family);
+			fw_match_addr_set(&fr, FW_DST, svc_sets[i].family, svc_sets[i].name);
+			fw_match_l4proto(&fr, what[j].proto);
+			fw_match_dport(&fr, what[j].port);
+			fw_verdict(&fr, NF_DROP);
+			snprintf(note, sizeof(note), "rule input: daddr @%s %s dport %u drop", svc_sets[i].name,
+				 what[j].proto == IPPROTO_UDP ? "udp" : "tcp", what[j].port);
+			if ((r = fw_batch_add_rule(b, &fr, note)) < 0)
+				return r;
+		}
+	}
+	return 0;
+}
+
 static int build_skeleton(struct fw_batch *b, bool dispatch)
 {
 	int r;
@@ -230,6 +344,9 @@ static int build_skeleton(struct fw_batch *b, bool dispatch)
 			return r;
 	for (size_t i = 0; i < sizeof(dispatches) / sizeof(dispatches[0]); i++)
 		if ((r = add_map(b, dispatches[i].map, (uint32_t)i + 1)) < 0)
+			return r;
+	for (size_t i = 0; i < ND_ELEMENTSOF(svc_sets); i++)
+		if ((r = add_addr_set(b, &svc_sets[i], (uint32_t)(ND_ELEMENTSOF(dispatches) + i + 1))) < 0)
 			return r;
 	if (!dispatch)
 		return 0;
@@ -249,7 +366,7 @@ static int build_skeleton(struct fw_batch *b, bool dispatch)
 		if ((r = fw_batch_add_rule(b, &fr, what)) < 0)
 			return r;
 	}
-	return 0;
+	return add_svc_drops(b);
 }
 
 /* a network's chains, rules and map elements, appended to an open batch */
@@ -270,6 +387,9 @@ static int add_network(struct fw_batch *b, const struct netdef *def, const char 
 		    (r = map_elem(b, NFT_MSG_NEWSETELEM, dispatches[i].map, bridge, chain)) < 0)
 			return nd_err_set(err, r, def->name, "cannot build the firewall batch: out of memory");
 	}
+	for (size_t i = 0; i < def->n_ips; i++)
+		if ((r = addr_elem(b, NFT_MSG_NEWSETELEM, &def->ips[i].address)) < 0)
+			return nd_err_set(err, r, def->name, "cannot build the firewall batch: out of memory");
 	return 0;
 }
 
@@ -305,7 +425,7 @@ int fw_build_network_start(const struct netdef *def, const char *bridge, bool di
 	return fw_build_networks_start(&def, &bridge, 1, dispatch, seq, b, err);
 }
 
-int fw_build_network_stop(const struct netdef *def, const char *bridge, uint32_t seq,
+int fw_build_network_stop(const struct netdef *def, const char *bridge, bool with_addrs, uint32_t seq,
 			  struct fw_batch *b, struct nd_err *err)
 {
 	char chain[128];
@@ -313,6 +433,9 @@ int fw_build_network_stop(const struct netdef *def, const char *bridge, uint32_t
 
 	if ((r = fw_batch_start(b, seq)) < 0)
 		goto oom;
+	for (size_t i = 0; with_addrs && i < def->n_ips; i++)
+		if ((r = addr_elem(b, NFT_MSG_DELSETELEM, &def->ips[i].address)) < 0)
+			goto oom;
 	for (size_t i = 0; i < sizeof(dispatches) / sizeof(dispatches[0]); i++) {
 		if (!uses_kind(def, dispatches[i].kind))
 			continue;

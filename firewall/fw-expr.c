@@ -158,6 +158,19 @@ void fw_lookup_vmap(struct fw_rule *fr, bool in, const char *set)
 	nftnl_expr_set_str(e, NFTNL_EXPR_LOOKUP_SET, set);
 }
 
+void fw_match_addr_set(struct fw_rule *fr, enum fw_dir dir, int family, const char *set)
+{
+	bool v4 = family == AF_INET;
+	struct nftnl_expr *e;
+
+	payload(fr, NFT_PAYLOAD_NETWORK_HEADER, v4 ? (dir == FW_SRC ? 12 : 16) : (dir == FW_SRC ? 8 : 24), v4 ? 4 : 16);
+	e = expr(fr, "lookup");
+	if (!e)
+		return;
+	nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_SREG, NFT_REG_1);
+	nftnl_expr_set_str(e, NFTNL_EXPR_LOOKUP_SET, set);
+}
+
 void fw_counter(struct fw_rule *fr)
 {
 	expr(fr, "counter");

@@ -19,6 +19,8 @@ void fw_match_ifname(struct fw_rule *fr, bool in, const char *name);
 void fw_match_nfproto(struct fw_rule *fr, int family);
 void fw_match_addr(struct fw_rule *fr, enum fw_dir dir, const struct netdef_addr *a, unsigned prefix,
 		   bool negate);
+/* ip/ip6 saddr or daddr in a named set of addresses (match the family first) */
+void fw_match_addr_set(struct fw_rule *fr, enum fw_dir dir, int family, const char *set);
 void fw_match_l4proto(struct fw_rule *fr, uint8_t proto);
 void fw_match_dport(struct fw_rule *fr, uint16_t port);
 void fw_match_ct_established(struct fw_rule *fr);

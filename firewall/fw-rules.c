@@ -155,17 +155,8 @@ static void build_input(struct rb *x)
 	}
 	if (tftp)
 		accept_port(x, IPPROTO_UDP, 69, "tftp");
-	if (x->def->forward.mode == NETDEF_FORWARD_NONE) {
-		struct fw_rule fr;
-
-		/* neighbour discovery and router solicitation keep IPv6 working */
-		if (v6 && rule_new(x, &fr)) {
-			fw_match_l4proto(&fr, IPPROTO_ICMPV6);
-			fw_verdict(&fr, NF_ACCEPT);
-			rule_add(x, &fr, "rule %s: accept icmpv6%s", NULL);
-		}
-		final_reject(x);
-	}
+	/* nothing else here: the host's own policy decides the rest, an isolated network's too
+	 * (libvirt: host and guests reach each other; only the way out is closed) */
 }
 
 static void nat_skip(struct rb *x, const struct netdef_ip *ip, const char *dst, unsigned prefix)

@@ -45,8 +45,10 @@ int fw_build_network_start(const struct netdef *def, const char *bridge, bool di
  * 1000 networks paid the kernel's table validation 1000 times) */
 int fw_build_networks_start(const struct netdef *const *defs, const char *const *bridges, size_t n, bool dispatch,
 			    uint32_t seq, struct fw_batch *b, struct nd_err *err);
-/* Stop: the network's map elements and chains only. */
-int fw_build_network_stop(const struct netdef *def, const char *bridge, uint32_t seq,
+/* Stop: the network's map elements and chains only; with_addrs: its addresses
+ * in the svc sets too (a network started by a netd before those sets has none:
+ * deleting what is not there fails the whole batch) */
+int fw_build_network_stop(const struct netdef *def, const char *bridge, bool with_addrs, uint32_t seq,
 			  struct fw_batch *b, struct nd_err *err);
 /* The whole table (when no network needs it any more). */
 int fw_build_table_delete(uint32_t seq, struct fw_batch *b, struct nd_err *err);

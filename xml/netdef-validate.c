@@ -286,8 +286,10 @@ static int validate_dns(struct vctx *v, const struct netdef *def)
 			return verr(v, s->line, "<srv protocol='%.64s'>: expected 'tcp' or 'udp'", s->protocol);
 		if (!*s->service || strlen(s->service) > 15 || !hostname_is_valid(s->service))
 			return verr(v, s->line, "<srv service='%.64s'>: needs 1..15 letters, digits or '-'", s->service);
-		if ((s->domain && !hostname_is_valid(s->domain)) || (s->target && !hostname_is_valid(s->target)))
-			return verr(v, s->line, "<srv>: 'domain' and 'target' must be valid domain names");
+		/* target '.': "no such service here" (RFC 2782) */
+		if ((s->domain && !hostname_is_valid(s->domain)) ||
+		    (s->target && strcmp(s->target, ".") != 0 && !hostname_is_valid(s->target)))
+			return verr(v, s->line, "<srv>: 'domain' and 'target' must be valid domain names ('.' for target)");
 	}
 	for (size_t i = 0; i < dns->n_txts; i++) {
 		if (!hostname_is_valid(dns->txts[i].name))

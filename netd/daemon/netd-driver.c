@@ -266,9 +266,18 @@ static int stop_finish(struct netd *d, struct netd_net *n, const struct nd_err *
 	return 0;
 }
 
+/* the stop goes on in a job: what went wrong so far is kept for its end */
+static int stop_pending(struct netd_net *n, const struct nd_err *undo)
+{
+	if ((n->pending_err = malloc(sizeof(*undo))))
+		*n->pending_err = *undo;
+	n->pending_op = NETD_OP_STOP;
+	return NETD_PENDING;
+}
+
 int netd_net_stop(struct netd *d, struct netd_net *n, struct nd_err *err)
 {
-	struct nd_err local = { 0 };
+	struct nd_err local = { 0 }, undo = { 0 };
 	unsigned left;
 
 	if (!err)
@@ -284,12 +293,9 @@ int netd_net_stop(struct netd *d, struct netd_net *n, struct nd_err *err)
 		netd_ports_network_stopped(d, n->live->name);
 	}
 	n->leftovers = 0;
-	memset(&n->pending_err, 0, sizeof(n->pending_err));
-	if (has_steps(n) && undo_steps_below(d, n, _NETD_STEP_MAX, left, &n->pending_err) == NETD_PENDING) {
-		n->pending_op = NETD_OP_STOP;
-		return NETD_PENDING;
-	}
-	return stop_finish(d, n, &n->pending_err, err);
+	if (has_steps(n) && undo_steps_below(d, n, _NETD_STEP_MAX, left, &undo) == NETD_PENDING)
+		return stop_pending(n, &undo);
+	return stop_finish(d, n, &undo, err);
 }
 
 void netd_net_step_done(struct netd *d, struct netd_net *n, int r, const struct nd_err *step_err)
@@ -312,13 +318,19 @@ void netd_net_step_done(struct netd *d, struct netd_net *n, int r, const struct 
 		if (r < 0 && !n->def && n->state == NETD_NET_INACTIVE)
 			netd_net_drop(d, n); /* a transient network that never started */
 	} else if (op == NETD_OP_STOP) {
+		struct nd_err undo = { 0 };
+
+		if (n->pending_err)
+			undo = *n->pending_err;
+		free(n->pending_err);
+		n->pending_err = NULL;
 		if (r < 0)
-			undo_failed(n, s, step_err, &n->pending_err);
-		if (undo_steps_below(d, n, s, n->pending_left, &n->pending_err) == NETD_PENDING) {
-			n->pending_op = NETD_OP_STOP;
+			undo_failed(n, s, step_err, &undo);
+		if (undo_steps_below(d, n, s, n->pending_left, &undo) == NETD_PENDING) {
+			stop_pending(n, &undo);
 			return;
 		}
-		r = stop_finish(d, n, &n->pending_err, &err);
+		r = stop_finish(d, n, &undo, &err);
 	} else {
 		return;
 	}

@@ -46,7 +46,7 @@ static bool other_firewalled_active(struct netd *d, const struct netd_net *self)
 
 /* start (n networks) or stop (one); defs[0], bridges[0] for a stop */
 static int firewall_commit(struct netd *d, const struct netdef *const *defs, const char *const *bridges, size_t n,
-			   bool start, struct nd_err *err)
+			   bool start, bool with_addrs, struct nd_err *err)
 {
 	struct fw_conn *fw = netd_fw(d, err);
 	uint32_t before = 0, after = 0;
@@ -58,7 +58,7 @@ static int firewall_commit(struct netd *d, const struct netdef *const *defs, con
 	if (!fw)
 		return err ? err->code : -EIO;
 	r = start ? fw_build_networks_start(defs, bridges, n, !in_place, d->nft_seq, &b, err)
-		  : fw_build_network_stop(defs[0], bridges[0], d->nft_seq, &b, err);
+		  : fw_build_network_stop(defs[0], bridges[0], with_addrs, d->nft_seq, &b, err);
 	if (r < 0)
 		return r;
 	d->nft_seq = b.seq_next;
@@ -75,7 +75,7 @@ static int firewall_commit(struct netd *d, const struct netdef *const *defs, con
 static int firewall_apply(struct netd *d, const struct netdef *def, const char *bridge, bool start,
 			  struct nd_err *err)
 {
-	return firewall_commit(d, &def, &bridge, 1, start, err);
+	return firewall_commit(d, &def, &bridge, 1, start, true, err);
 }
 
 static int firewall_remove(struct netd *d, struct netd_net *n, struct nd_err *err)
@@ -97,9 +97,15 @@ static int firewall_remove(struct netd *d, struct netd_net *n, struct nd_err *er
 		}
 		fw_batch_free(&b);
 	}
-	if ((r = firewall_apply(d, n->live, n->bridge, false, err)) < 0 && r != -ENOENT)
-		return r;
-	return 0;
+	r = firewall_apply(d, n->live, n->bridge, false, err);
+	/* started by a netd before the svc sets: none of its addresses is there to delete */
+	if (r == -ENOENT) {
+		if (err)
+			memset(err, 0, sizeof(*err));
+		r = firewall_commit(d, (const struct netdef *const *)&n->live, (const char *const[]){ n->bridge }, 1, false,
+				    false, err);
+	}
+	return r == -ENOENT ? 0 : r;
 }
 
 /* refuse before anything changes: a foreign bridge, overlapping subnets */
@@ -403,7 +409,7 @@ static void real_firewall_readopt(struct netd *d)
 			defs[k] = n->live;
 			bridges[k++] = n->bridge;
 		}
-		if (k && firewall_commit(d, defs, bridges, k, true, &err) < 0)
+		if (k && firewall_commit(d, defs, bridges, k, true, true, &err) < 0)
 			for (size_t i = 0; i < k; i++)
 				netd_log_err(netd_net_name(nets[i]), "re-applying firewall rules", &err);
 	}

@@ -103,7 +103,7 @@ struct netd_net {
 	enum netd_net_op pending_op;
 	int pending_step;
 	unsigned pending_left;   /* a stop: the steps still to undo below pending_step */
-	struct nd_err pending_err; /* a stop: the first undo error so far */
+	struct nd_err *pending_err; /* a stop: the first undo error so far (allocated while pending) */
 	struct netd_waiter *waiters; /* requests answered when the start or stop ends (netd-methods.c) */
 	char failure[256];   /* why, for net-info and the log */
 	/* dnsmasq supervision */

@@ -49,6 +49,7 @@ struct netd_net *netd_net_unref(struct netd_net *n)
 		return NULL;
 	netdef_free(n->def);
 	netdef_free(n->live);
+	free(n->pending_err);
 	free(n);
 	return NULL;
 }

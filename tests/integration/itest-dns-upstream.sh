@@ -42,6 +42,16 @@ guest_on_bridge g1 ndbrdns 52:54:00:00:16:01
 check "guest gets a lease" dhcp g1
 check "a name is forwarded to the upstream" resolves g1 outside.test 192.168.160.1 10.99.0.77 dnsnet
 
+# DNS answers the network's own bridge only (CVE-2012-3411 class): a neighbour on the uplink that asks
+# the bridge's address gets nothing, as with libvirt, though the address itself is reachable
+in_ns uplink ip route add 192.168.160.0/24 via 10.99.0.1
+check "a neighbour on the uplink reaches the bridge address (ping)" ping_from uplink 192.168.160.1
+check "  and its upstream answers it (the probe works)" in_ns uplink "$BIN/nd-dnsq" 10.99.0.2 outside.test
+check_fails "  but the bridge address gives it no DNS answer over UDP (no open resolver)" in_ns uplink "$BIN/nd-dnsq" 192.168.160.1 outside.test
+check_fails "  nor over TCP" in_ns uplink "$BIN/nd-dnsq" --tcp 192.168.160.1 outside.test
+check "  while the guest on the bridge gets its answer over UDP" in_ns g1 "$BIN/nd-dnsq" 192.168.160.1 outside.test
+check "  and over TCP" in_ns g1 "$BIN/nd-dnsq" --tcp 192.168.160.1 outside.test
+
 printf '# test\nnameserver 10.99.0.3\n' >"$T/resolv.conf.new"
 mv "$T/resolv.conf.new" "$T/resolv.conf"
 changed() {

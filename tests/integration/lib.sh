@@ -71,6 +71,7 @@ bound|renew)
 	ip addr flush dev "$interface"
 	ip addr add "$ip/$mask" dev "$interface"
 	[ -n "$router" ] && ip route replace default via "${router%% *}" dev "$interface"
+	echo "$router" > "$LEASE_FILE.router"
 	echo "$ip" > "$LEASE_FILE"
 	;;
 esac

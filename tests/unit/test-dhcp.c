@@ -1,4 +1,5 @@
 /* dnsmasq configuration, hosts files, argv and the lease file reader. */
+#include <errno.h>
 #include <linux/inet_diag.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -85,8 +86,9 @@ START_TEST(test_conf_servers_file)
 {
 	static const struct dhcp_paths with_file = { "/r/n.conf", "/r/n.hostsfile", "/r/n.addnhosts", "/s/n.leases",
 						      "/r/n.servers" };
-	struct netdef *def = parse("<network><name>n</name><ip address='10.1.0.1' prefix='24'/></network>");
-	struct netdef *fwd = parse("<network><name>f</name><dns><forwarder addr='192.0.2.53'/></dns>"
+	struct netdef *def = parse("<network><name>n</name><forward mode='nat'/><ip address='10.1.0.1' prefix='24'/>"
+				   "</network>");
+	struct netdef *fwd = parse("<network><name>f</name><forward mode='nat'/><dns><forwarder addr='192.0.2.53'/></dns>"
 				   "<ip address='10.2.0.1' prefix='24'/></network>");
 	struct nd_err err = { 0 };
 	char *conf = NULL;
@@ -109,6 +111,72 @@ START_TEST(test_conf_servers_file)
 	free(conf);
 	netdef_free(def);
 	netdef_free(fwd);
+}
+END_TEST
+
+/* libvirt's isolated network: no route out by DHCP or RA, no upstream DNS */
+START_TEST(test_conf_isolated)
+{
+	static const struct dhcp_paths with_file = { "/r/n.conf", "/r/n.hostsfile", "/r/n.addnhosts", "/s/n.leases",
+						      "/r/n.servers" };
+	struct netdef *def = parse("<network><name>i</name><ip address='10.1.0.1' prefix='24'><dhcp>"
+				   "<range start='10.1.0.2' end='10.1.0.9'/></dhcp></ip></network>");
+	char *conf = NULL;
+
+	ck_assert_int_eq(dhcp_conf_render(def, "br", &with_file, &conf, NULL), 0);
+	ck_assert_msg(strstr(conf, "interface=br\ndhcp-option=3\nra-param=*,0,0\n"), "%s", conf);
+	ck_assert_msg(strstr(conf, "\nno-resolv\n"), "%s", conf);
+	ck_assert_msg(!strstr(conf, "servers-file"), "%s", conf);
+	free(conf);
+	netdef_free(def);
+}
+END_TEST
+
+/* localPtr='yes': reverse lookups of the network's subnet stay here; a prefix with no zone is refused */
+START_TEST(test_conf_local_ptr)
+{
+	struct netdef *def = parse("<network><name>p</name><forward mode='nat'/>"
+				   "<ip address='192.168.122.1' prefix='24' localPtr='yes'/>"
+				   "<ip address='192.168.123.1' prefix='24' localPtr='no'/>"
+				   "<ip family='ipv6' address='2001:db8:ac10:fe01::1' prefix='64' localPtr='yes'/></network>");
+	struct netdef *odd = parse("<network><name>o</name><ip address='10.0.0.1' prefix='20' localPtr='yes'/></network>");
+	struct nd_err err = { 0 };
+	char *conf = NULL, zone[128];
+
+	ck_assert_int_eq(dhcp_conf_render(def, "br", &paths, &conf, &err), 0);
+	ck_assert_msg(strstr(conf, "local=/122.168.192.in-addr.arpa/\nlocal=/1.0.e.f.0.1.c.a.8.b.d.0.1.0.0.2.ip6.arpa/\n"),
+		      "%s", conf);
+	ck_assert_msg(!strstr(conf, "123.168.192"), "%s", conf);
+	free(conf);
+	ck_assert_int_eq(dhcp_conf_render(odd, "br", &paths, &conf, &err), -EOPNOTSUPP);
+	ck_assert_msg(strstr(err.msg, "prefix /20"), "%s", err.msg);
+	ck_assert_int_eq(dhcp_reverse_zone(&odd->ips[0].address, 8, zone, sizeof(zone)), 0);
+	ck_assert_str_eq(zone, "10.in-addr.arpa");
+	netdef_free(def);
+	netdef_free(odd);
+}
+END_TEST
+
+/* SRV records as libvirt writes them: fields up to the last given, port 1 and priority 0 filled in */
+START_TEST(test_conf_srv_fields)
+{
+	struct netdef *def = parse("<network><name>s</name><forward mode='nat'/><dns>"
+				   "<srv service='name' protocol='tcp'/>"
+				   "<srv service='a' protocol='tcp' domain='t3.com' target='t3.example.com' port='3333' priority='33'/>"
+				   "<srv service='b' protocol='udp' target='t5.example.com' priority='55' weight='555'/>"
+				   "<srv service='c' protocol='tcp' domain='t6.com' target='t6.example.com' port='6666' weight='666'/>"
+				   "<srv service='d' protocol='tcp' domain='none' target='.' port='1024' priority='10' weight='10'/>"
+				   "</dns><ip address='192.168.122.1' prefix='24'/></network>");
+	char *conf = NULL;
+
+	ck_assert_int_eq(dhcp_conf_render(def, "br", &paths, &conf, NULL), 0);
+	ck_assert_msg(strstr(conf, "srv-host=_name._tcp\n"
+				   "srv-host=_a._tcp.t3.com,t3.example.com,3333,33\n"
+				   "srv-host=_b._udp,t5.example.com,1,55,555\n"
+				   "srv-host=_c._tcp.t6.com,t6.example.com,6666,0,666\n"
+				   "srv-host=_d._tcp.none,.,1024,10,10\n"), "%s", conf);
+	free(conf);
+	netdef_free(def);
 }
 END_TEST
 
@@ -448,6 +516,9 @@ Suite *make_dhcp_suite(void)
 	tcase_add_test(tc, test_leases_long_fields);
 	tcase_add_test(tc, test_values_rule);
 	tcase_add_test(tc, test_conf_mtu);
+	tcase_add_test(tc, test_conf_isolated);
+	tcase_add_test(tc, test_conf_local_ptr);
+	tcase_add_test(tc, test_conf_srv_fields);
 	tcase_add_test(tc, test_port_holders);
 	tcase_add_test(tc, test_port_filter);
 	suite_add_tcase(s, tc);

@@ -96,8 +96,8 @@ START_TEST(test_nat_start_batch)
 	ck_assert_uint_eq(t.end, 1);
 	ck_assert_uint_eq(t.tables, 1);
 	ck_assert_uint_eq(t.chains, 3 + 4); /* forward, input, postrouting + 4 of the network */
-	ck_assert_uint_eq(t.sets, 4);
-	ck_assert_uint_eq(t.elems, 4);
+	ck_assert_uint_eq(t.sets, 4 + 2); /* the maps, and svc4/svc6 of the bridges' addresses */
+	ck_assert_uint_eq(t.elems, 4 + 1);
 	ck_assert_uint_eq(b.seq_first, 100);
 	ck_assert_uint_eq(b.n_notes, b.seq_next - b.seq_first);
 	/* the rules name the subnet, the bridge and masquerade with the port range */
@@ -143,7 +143,7 @@ START_TEST(test_start_without_dispatch)
 	walk(&lean, &b);
 	ck_assert_uint_eq(a.flushes, 3 + 4); /* the base chains and the network's */
 	ck_assert_uint_eq(b.flushes, 4);     /* the network's own, new chains only */
-	ck_assert_uint_eq(a.rules - b.rules, 4); /* one dispatch rule per map */
+	ck_assert_uint_eq(a.rules - b.rules, 4 + 6); /* one dispatch rule per map, the service drops */
 	ck_assert_ptr_null(strstr(b.text, "set fwd_oif"));
 	ck_assert_uint_eq(b.tables, a.tables);
 	ck_assert_uint_eq(b.chains, a.chains);
@@ -241,11 +241,46 @@ START_TEST(test_stop_batch)
 	struct fw_batch b;
 	struct tally t;
 
-	ck_assert_int_eq(fw_build_network_stop(def, "br1", 7, &b, &err), 0);
+	ck_assert_int_eq(fw_build_network_stop(def, "br1", true, 7, &b, &err), 0);
 	walk(&b, &t);
-	ck_assert_uint_eq(t.elems, 4);
+	ck_assert_uint_eq(t.elems, 4 + 1); /* the map elements and its address in svc4 */
 	ck_assert_uint_eq(t.delchains, 4);
 	ck_assert_uint_eq(t.tables + t.sets + t.rules, 0); /* touches nothing shared */
+	fw_batch_free(&b);
+	/* a network of a netd before the svc sets: its chains go, no address to delete */
+	ck_assert_int_eq(fw_build_network_stop(def, "br1", false, 7, &b, &err), 0);
+	walk(&b, &t);
+	ck_assert_uint_eq(t.elems, 4);
+	fw_batch_free(&b);
+	netdef_free(def);
+}
+END_TEST
+
+/* DNS/DHCP to a bridge address from anywhere but its bridge: dropped after the dispatch (no open resolver) */
+START_TEST(test_service_ports_bridge_only)
+{
+	struct netdef *def = parse("<network><name>d</name><forward mode='nat'/>"
+				   "<ip address='192.168.5.1' prefix='24'/><ip family='ipv6' address='fd00:5::1' prefix='64'/>"
+				   "</network>");
+	struct nd_err err = { 0 };
+	struct fw_batch b;
+	struct tally t;
+
+	ck_assert_int_eq(fw_build_network_start(def, "br1", true, 1, &b, &err), 0);
+	walk(&b, &t);
+	ck_assert_uint_eq(t.sets, 4 + 2); /* the four maps, svc4 and svc6 */
+	ck_assert_uint_eq(t.elems, 4 + 2); /* its map elements, an address in each set */
+	/* in input, after the vmap: daddr @svc4 and @svc6, udp 53, tcp 53, udp 67 / 547, drop */
+	has(&t, "[ lookup reg 1 set svc4 ]");
+	has(&t, "[ lookup reg 1 set svc6 ]");
+	has(&t, "[ cmp eq reg 1 0x00003500 ]\n  [ immediate reg 0 drop ]");
+	has(&t, "[ cmp eq reg 1 0x00004300 ]\n  [ immediate reg 0 drop ]");
+	has(&t, "[ cmp eq reg 1 0x00002302 ]\n  [ immediate reg 0 drop ]");
+	fw_batch_free(&b);
+	/* the per-network start without the dispatch rules adds no rule outside its chains */
+	ck_assert_int_eq(fw_build_network_start(def, "br1", false, 1, &b, &err), 0);
+	walk(&b, &t);
+	ck_assert_msg(!strstr(t.text, "set svc4"), "%s", t.text);
 	fw_batch_free(&b);
 	netdef_free(def);
 }
@@ -257,6 +292,7 @@ Suite *make_fw_build_suite(void)
 	TCase *tc = tcase_create("batch");
 
 	tcase_add_test(tc, test_nat_start_batch);
+	tcase_add_test(tc, test_service_ports_bridge_only);
 	tcase_add_test(tc, test_cost_independent_of_network_count);
 	tcase_add_test(tc, test_start_without_dispatch);
 	tcase_add_test(tc, test_several_networks_one_batch);
