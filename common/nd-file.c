@@ -80,20 +80,18 @@ int nd_file_write_runtime(const char *path, const void *data, size_t len, mode_t
 	return write_replace(path, data, len, mode, false, err);
 }
 
-int nd_file_read(const char *path, size_t max, char **ret, size_t *ret_len, struct nd_err *err)
+/* the rest of fd (a regular file, or a pipe when pipes are allowed), NUL-terminated */
+static int read_fd(int fd, const char *path, bool pipes, size_t max, char **ret, size_t *ret_len, struct nd_err *err)
 {
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	_cleanup_free_ char *buf = NULL;
 	size_t got = 0, cap;
 	struct stat st;
 
-	if (fd < 0)
-		return errno == ENOENT ? -ENOENT : nd_err_set(err, -errno, path, "cannot open: %s", strerror(errno));
 	if (fstat(fd, &st) < 0)
 		return nd_err_set(err, -errno, path, "cannot stat: %s", strerror(errno));
-	if (!S_ISREG(st.st_mode))
+	if (!S_ISREG(st.st_mode) && !(pipes && (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode) || S_ISSOCK(st.st_mode))))
 		return nd_err_set(err, -EINVAL, path, "not a regular file");
-	if ((size_t)st.st_size > max)
+	if (S_ISREG(st.st_mode) && (size_t)st.st_size > max)
 		return nd_err_set(err, -EFBIG, path, "file is %lld bytes, more than %zu", (long long)st.st_size, max);
 	/* read to EOF rather than trusting st_size: /proc files report 0 */
 	cap = st.st_size > 0 ? (size_t)st.st_size + 1 : 4096;
@@ -128,6 +126,26 @@ int nd_file_read(const char *path, size_t max, char **ret, size_t *ret_len, stru
 	if (ret_len)
 		*ret_len = got;
 	return 0;
+}
+
+int nd_file_read(const char *path, size_t max, char **ret, size_t *ret_len, struct nd_err *err)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+
+	if (fd < 0)
+		return errno == ENOENT ? -ENOENT : nd_err_set(err, -errno, path, "cannot open: %s", strerror(errno));
+	return read_fd(fd, path, false, max, ret, ret_len, err);
+}
+
+int nd_file_read_input(const char *path, size_t max, char **ret, size_t *ret_len, struct nd_err *err)
+{
+	_cleanup_close_ int fd = -1;
+
+	if (strcmp(path, "-") == 0)
+		return read_fd(STDIN_FILENO, "standard input", true, max, ret, ret_len, err);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return nd_err_set(err, -errno, path, "cannot open: %s", strerror(errno));
+	return read_fd(fd, path, true, max, ret, ret_len, err);
 }
 
 int nd_mkdir_p(const char *path, mode_t mode, struct nd_err *err)

@@ -386,8 +386,10 @@ static void format_head(struct nd_buf *b, const struct netdef *def)
 	attr_tri(b, "trustGuestRxFilters", def->trust_guest_rx_filters, false);
 	nd_buf_puts(b, ">\n");
 	text_elem(b, 1, "name", def->name);
+	/* a UUID nobody gave is not shown as if it were one (net-validate would print a new one each run) */
 	netdef_uuid_format(def->uuid, uuid);
-	text_elem(b, 1, "uuid", uuid);
+	if (!def->uuid_generated)
+		text_elem(b, 1, "uuid", uuid);
 	text_elem(b, 1, "title", def->title);
 	text_elem(b, 1, "description", def->description);
 	if (def->metadata_xml) {

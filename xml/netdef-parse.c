@@ -353,6 +353,7 @@ static int parse_network(struct pctx *c, xmlNode *root, struct netdef *def)
 	if (!uuid_seen) {
 		def->uuid[6] = (def->uuid[6] & 0x0f) | 0x40; /* version 4 */
 		def->uuid[8] = (def->uuid[8] & 0x3f) | 0x80;
+		def->uuid_generated = true;
 	}
 	return 0;
 }

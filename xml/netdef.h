@@ -240,6 +240,7 @@ struct netdef {
 	int name_line;
 	int line; /* <network> */
 	uint8_t uuid[16];
+	bool uuid_generated;   /* no <uuid> was given: a random one until the daemon keeps it or an old one */
 	char *title;
 	char *description;
 	char *metadata_xml;    /* inner XML of <metadata>, kept opaque */

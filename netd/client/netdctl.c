@@ -158,8 +158,8 @@ static int cmd_define(int argc, char **argv, const char *method, const char *don
 
 	if (!file)
 		return fail("usage: netdctl %s FILE", argv[0]);
-	if (nd_file_read(file, 4u << 20, &xml, NULL, &err) < 0)
-		return fail("%s: %s", file, err.code ? err.msg : strerror(ENOENT));
+	if (nd_file_read_input(file, 4u << 20, &xml, NULL, &err) < 0)
+		return fail("%s: %s", err.where, err.msg);
 	p = json_object_new_object();
 	json_object_object_add(p, "xml", json_object_new_string(xml));
 	if (!(res = call(method, p, &reply)))
@@ -345,8 +345,8 @@ static int read_xml_arg(const char *arg, char **ret)
 {
 	struct stat st;
 
-	if (arg[0] != '<' && stat(arg, &st) == 0)
-		return nd_file_read(arg, 1u << 20, ret, NULL, NULL);
+	if (arg[0] != '<' && (strcmp(arg, "-") == 0 || stat(arg, &st) == 0))
+		return nd_file_read_input(arg, 1u << 20, ret, NULL, NULL);
 	*ret = strdup(arg);
 	return *ret ? 0 : -ENOMEM;
 }
@@ -447,13 +447,16 @@ static int cmd_edit(int argc, char **argv)
 static int cmd_validate(int argc, char **argv)
 {
 	_cleanup_(netdef_freep) struct netdef *def = NULL;
-	_cleanup_free_ char *xml = NULL;
+	_cleanup_free_ char *xml = NULL, *in = NULL;
 	struct nd_err err = { 0 };
 	char text[768];
+	size_t len;
 
 	if (argc != 2)
-		return fail("usage: netdctl net-validate FILE");
-	if (netdef_parse_file(argv[1], &def, &err) < 0 || netdef_format(def, &xml, &err) < 0)
+		return fail("usage: netdctl net-validate FILE (- for standard input)");
+	if (nd_file_read_input(argv[1], 4u << 20, &in, &len, &err) < 0 ||
+	    netdef_parse_string(in, len, strcmp(argv[1], "-") == 0 ? "<stdin>" : argv[1], &def, &err) < 0 ||
+	    netdef_format(def, &xml, &err) < 0)
 		return fail("%s", nd_err_text(&err, text, sizeof(text)));
 	fputs(xml, stdout);
 	return 0;

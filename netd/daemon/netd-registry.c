@@ -223,8 +223,12 @@ int netd_net_complete_def(struct netd *d, struct netdef *def, const struct netd_
 	char uuid[37];
 	int r;
 
+	/* a definition without <uuid>: the network of that name keeps its own (as libvirt), a new one gets this */
+	if (def->uuid_generated && (self || same_name))
+		memcpy(def->uuid, (self ? self : same_name)->uuid, 16);
+	def->uuid_generated = false;
 	netdef_uuid_format(def->uuid, uuid);
-	if (same_name && same_name != self && memcmp(netd_net_def(same_name)->uuid, def->uuid, 16) != 0)
+	if (same_name && same_name != self && memcmp(same_name->uuid, def->uuid, 16) != 0)
 		return nd_err_set(err, -EEXIST, def->name, "network '%s' already exists with another UUID",
 				  def->name);
 	if (same_uuid && same_uuid != self && strcmp(netd_net_name(same_uuid), def->name) != 0)

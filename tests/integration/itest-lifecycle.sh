@@ -72,6 +72,15 @@ uuid=$("$BIN/netdctl" net-uuid neta)
 sed "s/neta/nete/; s/ndla0/ndle0/; s/<name>nete<\/name>/<name>nete<\/name><uuid>$uuid<\/uuid>/" "$T/a.xml" >"$T/e.xml"
 check "a duplicate UUID is refused" sh -c "'$BIN/netdctl' net-define '$T/e.xml' 2>&1 | grep -q 'is already network'"
 
+# -- definitions as a libvirt user gives them: no <uuid>, from standard input, through a symlink
+uuid_c=$("$BIN/netdctl" net-uuid netc)
+check "redefining from a file without <uuid> keeps the network's UUID" sh -c "'$BIN/netdctl' net-define '$T/c.xml' >/dev/null && test \"\$('$BIN/netdctl' net-uuid netc)\" = '$uuid_c'"
+check "net-validate of a file without <uuid> prints the same each run, with no made-up UUID" sh -c "'$BIN/netdctl' net-validate '$T/c.xml' >'$T/v1' && '$BIN/netdctl' net-validate '$T/c.xml' >'$T/v2' && cmp -s '$T/v1' '$T/v2' && ! grep -q '<uuid>' '$T/v1'"
+check "net-define - reads standard input" sh -c "sed 's/netc/netg/; s/ndlc0/ndlg0/' '$T/c.xml' | '$BIN/netdctl' net-define - && '$BIN/netdctl' net-uuid netg"
+ln -s "$T/c.xml" "$T/c-link.xml"
+check "net-validate and net-define follow a symlink, as virsh does" sh -c "'$BIN/netdctl' net-validate '$T/c-link.xml' >/dev/null && '$BIN/netdctl' net-define '$T/c-link.xml'"
+check "net-undefine the stdin one" "$BIN/netdctl" net-undefine netg
+
 # -- a failure mid-way undoes what was done and names the step
 stop_netd
 start_netd --dnsmasq /nonexistent/dnsmasq-missing || exit 1
