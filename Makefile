@@ -56,7 +56,7 @@ FW_SRCS     := firewall/fw-expr.c firewall/fw-batch.c firewall/fw-build.c firewa
 TAPDEV_SRCS := tapdev/tapdev-nlerr.c tapdev/tapdev-names.c tapdev/tapdev-rtnl-build.c tapdev/tapdev-link-sys.c \
 	tapdev/tapdev-addr-sys.c tapdev/tapdev-tun.c tapdev/tapdev-tun-sys.c tapdev/tapdev-port-sys.c \
 	tapdev/tapdev-fdpass.c tapdev/tapdev-launch.c tapdev/tapdev-ovs.c tapdev/tapdev-ovs-sys.c \
-	tapdev/tapdev-accel-sys.c
+	tapdev/tapdev-accel-sys.c tapdev/tapdev-qos-build.c tapdev/tapdev-qos-sys.c
 DHCP_SRCS   := dhcp/dhcp-conf.c dhcp/dhcp-values.c dhcp/dhcp-leases.c dhcp/dhcp-proc-sys.c dhcp/dhcp-ports.c
 # netd/: each program has its own room; netd/lib/ is what they share
 NETDLIB_SRCS := netd/lib/netd-proto.c netd/lib/netd-client.c netd/lib/netd-listeners.c

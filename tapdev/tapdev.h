@@ -135,6 +135,34 @@ int tapdev_port_attach(struct tapdev_nl *nl, const struct tapdev_port_cfg *cfg, 
 /* takes a link out of its bridge (for links netd did not create) */
 int tapdev_port_detach(struct tapdev_nl *nl, const char *ifname, struct nd_err *err);
 
+/* -- tapdev-qos-build.c (pure) and tapdev-qos-sys.c: <bandwidth> as libvirt applies it -- */
+struct tapdev_rate {
+	unsigned long long rate_Bps; /* 0: not shaped */
+	unsigned long long peak_Bps; /* HTB ceil; 0: the rate */
+	unsigned long long burst_bytes;
+};
+/* in: towards the device's far side (its transmit queue: HTB); out: what it receives (policed) */
+struct tapdev_qos {
+	struct tapdev_rate in, out;
+};
+/* libvirt's units: kilobytes/s (1000 bytes) for rates, kibibytes for burst; libvirt's default bursts */
+void tapdev_qos_from_bandwidth(const struct netdef_bandwidth *bw, struct tapdev_qos *ret);
+bool tapdev_qos_any(const struct tapdev_qos *q);
+/* the kernel's psched ticks (64 ns) that bytes take at a rate */
+uint32_t tapdev_qos_ticks(unsigned long long bytes, unsigned long long rate_Bps);
+int tapdev_build_qdisc_delete(struct tapdev_req *req, int ifindex, bool ingress, struct nd_err *err);
+int tapdev_build_htb_root(struct tapdev_req *req, int ifindex, struct nd_err *err);
+int tapdev_build_htb_class(struct tapdev_req *req, int ifindex, const struct tapdev_rate *r, struct nd_err *err);
+int tapdev_build_sfq_leaf(struct tapdev_req *req, int ifindex, struct nd_err *err);
+int tapdev_build_ingress(struct tapdev_req *req, int ifindex, struct nd_err *err);
+int tapdev_build_police_filter(struct tapdev_req *req, int ifindex, const struct tapdev_rate *r, struct nd_err *err);
+/* replaces whatever shaping ifname had; a missing kernel module is named ("kernel lacks act_police");
+ * TAPDEV_QOS_NO_SFQ: shaped, but the kernel lacks sch_sfq (HTB's FIFO leaf: no fairness among flows) */
+#define TAPDEV_QOS_NO_SFQ 1
+int tapdev_qos_set(struct tapdev_nl *nl, const char *ifname, const struct tapdev_qos *q, struct nd_err *err);
+/* root and ingress qdiscs removed (nothing there is fine) */
+int tapdev_qos_clear(struct tapdev_nl *nl, const char *ifname, struct nd_err *err);
+
 /* -- tapdev-fdpass.c: SCM_RIGHTS over SOCK_SEQPACKET -- */
 /*
  * Receives one message and up to max fds (MSG_CMSG_CLOEXEC). A truncated

@@ -248,6 +248,10 @@ static int validate_forward(struct vctx *v, const struct netdef *def)
 		if (def->dns.present || def->domain.name || def->mac)
 			return verr(v, f->line, "<forward mode='bridge'>: <dns>, <domain> and <mac> are not allowed "
 				    "(the host bridge is not netd's)");
+		/* as libvirt: the host's bridge is not shaped; a portgroup's <bandwidth> applies to each port */
+		if (def->bandwidth.inbound.present || def->bandwidth.outbound.present)
+			return verr(v, f->line, "<bandwidth>: a network-wide <bandwidth> is not supported with forward "
+				    "mode='bridge' (put it in a <portgroup>)");
 	}
 	if (nat->present && f->mode != NETDEF_FORWARD_NAT)
 		return verr(v, f->line, "<nat>: only allowed with forward mode 'nat', not '%s'", mode);

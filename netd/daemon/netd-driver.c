@@ -28,7 +28,7 @@
 #include "netd/daemon/netd-port.h"
 
 static const char *const step_names[_NETD_STEP_MAX] = {
-	"bridge", "sysctls", "link up", "addresses", "routes", "firewall", "coexistence", "dnsmasq",
+	"bridge", "sysctls", "link up", "addresses", "routes", "firewall", "coexistence", "dnsmasq", "bandwidth",
 };
 
 const char *netd_step_to_string(enum netd_step s)
@@ -72,6 +72,7 @@ static bool step_applies(const struct netd_net *n, enum netd_step s, bool undo)
 	case NETD_STEP_BRIDGE: return !undo || n->bridge_created;
 	case NETD_STEP_FIREWALL: return fw_network_has_rules(n->live);
 	case NETD_STEP_DNSMASQ: return dhcp_needed(n->live);
+	case NETD_STEP_QOS: return n->live->bandwidth.inbound.present || n->live->bandwidth.outbound.present;
 	default: return true;
 	}
 }

@@ -29,6 +29,19 @@ static void mark_of(const char *net, char *buf, size_t len)
 	snprintf(buf, len, NETD_MARK_PREFIX "%.64s", net);
 }
 
+int netd_qos_check(const struct netdef *def, struct nd_err *err)
+{
+	bool floor = def->bandwidth.inbound.floor || def->bandwidth.outbound.floor;
+
+	for (size_t i = 0; i < def->n_portgroups; i++)
+		floor |= def->portgroups[i].bandwidth.inbound.floor || def->portgroups[i].bandwidth.outbound.floor;
+	if (floor)
+		return nd_err_set(err, -EOPNOTSUPP, def->name,
+				  "<bandwidth> 'floor' (a guaranteed minimum) is not supported by netd: use 'average', "
+				  "'peak' and 'burst'");
+	return 0;
+}
+
 struct fw_conn *netd_fw(struct netd *d, struct nd_err *err)
 {
 	if (!d->fw && fw_conn_open(&d->fw, err) < 0)
@@ -317,6 +330,15 @@ static int do_step(struct netd *d, struct netd_net *n, struct tapdev_nl *nl, enu
 		return netd_coexist_start(d, n, err);
 	case NETD_STEP_DNSMASQ:
 		return dhcp_needed(def) ? netd_dnsmasq_start(d, n, err) : 0;
+	case NETD_STEP_QOS: {
+		struct tapdev_qos q;
+
+		tapdev_qos_from_bandwidth(&def->bandwidth, &q);
+		if ((r = tapdev_qos_set(nl, n->bridge, &q, err)) == TAPDEV_QOS_NO_SFQ)
+			netd_log(NETD_LOG_WARN, def->name, "bandwidth: kernel lacks sch_sfq: the inbound rate is shaped "
+				 "without fair queueing among flows");
+		return r < 0 ? r : 0;
+	}
 	default:
 		return -EINVAL;
 	}
@@ -430,6 +452,11 @@ static int undo_step(struct netd *d, struct netd_net *n, struct tapdev_nl *nl, e
 	case NETD_STEP_DNSMASQ:
 		netd_dnsmasq_stop(d, n); /* asynchronous: the event loop reaps it */
 		return 0;
+	case NETD_STEP_QOS: {
+		int r = tapdev_qos_clear(nl, n->bridge, err);
+
+		return r == -ENODEV ? 0 : r; /* gone with its bridge */
+	}
 	default:
 		return 0; /* addresses and routes go with the bridge; sysctls stay, as with libvirt */
 	}
@@ -439,7 +466,7 @@ static int real_step(struct netd *d, struct netd_net *n, enum netd_step s, bool 
 {
 	struct tapdev_nl *nl = NULL;
 	bool need_nl = s == NETD_STEP_BRIDGE || s == NETD_STEP_LINK_UP || s == NETD_STEP_ADDRESSES ||
-		       s == NETD_STEP_ROUTES;
+		       s == NETD_STEP_ROUTES || s == NETD_STEP_QOS;
 	int r;
 
 	if (need_nl && (r = tapdev_nl_open(&nl, err)) < 0)
@@ -455,7 +482,7 @@ static int real_prepare(struct netd *d, struct netd_net *n, struct nd_err *err)
 	struct tapdev_nl *nl = NULL;
 	int r;
 
-	if ((r = tapdev_nl_open(&nl, err)) < 0)
+	if ((r = netd_qos_check(n->live, err)) < 0 || (r = tapdev_nl_open(&nl, err)) < 0)
 		return r;
 	if (n->live->forward.mode == NETDEF_FORWARD_BRIDGE) {
 		r = start_host_bridge(d, n, nl, err);

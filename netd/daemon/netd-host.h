@@ -28,6 +28,8 @@ int netd_ovs_del_argv(struct netd *d, const char *port, char ***ret, struct nd_e
 int netd_ports_check_free(struct netd *d, const struct netdef *def, struct nd_err *err);
 
 /* -- netd-host-apply.c -- */
+/* what netd cannot shape is refused before anything changes ('floor') */
+int netd_qos_check(const struct netdef *def, struct nd_err *err);
 /* the daemon's connection to nf_tables: opened on first use, kept for the daemon's life */
 struct fw_conn *netd_fw(struct netd *d, struct nd_err *err);
 

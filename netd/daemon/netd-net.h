@@ -40,6 +40,7 @@ enum netd_step {
 	NETD_STEP_FIREWALL,
 	NETD_STEP_COEXIST,
 	NETD_STEP_DNSMASQ,
+	NETD_STEP_QOS,      /* <bandwidth> on the bridge (last: a step added later keeps older records' bits) */
 	_NETD_STEP_MAX,
 };
 const char *netd_step_to_string(enum netd_step s);

@@ -22,6 +22,7 @@ struct netd_port {
 	bool persistent;
 	bool ovs;            /* an Open vSwitch port */
 	bool existing;       /* the interface was the client's: detached, never deleted */
+	bool shaped;         /* its portgroup's <bandwidth> is on it (tc) */
 	char bridge[16];
 	char iface_id[37];   /* external_ids:iface-id on OVS */
 	char vm_uuid[37];    /* external_ids:vm-uuid on OVS, when the client gave one */

@@ -62,6 +62,7 @@ static json_object *port_json(const struct netd_port *p)
 	json_object_object_add(o, "iface_id", json_object_new_string(p->iface_id));
 	json_object_object_add(o, "vm_uuid", json_object_new_string(p->vm_uuid));
 	json_object_object_add(o, "vlan", json_object_new_string(p->vlan));
+	json_object_object_add(o, "shaped", json_object_new_boolean(p->shaped));
 	/* the OVS userspace datapath does not complete checksums a guest leaves to the host */
 	json_object_object_add(o, "guest_checksum_offload",
 			       json_object_new_boolean(!(p->ovs && !tapdev_ovs_kernel_datapath())));
@@ -146,6 +147,8 @@ static void port_remove_answering(struct netd *d, struct netd_port *p, bool dele
 			if (p->existing) {
 				if (!p->ovs)
 					tapdev_port_detach(nl, p->name, NULL);
+				if (p->shaped) /* the client's own interface leaves as it came */
+					tapdev_qos_clear(nl, p->name, NULL);
 			} else {
 				tapdev_link_delete(nl, p->name, NULL);
 			}
@@ -294,6 +297,26 @@ static int attach(struct call *k, struct netd_net *n, struct netd_port *p, struc
 	return netd_ovs_port_argvs(k->d, &op, ret_del, ret_add, err);
 }
 
+/* the portgroup's <bandwidth> on the port, before it joins the bridge: it never moves a byte unshaped */
+static int port_qos(struct tapdev_nl *nl, struct netd_port *p, const struct netdef_portgroup *pg, struct nd_err *err)
+{
+	struct tapdev_qos q;
+	int r;
+
+	if (!pg)
+		return 0;
+	tapdev_qos_from_bandwidth(&pg->bandwidth, &q);
+	if (!tapdev_qos_any(&q))
+		return 0;
+	if ((r = tapdev_qos_set(nl, p->name, &q, err)) < 0)
+		return r;
+	if (r == TAPDEV_QOS_NO_SFQ)
+		netd_log(NETD_LOG_WARN, p->network, "port %s: kernel lacks sch_sfq: its inbound rate is shaped "
+			 "without fair queueing among flows", p->name);
+	p->shaped = true;
+	return 0;
+}
+
 static const struct netd_port *mac_user(struct netd *d, const char *network, const char *mac)
 {
 	struct netd_port *o;
@@ -398,7 +421,9 @@ static int make_port(struct call *k, const struct port_req *q, struct netd_net *
 							 err)) < 0)
 			goto out;
 	}
-	if ((r = attach(k, n, p, nl, mac, vlan, ret_del, ret_add, err)) < 0) {
+	if ((r = port_qos(nl, p, pg, err)) < 0 || (r = attach(k, n, p, nl, mac, vlan, ret_del, ret_add, err)) < 0) {
+		if (p->shaped)
+			tapdev_qos_clear(nl, p->name, NULL);
 		if (!p->existing) {
 			tapdev_link_delete(nl, p->name, NULL);
 			for (long long i = 0; i < q->queues; i++)
@@ -693,6 +718,8 @@ void netd_ports_load(struct netd *d)
 			snprintf(p->vm_uuid, sizeof(p->vm_uuid), "%s", json_object_get_string(v));
 		if (json_object_object_get_ex(o, "vlan", &v))
 			snprintf(p->vlan, sizeof(p->vlan), "%s", json_object_get_string(v));
+		if (json_object_object_get_ex(o, "shaped", &v))
+			p->shaped = json_object_get_boolean(v);
 		json_object_put(o);
 		p->owner_pidfd = -1;
 		n = netd_net_find(d, p->network);

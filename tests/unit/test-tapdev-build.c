@@ -3,6 +3,8 @@
 #include <net/if.h>
 #include <linux/if_addr.h>
 #include <linux/if_link.h>
+#include <linux/pkt_cls.h>
+#include <linux/pkt_sched.h>
 #include <linux/rtnetlink.h>
 #include <netlink/attr.h>
 #include <netlink/msg.h>
@@ -131,6 +133,59 @@ START_TEST(test_template_names)
 }
 END_TEST
 
+/* <bandwidth> in libvirt's units, and the tc requests as the kernel reads them */
+START_TEST(test_qos_requests)
+{
+	struct netdef_bandwidth bw = { .inbound = { .present = true, .average = 1000, .peak = 2000, .burst = 64 },
+				       .outbound = { .present = true, .average = 500 } };
+	struct nlattr *tb[TCA_MAX + 1], *opt[TCA_HTB_MAX + 1], *u32[TCA_U32_MAX + 1], *act[3], *a[TCA_ACT_MAX + 1];
+	struct nlattr *pol[TCA_POLICE_MAX + 1];
+	struct tapdev_req req;
+	struct nlmsghdr *nlh = (struct nlmsghdr *)req.buf;
+	struct tapdev_qos q;
+	struct tc_htb_opt *o;
+	struct tc_police *p;
+	struct tcmsg *tcm;
+
+	tapdev_qos_from_bandwidth(&bw, &q);
+	ck_assert_uint_eq(q.in.rate_Bps, 1000000);   /* kilobytes: 1000 bytes, as tc's kbps */
+	ck_assert_uint_eq(q.in.peak_Bps, 2000000);
+	ck_assert_uint_eq(q.in.burst_bytes, 65536);  /* kibibytes, as tc's kb */
+	ck_assert_uint_eq(q.out.burst_bytes, 512000); /* libvirt: the average's kilobytes when no burst */
+	ck_assert_uint_eq(tapdev_qos_ticks(1000000, 1000000), 1000000000u / 64); /* a second in 64 ns ticks */
+
+	ck_assert_int_eq(tapdev_build_htb_class(&req, 4, &q.in, NULL), 0);
+	ck_assert_uint_eq(nlh->nlmsg_type, RTM_NEWTCLASS);
+	tcm = nlmsg_data(nlh);
+	ck_assert_uint_eq(tcm->tcm_handle, 0x10001);
+	ck_assert_uint_eq(tcm->tcm_parent, 0x10000);
+	ck_assert_int_eq(nlmsg_parse(nlh, sizeof(*tcm), tb, TCA_MAX, NULL), 0);
+	ck_assert_str_eq(nla_get_string(tb[TCA_KIND]), "htb");
+	ck_assert_int_eq(nla_parse_nested(opt, TCA_HTB_MAX, tb[TCA_OPTIONS], NULL), 0);
+	o = nla_data(opt[TCA_HTB_PARMS]);
+	ck_assert_uint_eq(o->rate.rate, 1000000);
+	ck_assert_uint_eq(o->ceil.rate, 2000000);
+	ck_assert_uint_eq(o->buffer, tapdev_qos_ticks(65536, 1000000));
+
+	ck_assert_int_eq(tapdev_build_police_filter(&req, 4, &q.out, NULL), 0);
+	ck_assert_uint_eq(nlh->nlmsg_type, RTM_NEWTFILTER);
+	tcm = nlmsg_data(nlh);
+	ck_assert_uint_eq(tcm->tcm_parent, 0xffff0000);
+	ck_assert_int_eq(nlmsg_parse(nlh, sizeof(*tcm), tb, TCA_MAX, NULL), 0);
+	ck_assert_str_eq(nla_get_string(tb[TCA_KIND]), "u32");
+	ck_assert_int_eq(nla_parse_nested(u32, TCA_U32_MAX, tb[TCA_OPTIONS], NULL), 0);
+	ck_assert_int_eq(nla_parse_nested(act, 2, u32[TCA_U32_ACT], NULL), 0);
+	ck_assert_int_eq(nla_parse_nested(a, TCA_ACT_MAX, act[1], NULL), 0);
+	ck_assert_str_eq(nla_get_string(a[TCA_ACT_KIND]), "police");
+	ck_assert_int_eq(nla_parse_nested(pol, TCA_POLICE_MAX, a[TCA_ACT_OPTIONS], NULL), 0);
+	p = nla_data(pol[TCA_POLICE_TBF]);
+	ck_assert_int_eq(p->action, TC_ACT_SHOT);
+	ck_assert_uint_eq(p->rate.rate, 500000);
+	ck_assert_uint_eq(p->burst, tapdev_qos_ticks(512000, 500000));
+	ck_assert_int_eq(nla_len(pol[TCA_POLICE_RATE]), 1024); /* the kernel refuses a police without its rate table */
+}
+END_TEST
+
 Suite *make_tapdev_build_suite(void)
 {
 	Suite *s = suite_create("tapdev-build");
@@ -140,6 +195,7 @@ Suite *make_tapdev_build_suite(void)
 	tcase_add_test(tc, test_template_names);
 	tcase_add_test(tc, test_link_change_request);
 	tcase_add_test(tc, test_addr_route_requests);
+	tcase_add_test(tc, test_qos_requests);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# <bandwidth> as libvirt applies it, through netlink (no tc process): inbound
+# is HTB on the device's transmit side, outbound a police action on its
+# receive side; network-wide on the bridge, a portgroup's on each port.
+# Rates are measured in the kernel lane (tests/kernel/ktest-bandwidth.sh);
+# here: the kernel's objects, traffic through them, and the refusals.
+. "$(dirname "$0")/lib.sh"
+need_root
+ip link set lo up
+start_netd || exit 1
+
+cat >"$T/bw.xml" <<'XML'
+<network>
+  <name>bw</name>
+  <forward mode='nat'/>
+  <bridge name='ndbw0'/>
+  <bandwidth><inbound average='1000' peak='2000' burst='64'/></bandwidth>
+  <portgroup name='slow'><bandwidth><inbound average='500'/></bandwidth></portgroup>
+  <ip address='192.168.230.1' prefix='24'/>
+</network>
+XML
+check "a network with inbound <bandwidth> starts" "$BIN/netdctl" net-create "$T/bw.xml"
+check "its bridge has an HTB class at 8 Mbit/s (1000 kB/s), ceil 16 Mbit/s" sh -c "tc class show dev ndbw0 | grep -q 'htb 1:1 root .*rate 8Mbit ceil 16Mbit'"
+veth_guest s 192.168.230.20
+check "a port on portgroup 'slow'" "$BIN/netdctl" net-port-create bw --persistent --ifname h-s --portgroup slow
+check "the port has the portgroup's class at 4 Mbit/s" sh -c "tc class show dev h-s | grep -q 'htb 1:1 root .*rate 4Mbit'"
+check "the port says it is shaped" sh -c "'$BIN/nd-call' net-port-list '{\"network\":\"bw\"}' | grep -q '\"shaped\": *true'"
+# 1 MB towards the guest at 500 kB/s: about 2 s; never faster than the rate allows (+20%)
+rm -f "$T/bw.rx"
+in_ns s timeout 20 busybox nc -l -p 5001 >"$T/bw.rx" &
+l=$!
+sleep 0.3
+t0=$(date +%s%N)
+timeout 20 bash -c 'head -c 1000000 /dev/zero >/dev/tcp/192.168.230.20/5001' || echo "# send: exit $?"
+wait $l
+t1=$(date +%s%N)
+ms=$(( (t1 - t0) / 1000000 ))
+echo "# 1000000 bytes to the guest in $ms ms"
+check "TCP data reaches the shaped guest whole" test "$(stat -c %s "$T/bw.rx")" = 1000000
+check "no faster than its portgroup's 500 kB/s allows (>= 1667 ms for 1 MB)" test "$ms" -ge 1667
+check "net-port-delete gives the client's interface back unshaped" sh -c "'$BIN/netdctl' net-port-delete bw h-s && ! tc qdisc show dev h-s | grep -q htb"
+check "destroy" "$BIN/netdctl" net-destroy bw
+
+# outbound is policed: a kernel without act_police is named, and nothing is left
+sed 's/<inbound average=.1000. peak=.2000. burst=.64.\/>/<outbound average="1000"\/>/' "$T/bw.xml" >"$T/bwo.xml"
+if modinfo act_police >/dev/null 2>&1 || [ -d /sys/module/act_police ]; then
+	check "a network with outbound <bandwidth> starts" "$BIN/netdctl" net-create "$T/bwo.xml"
+	check "its bridge polices what it receives" sh -c "tc filter show dev ndbw0 ingress | grep -q 'police.*rate 8Mbit'"
+	check "destroy" "$BIN/netdctl" net-destroy bw
+else
+	check "without act_police, net-create fails naming it" sh -c "! '$BIN/netdctl' net-create '$T/bwo.xml' 2>'$T/bwo.err' && grep -q 'kernel lacks act_police' '$T/bwo.err'"
+	check_fails "  and leaves no bridge" ip link show ndbw0
+fi
+
+# what netd cannot do, or libvirt refuses, is refused by name before anything changes
+cat >"$T/bwb.xml" <<'XML'
+<network><name>bwb</name><forward mode='bridge'/><bridge name='br-x'/>
+<bandwidth><inbound average='1000'/></bandwidth></network>
+XML
+check "network-wide <bandwidth> with forward mode='bridge' is refused at define" sh -c "! '$BIN/netdctl' net-define '$T/bwb.xml' 2>'$T/bwb.err' && grep -q \"network-wide <bandwidth> is not supported with forward mode='bridge'\" '$T/bwb.err'"
+sed "s/<inbound average='500'\/>/<inbound average='500' floor='100'\/>/" "$T/bw.xml" >"$T/bwf.xml"
+check "'floor' is refused by name at start" sh -c "'$BIN/netdctl' net-create '$T/bwf.xml' 2>&1 | grep -q \"'floor' (a guaranteed minimum) is not supported\""
+check_fails "  and leaves no bridge" ip link show ndbw0
+finish
