@@ -163,6 +163,10 @@ $(BUILD)/bin/nd-call: $(call objs,tests/tools/nd-call.c) $(NETDLIB_A) $(COMMON_A
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(LDSAN) $(LDFLAGS) -o $@ $^ $(call pl,json-c)
 
+$(BUILD)/bin/nd-txcsum: $(call objs,tests/tools/nd-txcsum.c)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(LDSAN) $(LDFLAGS) -o $@ $^
+
 $(BUILD)/bin/nd-dnsq: $(call objs,tests/tools/nd-dnsq.c)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(LDSAN) $(LDFLAGS) -o $@ $^
@@ -191,7 +195,7 @@ guest: $(BUILD)/guest/stamp
 $(BUILD)/guest/stamp: tests/guest/build-guest.sh tests/lib/kernel-image.sh | $(BUILD)/.deps-ok
 	$(Q)bash tests/guest/build-guest.sh $(BUILD)/guest
 
-check-integration: $(BINS) $(BUILD)/bin/nd-call $(BUILD)/bin/nd-rawsend $(BUILD)/bin/nd-dnsq $(BUILD)/bin/nd-vlansniff $(BUILD)/guest/stamp
+check-integration: $(BINS) $(BUILD)/bin/nd-call $(BUILD)/bin/nd-rawsend $(BUILD)/bin/nd-dnsq $(BUILD)/bin/nd-txcsum $(BUILD)/bin/nd-vlansniff $(BUILD)/guest/stamp
 	@echo "== integration tests (root, each in its own PID and network namespaces)"
 	$(Q)BIN=$(abspath $(BUILD)/bin) NETD_GUEST_DIR=$(abspath $(BUILD)/guest) bash tests/integration/run.sh
 

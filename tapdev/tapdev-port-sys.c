@@ -6,7 +6,7 @@
 
 #include "tapdev/tapdev-internal.h"
 
-static int apply_vlans(struct tapdev_nl *nl, int ifindex, const char *ifname, const struct netdef_vlan *v,
+static int apply_vlans(struct tapdev_nl *nl, int ifindex, const char *ifname, const struct netdef_vlan *v, bool self,
 		       struct nd_err *err)
 {
 	static struct netdef_vlan_tag one = { .id = 1 };
@@ -17,13 +17,13 @@ static int apply_vlans(struct tapdev_nl *nl, int ifindex, const char *ifname, co
 
 	for (size_t i = 0; i < v->n_tags; i++)
 		keeps_1 |= v->tags[i].id == 1;
-	if ((r = tapdev_build_port_vlans(&req, ifindex, v, false, err)) < 0 ||
+	if ((r = tapdev_build_port_vlans(&req, ifindex, v, false, self, err)) < 0 ||
 	    (r = tapdev_nl_apply(nl, &req, ifname, "cannot set the port's VLANs (kernel lacks bridge vlan_filtering?)",
 				 err)) < 0)
 		return r;
 	if (keeps_1)
 		return 0;
-	if ((r = tapdev_build_port_vlans(&req, ifindex, &dflt, true, err)) < 0)
+	if ((r = tapdev_build_port_vlans(&req, ifindex, &dflt, true, self, err)) < 0)
 		return r;
 	return tapdev_nl_apply(nl, &req, ifname, "cannot remove the default VLAN 1", err);
 }
@@ -62,11 +62,20 @@ int tapdev_port_attach(struct tapdev_nl *nl, const struct tapdev_port_cfg *cfg, 
 	     (r = tapdev_nl_apply(nl, &req, cfg->ifname, "cannot isolate the port (kernel lacks bridge port isolation?)",
 				  err)) < 0))
 		return r;
-	if (cfg->vlan && cfg->vlan->present && (r = apply_vlans(nl, ifindex, cfg->ifname, cfg->vlan, err)) < 0)
+	if (cfg->vlan && cfg->vlan->present && (r = apply_vlans(nl, ifindex, cfg->ifname, cfg->vlan, false, err)) < 0)
 		return r;
 	if ((r = tapdev_build_link_change(&req, &up, err)) < 0)
 		return r;
 	return tapdev_nl_apply(nl, &req, cfg->ifname, "cannot bring the link up", err);
+}
+
+int tapdev_bridge_self_vlans(struct tapdev_nl *nl, const char *bridge, const struct netdef_vlan *v, struct nd_err *err)
+{
+	int ifindex = (int)if_nametoindex(bridge);
+
+	if (!ifindex)
+		return nd_err_set(err, -ENODEV, bridge, "no such interface");
+	return apply_vlans(nl, ifindex, bridge, v, true, err);
 }
 
 int tapdev_port_detach(struct tapdev_nl *nl, const char *ifname, struct nd_err *err)

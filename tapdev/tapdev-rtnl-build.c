@@ -119,7 +119,8 @@ int tapdev_build_port_isolated(struct tapdev_req *req, int ifindex, bool isolate
 	return 0;
 }
 
-int tapdev_build_port_vlans(struct tapdev_req *req, int ifindex, const struct netdef_vlan *v, bool del, struct nd_err *err)
+int tapdev_build_port_vlans(struct tapdev_req *req, int ifindex, const struct netdef_vlan *v, bool del, bool self,
+			    struct nd_err *err)
 {
 	struct nlmsghdr *nlh = start(req->buf, del ? RTM_DELLINK : RTM_SETLINK, 0);
 	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
@@ -128,7 +129,8 @@ int tapdev_build_port_vlans(struct tapdev_req *req, int ifindex, const struct ne
 
 	ifi->ifi_family = AF_BRIDGE;
 	ifi->ifi_index = ifindex;
-	if (!(spec = mnl_attr_nest_start_check(nlh, TAPDEV_REQ_SIZE, IFLA_AF_SPEC)))
+	if (!(spec = mnl_attr_nest_start_check(nlh, TAPDEV_REQ_SIZE, IFLA_AF_SPEC)) ||
+	    (self && !mnl_attr_put_u16_check(nlh, TAPDEV_REQ_SIZE, IFLA_BRIDGE_FLAGS, BRIDGE_FLAGS_SELF)))
 		return too_big(err, "port");
 	for (size_t i = 0; i < v->n_tags; i++) {
 		struct bridge_vlan_info info = { .vid = (uint16_t)v->tags[i].id };

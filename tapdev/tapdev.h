@@ -72,9 +72,11 @@ int tapdev_build_port_isolated(struct tapdev_req *req, int ifindex, bool isolate
  * RTM_SETLINK (AF_BRIDGE, IFLA_AF_SPEC) giving a port its VLANs: an access
  * port gets its tag as PVID untagged, a trunk its tags tagged, the native one
  * PVID (untagged for nativeMode='untagged'). VLAN 1, the default, is removed
- * by a second request (del=true with a one-tag list) unless listed.
+ * by a second request (del=true with a one-tag list) unless listed. self:
+ * the bridge device's own entries (the host's side), ifindex the bridge's.
  */
-int tapdev_build_port_vlans(struct tapdev_req *req, int ifindex, const struct netdef_vlan *v, bool del, struct nd_err *err);
+int tapdev_build_port_vlans(struct tapdev_req *req, int ifindex, const struct netdef_vlan *v, bool del, bool self,
+			    struct nd_err *err);
 int tapdev_build_addr_add(struct tapdev_req *req, int ifindex, const struct netdef_addr *a, unsigned prefix,
 			  struct nd_err *err);
 int tapdev_build_route_add(struct tapdev_req *req, int ifindex, const struct netdef_route *rt, struct nd_err *err);
@@ -132,6 +134,8 @@ struct tapdev_port_cfg {
 	const char *alias; /* IFLA_IFALIAS, set in the same request; NULL: none */
 };
 int tapdev_port_attach(struct tapdev_nl *nl, const struct tapdev_port_cfg *cfg, struct nd_err *err);
+/* the bridge's own VLAN entries (the host's side of a vlan_filtering bridge): v's, and VLAN 1 gone unless in v */
+int tapdev_bridge_self_vlans(struct tapdev_nl *nl, const char *bridge, const struct netdef_vlan *v, struct nd_err *err);
 /* takes a link out of its bridge (for links netd did not create) */
 int tapdev_port_detach(struct tapdev_nl *nl, const char *ifname, struct nd_err *err);
 

@@ -263,8 +263,23 @@ static int ovs_step_start(struct netd *d, struct netd_net *n, bool undo, struct 
 	return NETD_PENDING;
 }
 
+/*
+ * The host's side of a vlan_filtering bridge (its addresses, DHCP, DNS, NAT)
+ * is on the VLAN a port without a portgroup gets: the default portgroup's,
+ * else the network's <vlan>; with neither, the kernel's VLAN 1 stays.
+ */
+static const struct netdef_vlan *host_side_vlan(const struct netdef *def)
+{
+	const struct netdef_portgroup *pg = netdef_portgroup_find(def, NULL);
+
+	if (pg && pg->vlan.present)
+		return &pg->vlan;
+	return def->vlan.present ? &def->vlan : NULL;
+}
+
 static int add_bridge(struct netd *d, struct netd_net *n, struct tapdev_nl *nl, struct nd_err *err)
 {
+	const struct netdef_vlan *host_vlan;
 	struct tapdev_bridge_cfg cfg;
 	char mark[NETDEF_NAME_MAX + 8];
 	int r;
@@ -288,6 +303,9 @@ static int add_bridge(struct netd *d, struct netd_net *n, struct tapdev_nl *nl, 
 				  "portgroup VLANs on a Linux bridge need bridge vlan_filtering: kernel lacks bridge vlan_filtering "
 				  "(use <virtualport type='openvswitch'/> for VLANs on this host)");
 	}
+	if (r == 0 && cfg.vlan_filtering && (host_vlan = host_side_vlan(n->live)) &&
+	    (r = tapdev_bridge_self_vlans(nl, n->bridge, host_vlan, err)) < 0)
+		tapdev_link_delete(nl, n->bridge, NULL);
 	return r;
 }
 

@@ -27,6 +27,7 @@ check "the log says what netd did" grep -q "chain FORWARD drops forwarded traffi
 guest_on_bridge g1 nddock0
 check "the guest gets a lease" dhcp g1
 check "and still reaches the uplink" ping_from g1 10.99.0.2
+check "and moves TCP data to it" tcp g1 uplink 10.99.0.2
 check "iptables still reads Docker's chains" iptables -S FORWARD
 check "destroy" "$BIN/netdctl" net-destroy dock
 check "DOCKER-USER holds no netd rule any more" sh -c "! nft list chain ip filter DOCKER-USER | grep -q netd && ! nft list chain ip6 filter DOCKER-USER | grep -q netd"
@@ -47,6 +48,7 @@ check "with --no-coexist the network starts" "$BIN/netdctl" net-start dock
 check "and DOCKER-USER is left alone" sh -c "! nft list chain ip filter DOCKER-USER | grep -q netd"
 check "the log names the dropping chain" grep -q "table ip filter, chain FORWARD drops forwarded traffic by default: guests on nddock0 are cut off unless it accepts them (--no-coexist" "$T/netd.log"
 check_fails "the guest is cut off" ping_from g1 10.99.0.2
+check_fails "  TCP too" tcp g1 uplink 10.99.0.2
 check "doctor names the drop policy" sh -c "'$BIN/netdctl' doctor | grep -q 'foreign forward drop policy .*WARN .*table ip filter, chain FORWARD drops by default'"
 check "destroy" "$BIN/netdctl" net-destroy dock
 

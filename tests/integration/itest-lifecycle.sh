@@ -45,6 +45,7 @@ check "the new daemon put the network's rules back (one batch for all adopted)" 
 check "the new daemon lists it active" sh -c "'$BIN/netdctl' net-list | grep -q 'neta.*active'"
 check "it adopted the same dnsmasq" sh -c "'$BIN/netdctl' net-info neta | grep -q 'pid: *$dpid'"
 check "the guest still reaches the gateway" ping_from g1 192.168.190.1
+check "  and opens a TCP connection to the host through it" tcp_to_host g1 192.168.190.1
 
 # -- a dnsmasq that dies is restarted
 kill -9 "$dpid"

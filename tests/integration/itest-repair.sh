@@ -16,6 +16,7 @@ check "start" sh -c "'$BIN/netdctl' net-define '$T/r.xml' && '$BIN/netdctl' net-
 guest_on_bridge g1 ndrep0 52:54:00:ee:00:01
 check "a guest gets a lease" dhcp g1
 check "and reaches the uplink" ping_from g1 10.99.0.2
+check "  and moves TCP data to it" tcp g1 uplink 10.99.0.2
 check "net-start on a whole network says it is already active" sh -c "'$BIN/netdctl' net-start rep 2>&1 | grep -q 'already active'"
 
 nft flush ruleset

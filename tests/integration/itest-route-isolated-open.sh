@@ -23,16 +23,6 @@ host_tcp() {
 	wait $l 2>/dev/null
 	grep -q "hello from the host" "$T/htcp.rx"
 }
-# guest_to_host_tcp NS ADDR: a line from a guest to a listener of the host on ADDR
-guest_to_host_tcp() {
-	rm -f "$T/gtcp.rx"
-	timeout 5 busybox nc -l -p 5003 >"$T/gtcp.rx" &
-	local l=$!
-	sleep 0.3
-	echo "hello from $1" | in_ns "$1" timeout 3 busybox nc -w 2 "$2" 5003
-	wait $l 2>/dev/null
-	grep -q "hello from $1" "$T/gtcp.rx"
-}
 
 cat >"$T/route.xml" <<'XML'
 <network>
@@ -81,7 +71,7 @@ check "isolated: the lease names no router (libvirt: dhcp-option=3)" sh -c "r=\$
 check "isolated: the guest reaches the host (ping)" ping_from i1 192.168.170.1
 check "isolated: the host reaches the guest (ping)" busybox ping -c 1 -W 2 "$iip"
 check "isolated: the host opens a TCP connection to the guest" host_tcp "$iip" i1
-check "isolated: the guest opens a TCP connection to the host" guest_to_host_tcp i1 192.168.170.1
+check "isolated: the guest opens a TCP connection to the host" tcp_to_host i1 192.168.170.1
 check_fails "isolated: no upstream DNS (the name server forwards nothing)" in_ns i1 "$BIN/nd-dnsq" 192.168.170.1 outside.test
 in_ns i1 ip route replace default via 192.168.170.1 dev g0
 check_fails "isolated: guest cannot reach the uplink" ping_from i1 10.99.0.2

@@ -138,6 +138,17 @@ tcp() {
 	grep -q "hello from $1" "$T/tcp.rx"
 }
 
+# tcp_to_host FROM ADDR: a line sent over TCP from namespace FROM to a listener of the host (this namespace)
+tcp_to_host() {
+	rm -f "$T/tcph.rx"
+	timeout 5 busybox nc -l -p 5003 >"$T/tcph.rx" &
+	local l=$!
+	sleep 0.3
+	echo "hello from $1" | in_ns "$1" timeout 3 busybox nc -w 2 "$2" 5003
+	wait $l 2>/dev/null
+	grep -q "hello from $1" "$T/tcph.rx"
+}
+
 # start_ovs: a private ovsdb-server and ovs-vswitchd in this namespace; sets OVS_DB
 start_ovs() {
 	command -v ovs-vswitchd >/dev/null || { echo "not ok - Open vSwitch missing (make deps)"; return 1; }

@@ -113,7 +113,7 @@ START_TEST(test_linux_bridge_vlan_request)
 	size_t n = 0;
 	int rem;
 
-	ck_assert_int_eq(tapdev_build_port_vlans(&req, 9, &v, false, NULL), 0);
+	ck_assert_int_eq(tapdev_build_port_vlans(&req, 9, &v, false, false, NULL), 0);
 	ck_assert_uint_eq(nlh->nlmsg_type, RTM_SETLINK);
 	ifi = nlmsg_data(nlh);
 	ck_assert_int_eq(ifi->ifi_family, AF_BRIDGE);
@@ -128,7 +128,7 @@ START_TEST(test_linux_bridge_vlan_request)
 	ck_assert_uint_eq(info[0]->flags, BRIDGE_VLAN_INFO_PVID | BRIDGE_VLAN_INFO_UNTAGGED);
 	ck_assert_uint_eq(info[1]->vid, 200);
 	ck_assert_uint_eq(info[1]->flags, 0); /* tagged member of the trunk */
-	ck_assert_int_eq(tapdev_build_port_vlans(&req, 9, &v, true, NULL), 0);
+	ck_assert_int_eq(tapdev_build_port_vlans(&req, 9, &v, true, false, NULL), 0);
 	ck_assert_uint_eq(nlh->nlmsg_type, RTM_DELLINK);
 }
 END_TEST

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# <bandwidth> (issue "Production-kernel lane", 5; "libvirt parity", 7): the
+# network's rates on its bridge and a portgroup's on each port, inbound
+# (HTB+SFQ) and outbound (police, which this machine's kernel lacks), each
+# measured with TCP data: within 20% of the configured rate.
+. "$ROOT/tests/integration/lib.sh"
+need_root
+ip link set lo up
+start_netd || exit 1
+cat >"$T/bw.xml" <<'XML'
+<network>
+  <name>bw</name>
+  <forward mode='nat'/>
+  <bridge name='ndbw0'/>
+  <bandwidth><inbound average='500'/><outbound average='500' burst='64'/></bandwidth>
+  <portgroup name='slow'>
+    <bandwidth><inbound average='250'/><outbound average='250' burst='32'/></bandwidth>
+  </portgroup>
+  <ip address='192.168.230.1' prefix='24'/>
+</network>
+XML
+check "a network with inbound and outbound <bandwidth> starts" "$BIN/netdctl" net-create "$T/bw.xml"
+check "its bridge shapes what it sends (HTB 4 Mbit/s)" sh -c "tc class show dev ndbw0 | grep -q 'htb 1:1 root .*rate 4Mbit'"
+check "  with SFQ under it" sh -c "tc qdisc show dev ndbw0 | grep -q 'qdisc sfq 2: parent 1:1'"
+check "and polices what it receives (4 Mbit/s)" sh -c "tc filter show dev ndbw0 ingress | grep -q 'police.*rate 4Mbit'"
+veth_guest a 192.168.230.20
+veth_guest s 192.168.230.30
+check "a port on the network" "$BIN/netdctl" net-port-create bw --persistent --ifname h-a
+check "a port on portgroup 'slow'" "$BIN/netdctl" net-port-create bw --persistent --ifname h-s --portgroup slow
+check "the slow port is shaped (2 Mbit/s) and policed" sh -c "tc class show dev h-s | grep -q 'rate 2Mbit' && tc filter show dev h-s ingress | grep -q 'police.*rate 2Mbit'"
+
+# send FROM TO ADDR BYTES: ms for BYTES over TCP; FROM/TO are namespaces or "host"
+send() {
+	local from=$1 to=$2 addr=$3 bytes=$4 t0 t1 l
+	rm -f "$T/bw.rx"
+	if [ "$to" = host ]; then timeout 60 busybox nc -l -p 5001 >"$T/bw.rx" & else in_ns "$to" timeout 60 busybox nc -l -p 5001 >"$T/bw.rx" & fi
+	l=$!
+	sleep 0.3
+	t0=$(date +%s%N)
+	if [ "$from" = host ]; then
+		timeout 60 bash -c "head -c $bytes /dev/zero >/dev/tcp/$addr/5001"
+	else
+		in_ns "$from" timeout 60 bash -c "head -c $bytes /dev/zero >/dev/tcp/$addr/5001"
+	fi
+	wait "$l"
+	t1=$(date +%s%N)
+	[ "$(stat -c %s "$T/bw.rx")" = "$bytes" ] || { echo "# only $(stat -c %s "$T/bw.rx") of $bytes bytes arrived"; return 1; }
+	echo $(( (t1 - t0) / 1000000 ))
+}
+# within FROM TO ADDR BYTES RATE_KBPS: the measured rate is RATE +-20%
+within() {
+	local ms rate
+	ms=$(send "$1" "$2" "$3" "$4") || return 1
+	rate=$(( $4 / ms ))   # bytes per ms = kB/s
+	echo "# $4 bytes $1 -> $2 in $ms ms: $rate kB/s (configured $5)"
+	[ "$rate" -ge $(( $5 * 8 / 10 )) ] && [ "$rate" -le $(( $5 * 12 / 10 )) ]
+}
+check "network inbound: the host sends to a guest at 500 kB/s +-20%" within host a 192.168.230.20 1000000 500
+check "network outbound: a guest sends to the host at 500 kB/s +-20%" within a host 192.168.230.1 2000000 500
+check "portgroup inbound: the slow guest receives at 250 kB/s +-20%" within host s 192.168.230.30 500000 250
+check "portgroup outbound: the slow guest sends at 250 kB/s +-20%" within s host 192.168.230.1 1000000 250
+check "destroy" "$BIN/netdctl" net-destroy bw
+check_fails "the ports' interfaces keep no shaping" sh -c "tc qdisc show dev h-s | grep -Eq 'htb|ingress'"
+finish
