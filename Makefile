@@ -77,7 +77,7 @@ UNIT_SRCS := tests/unit/check-unit.c tests/unit/test-netdef-corpus.c \
 	tests/unit/test-common.c tests/unit/test-netdef-update.c tests/unit/test-fw-build.c \
 	tests/unit/test-dhcp.c tests/unit/test-tapdev-build.c tests/unit/test-tapdev-launch.c \
 	tests/unit/test-tapdev-ovs.c tests/unit/test-util.c tests/unit/test-netd-driver.c \
-	tests/unit/test-netd-proto.c
+	tests/unit/test-netd-proto.c tests/unit/test-libvirt-suite.c
 
 objs = $(patsubst %.c,$(BUILD)/%.o,$(1))
 
@@ -92,6 +92,11 @@ BINS     := $(BUILD)/bin/netd $(BUILD)/bin/netdctl $(BUILD)/bin/netd-launch
 UNIT_BIN := $(BUILD)/check-unit
 
 CORPUS_DIR ?= $(abspath $(CURDIR)/../shared/corpus)
+# libvirt 9.0.0's network tests (tests/unit/test-libvirt-suite.c): ../shared's copy, else what
+# make libvirt-suite fetched into build/
+LIBVIRT_SUITE ?= $(if $(wildcard $(CURDIR)/../shared/libvirt-9.0.0),$(abspath $(CURDIR)/../shared/libvirt-9.0.0),$(abspath $(BUILD)/libvirt-9.0.0))
+LIBVIRT_ORIG_URL := https://deb.debian.org/debian/pool/main/libv/libvirt/libvirt_9.0.0.orig.tar.xz
+LIBVIRT_ORIG_SHA256 := deca5cff1b7baac297bca9663907c61f71a47183371dc7ac019c107806d5435a
 
 all: $(BUILD)/.deps-ok $(BINS)
 
@@ -183,12 +188,30 @@ $(UNIT_BIN): $(call objs,$(UNIT_SRCS)) $(DAEMON_A) $(NETDLIB_A) $(FW_A) $(DHCP_A
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDSAN) $(LDFLAGS) -o $@ $^ $(call pl,$(NETD_PC) check)
 
+# libvirt 9.0.0's own network tests, from Debian 12's libvirt source (the .orig tarball), checked
+libvirt-suite:
+	$(Q)mkdir -p $(BUILD)
+	$(Q)curl -fsSLo $(BUILD)/libvirt_9.0.0.orig.tar.xz $(LIBVIRT_ORIG_URL)
+	$(Q)echo "$(LIBVIRT_ORIG_SHA256)  $(BUILD)/libvirt_9.0.0.orig.tar.xz" | sha256sum -c --quiet
+	$(Q)rm -rf $(BUILD)/libvirt-9.0.0 && mkdir -p $(BUILD)/libvirt-9.0.0/schemas
+	$(Q)tar -xJf $(BUILD)/libvirt_9.0.0.orig.tar.xz -C $(BUILD) --strip-components=1 --one-top-level=libvirt-src \
+		libvirt-9.0.0/tests/networkxml2confdata libvirt-9.0.0/tests/networkxml2xmlin \
+		libvirt-9.0.0/tests/networkxml2xmlout libvirt-9.0.0/tests/networkxml2xmlupdatein \
+		libvirt-9.0.0/tests/networkxml2xmlupdateout libvirt-9.0.0/tests/networkxml2firewalldata \
+		libvirt-9.0.0/src/conf/schemas
+	$(Q)cp -r $(BUILD)/libvirt-src/tests/* $(BUILD)/libvirt-9.0.0/
+	$(Q)cp $(BUILD)/libvirt-src/src/conf/schemas/network.rng $(BUILD)/libvirt-src/src/conf/schemas/networkcommon.rng \
+		$(BUILD)/libvirt-src/src/conf/schemas/basictypes.rng $(BUILD)/libvirt-src/src/conf/schemas/networkport.rng \
+		$(BUILD)/libvirt-9.0.0/schemas/
+	$(Q)rm -rf $(BUILD)/libvirt-src
+	@echo "libvirt-suite: $(abspath $(BUILD)/libvirt-9.0.0) (make check uses it when ../shared has none)"
+
 # -- tests ------------------------------------------------------------------
 check: check-unit check-unit-san check-headers check-layering check-fuzz check-integration check-kernel
 
 check-unit: $(UNIT_BIN) $(BINS)
 	@echo "== unit tests ($(BUILD))"
-	$(Q)NETD_CORPUS_DIR=$(CORPUS_DIR) NETD_BUILD_DIR=$(abspath $(BUILD)) $(UNIT_BIN)
+	$(Q)NETD_CORPUS_DIR=$(CORPUS_DIR) NETD_LIBVIRT_SUITE=$(LIBVIRT_SUITE) NETD_BUILD_DIR=$(abspath $(BUILD)) $(UNIT_BIN)
 
 # the test guest: Debian's kernel (as a PVH vmlinux) and busybox, cached
 guest: $(BUILD)/guest/stamp
@@ -296,7 +319,7 @@ clean:
 	rm -rf $(BUILD)
 
 
-.PHONY: all deps bench-deps bench demo guest fuzz fuzz-build check-fuzz check check-integration check-unit check-unit-san check-headers check-layering install uninstall clean kvm check-kernel
+.PHONY: all deps bench-deps bench demo guest libvirt-suite fuzz fuzz-build check-fuzz check check-integration check-unit check-unit-san check-headers check-layering install uninstall clean kvm check-kernel
 .DELETE_ON_ERROR:
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -163,18 +163,13 @@ static void render_ip(struct nd_buf *b, const struct netdef_ip *ip, unsigned lon
 	}
 	if (ip->family == AF_INET6 && ip->n_ranges == 0 && ip->n_hosts > 0) {
 		/* static DHCPv6 hosts only: a range covering the subnet, addresses from the hosts */
-		struct netdef_addr net;
-
-		netdef_addr_mask(&ip->address, ip->prefix, &net);
-		nd_buf_printf(b, "dhcp-range=%s,static,%u\n", addr_s(&net, s), ip->prefix);
+		nd_buf_printf(b, "dhcp-range=%s,static,%u\n", addr_s(&ip->address, s), ip->prefix);
 	}
-	if (ip->family == AF_INET && ip->n_ranges == 0 && ip->n_hosts > 0) {
-		struct netdef_addr net;
-
-		netdef_addr_mask(&ip->address, ip->prefix, &net);
-		nd_buf_printf(b, "dhcp-range=%s,static\n", addr_s(&net, s));
-	}
-	if (ip->n_ranges || ip->n_hosts)
+	/* the subnet is the interface's: libvirt names it by the network's own address */
+	if (ip->family == AF_INET && ip->n_ranges == 0 && ip->n_hosts > 0)
+		nd_buf_printf(b, "dhcp-range=%s,static\n", addr_s(&ip->address, s));
+	/* DHCPv4 only, as libvirt (no-ping is netd's: see the top) */
+	if (ip->family == AF_INET && (ip->n_ranges || ip->n_hosts))
 		nd_buf_puts(b, "dhcp-no-override\ndhcp-authoritative\nno-ping\n");
 	if (ip->tftp_root)
 		nd_buf_printf(b, "enable-tftp\ntftp-root=%s\n", ip->tftp_root);
@@ -196,7 +191,7 @@ int dhcp_conf_render(const struct netdef *def, const char *bridge, const struct 
 {
 	unsigned long long lease_max = 0;
 	struct nd_buf b = { 0 };
-	bool v6 = false, no_resolv;
+	bool v6 = false, dhcp = false, dhcp6 = false, no_resolv;
 	char t[INET6_ADDRSTRLEN];
 	int r;
 
@@ -212,8 +207,13 @@ int dhcp_conf_render(const struct netdef *def, const char *bridge, const struct 
 	}
 	render_local_ptrs(&b, def);
 	no_resolv = render_dns(&b, def, paths);
-	for (size_t i = 0; i < def->n_ips; i++)
-		v6 |= def->ips[i].family == AF_INET6;
+	for (size_t i = 0; i < def->n_ips; i++) {
+		const struct netdef_ip *ip = &def->ips[i];
+
+		v6 |= ip->family == AF_INET6;
+		dhcp |= ip->has_dhcp;
+		dhcp6 |= ip->family == AF_INET6 && (ip->n_ranges || ip->n_hosts);
+	}
 	/* ipv6='yes' keeps a link-local address on the bridge: tentative at first; an open
 	 * network has no firewall rules to keep DNS on its bridge: dnsmasq checks where
 	 * each query came in (bind-dynamic does, bind-interfaces does not) */
@@ -235,11 +235,15 @@ int dhcp_conf_render(const struct netdef *def, const char *bridge, const struct 
 	if (lease_max)
 		nd_buf_printf(&b, "dhcp-lease-max=%llu\n", lease_max > 1000000 ? 1000000 : lease_max);
 	nd_buf_printf(&b, "dhcp-leasefile=%s\n", paths->leasefile);
-	nd_buf_printf(&b, "dhcp-hostsfile=%s\naddn-hosts=%s\n", paths->hostsfile, paths->addnhosts);
+	if (dhcp)
+		nd_buf_printf(&b, "dhcp-hostsfile=%s\n", paths->hostsfile);
+	if (def->dns.enable != NETDEF_NO)
+		nd_buf_printf(&b, "addn-hosts=%s\n", paths->addnhosts);
 	/* libvirt's order; the guests' own MTU follows the network's (DHCP option 26) */
 	if (def->mtu && netdef_dhcp_ip(def, AF_INET))
 		nd_buf_printf(&b, "dhcp-option=option:mtu,%u\n", def->mtu);
-	if (v6)
+	/* router advertisements with DHCPv6; an ra-only range sends them by itself */
+	if (dhcp6)
 		nd_buf_puts(&b, "enable-ra\n");
 	for (size_t i = 0; i < def->n_dnsmasq_options; i++)
 		nd_buf_printf(&b, "%s\n", def->dnsmasq_options[i]);

@@ -172,10 +172,8 @@ int tapdev_build_police_filter(struct tapdev_req *req, int ifindex, const struct
 {
 	struct tcmsg *tcm;
 	struct nlmsghdr *nlh = start(req, RTM_NEWTFILTER, NLM_F_CREATE | NLM_F_EXCL, ifindex, 0, INGRESS_HANDLE, &tcm);
-	struct {
-		struct tc_u32_sel sel;
-		struct tc_u32_key key;
-	} sel = { .sel = { .flags = TC_U32_TERMINAL, .nkeys = 1 } }; /* one key, mask 0: every packet */
+	_Alignas(struct tc_u32_sel) unsigned char sel[sizeof(struct tc_u32_sel) + sizeof(struct tc_u32_key)] = { 0 };
+	struct tc_u32_sel *s = (struct tc_u32_sel *)sel; /* one key, mask 0: every packet */
 	struct tc_police p = { .action = TC_ACT_SHOT, .mtu = 65536 };
 	uint32_t rtab[256];
 	struct nlattr *opt, *acts, *act, *aopt;
@@ -184,6 +182,8 @@ int tapdev_build_police_filter(struct tapdev_req *req, int ifindex, const struct
 
 	if (!r->rate_Bps)
 		return nd_err_set(err, -EINVAL, "tc", "a policed rate of 0");
+	s->flags = TC_U32_TERMINAL;
+	s->nkeys = 1;
 	/* protocol all, priority 1 */
 	tcm->tcm_info = TC_H_MAKE(1u << 16, htons(ETH_P_ALL));
 	ratespec(&p.rate, r->rate_Bps);

@@ -13,3 +13,4 @@ Suite *make_tapdev_launch_suite(void);
 Suite *make_tapdev_ovs_suite(void);
 Suite *make_netd_driver_suite(void);
 Suite *make_netd_proto_suite(void);
+Suite *make_libvirt_suite(void);

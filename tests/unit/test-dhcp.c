@@ -210,8 +210,8 @@ START_TEST(test_conf_dns_off_and_hosts)
 
 	ck_assert_int_eq(dhcp_conf_render(def, "b", &paths, &text, &err), 0);
 	ck_assert_msg(strstr(text, "port=0\n"), "%s", text);
-	ck_assert_msg(strstr(text, "dhcp-range=10.0.0.0,static\n"), "%s", text);
-	ck_assert_msg(strstr(text, "dhcp-range=fd00::,static,64\n"), "%s", text);
+	ck_assert_msg(strstr(text, "dhcp-range=10.0.0.1,static\n"), "%s", text); /* libvirt names the subnet by the address */
+	ck_assert_msg(strstr(text, "dhcp-range=fd00::1,static,64\n"), "%s", text);
 	free(text);
 	ck_assert_int_eq(dhcp_hosts_render(def, &text, &err), 0);
 	ck_assert_str_eq(text, "52:54:00:00:00:01,10.0.0.5,infinite\nid:0:1:2,[fd00::5],v6\n");
