@@ -335,13 +335,31 @@ bool netdef_name_is_safe(const char *name);
 bool netdef_ifname_is_valid(const char *name, bool allow_template);
 
 /* -- netdef-update.c: virsh net-update's sections, applied to a copy -- */
-enum netdef_update_cmd { NETDEF_UPDATE_ADD, NETDEF_UPDATE_DELETE, NETDEF_UPDATE_MODIFY, _NETDEF_UPDATE_CMD_MAX };
-enum netdef_update_section { NETDEF_SECTION_IP_DHCP_HOST, NETDEF_SECTION_DNS_HOST, _NETDEF_SECTION_MAX };
+enum netdef_update_cmd {
+	NETDEF_UPDATE_ADD, /* add-last, virsh's "add" */
+	NETDEF_UPDATE_ADD_FIRST,
+	NETDEF_UPDATE_DELETE,
+	NETDEF_UPDATE_MODIFY,
+	_NETDEF_UPDATE_CMD_MAX
+};
+enum netdef_update_section {
+	NETDEF_SECTION_IP_DHCP_HOST,
+	NETDEF_SECTION_IP_DHCP_RANGE,
+	NETDEF_SECTION_FORWARD_INTERFACE,
+	NETDEF_SECTION_PORTGROUP,
+	NETDEF_SECTION_DNS_HOST,
+	NETDEF_SECTION_DNS_TXT,
+	NETDEF_SECTION_DNS_SRV,
+	_NETDEF_SECTION_MAX
+};
 int netdef_update_command_from_string(const char *s);
+/* -EOPNOTSUPP for libvirt's sections that cannot be updated (bridge, domain, ip, forward, forward-pf) */
 int netdef_update_section_from_string(const char *s);
-/* *ret is a validated copy of def with the change applied; def is untouched */
-int netdef_update(const struct netdef *def, int cmd, int section, const char *xml, struct netdef **ret,
-		  struct nd_err *err);
+const char *netdef_update_section_to_string(int section);
+/* *ret is a validated copy of def with the change applied; def is untouched. parent_index: the
+ * <ip> (0-based) for ip-dhcp-host/ip-dhcp-range, -1 to pick it by address */
+int netdef_update(const struct netdef *def, int cmd, int section, int parent_index, const char *xml,
+		  struct netdef **ret, struct nd_err *err);
 int netdef_copy(const struct netdef *def, struct netdef **ret, struct nd_err *err);
 /* a port's own <vlan> request (libvirt's <interface><vlan>), validated */
 int netdef_vlan_parse_string(const char *xml, struct netdef_vlan *ret, struct nd_err *err);

@@ -353,22 +353,62 @@ static int read_xml_arg(const char *arg, char **ret)
 
 static int cmd_update(int argc, char **argv)
 {
-	const char *name = positional(argc, argv, 0), *command = positional(argc, argv, 1);
-	const char *section = positional(argc, argv, 2), *xmlarg = positional(argc, argv, 3);
+	static const char usage[] = "usage: netdctl net-update NETWORK COMMAND SECTION XML-OR-FILE [--live] [--config] "
+				    "[--current] [--parent-index N]\n"
+				    "  COMMAND: add (add-last), add-first, delete, modify\n"
+				    "  SECTION: ip-dhcp-host, ip-dhcp-range, forward-interface, portgroup, dns-host, dns-txt, "
+				    "dns-srv";
+	const char *pos[4] = { 0 };
+	bool live = false, config = false, current = false;
+	long index = -1;
 	_cleanup_free_ char *xml = NULL;
 	json_object *reply, *p;
+	int n = 0;
 
-	if (!name || !command || !section || !xmlarg)
-		return fail("usage: netdctl net-update NETWORK add|delete|modify ip-dhcp-host|dns-host XML-OR-FILE");
-	if (read_xml_arg(xmlarg, &xml) < 0)
-		return fail("cannot read %s", xmlarg);
-	p = name_params(name);
-	json_object_object_add(p, "command", json_object_new_string(command));
-	json_object_object_add(p, "section", json_object_new_string(section));
+	for (int i = 1; i < argc; i++) {
+		char *end;
+
+		if (strcmp(argv[i], "--live") == 0) {
+			live = true;
+		} else if (strcmp(argv[i], "--config") == 0) {
+			config = true;
+		} else if (strcmp(argv[i], "--current") == 0) {
+			current = true;
+		} else if (strcmp(argv[i], "--parent-index") == 0 || strncmp(argv[i], "--parent-index=", 15) == 0) {
+			const char *v = argv[i][14] == '=' ? argv[i] + 15 : i + 1 < argc ? argv[++i] : "";
+
+			index = strtol(v, &end, 10);
+			if (!*v || *end || index < 0 || index > 1023)
+				return fail("--parent-index '%s': expected a number from 0", v);
+		} else if (argv[i][0] == '-' && argv[i][1] == '-') {
+			return fail("net-update: unknown option '%s'\n%s", argv[i], usage);
+		} else if (n < 4) {
+			pos[n++] = argv[i];
+		} else {
+			return fail("net-update: one argument too many: '%s'\n%s", argv[i], usage);
+		}
+	}
+	if (n != 4)
+		return fail("%s", usage);
+	if (current && (live || config))
+		return fail("net-update: --current cannot be combined with --live or --config");
+	if (read_xml_arg(pos[3], &xml) < 0)
+		return fail("cannot read %s", pos[3]);
+	p = name_params(pos[0]);
+	json_object_object_add(p, "command", json_object_new_string(pos[1]));
+	json_object_object_add(p, "section", json_object_new_string(pos[2]));
 	json_object_object_add(p, "xml", json_object_new_string(xml));
+	if (live)
+		json_object_object_add(p, "live", json_object_new_boolean(true));
+	if (config)
+		json_object_object_add(p, "config", json_object_new_boolean(true));
+	if (index >= 0)
+		json_object_object_add(p, "parent_index", json_object_new_int((int)index));
 	if (!call("net-update", p, &reply))
 		return 1;
-	printf("Updated network %s\n", name);
+	printf("Updated network %s %s\n", pos[0],
+	       live && config ? "persistent config and live state" : live ? "live state" : config ? "persistent config" :
+	       "(current state)");
 	json_object_put(reply);
 	return 0;
 }
@@ -564,7 +604,9 @@ static void usage(FILE *f)
 		   "  net-uuid NETWORK | net-name UUID\n"
 		   "  net-dhcp-leases NETWORK [--json]\n"
 		   "  net-edit NETWORK           edit with $EDITOR, validated before it is sent\n"
-		   "  net-update NETWORK add|delete|modify ip-dhcp-host|dns-host XML-OR-FILE\n"
+		   "  net-update NETWORK COMMAND SECTION XML-OR-FILE [--live] [--config] [--current] [--parent-index N]\n"
+		   "                             COMMAND add|add-first|delete|modify; SECTION ip-dhcp-host, ip-dhcp-range,\n"
+		   "                             forward-interface, portgroup, dns-host, dns-txt, dns-srv\n"
 		   "  net-port-create NETWORK [--mac M] [--queues N] [--portgroup P] [--persistent]\n"
 		   "                  [--ifname EXISTING-IF] [--vlan XML] [--interfaceid UUID]\n"
 		   "  net-port-list NETWORK\n"

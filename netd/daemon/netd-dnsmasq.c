@@ -102,27 +102,34 @@ int netd_dnsmasq_write_servers(struct netd *d, struct netd_net *n, struct nd_err
 			  err);
 }
 
+struct conf_paths {
+	char conf[4096], hosts[4096], addn[4096], leases[4096], servers[4096];
+	struct dhcp_paths p;
+};
+
+static void conf_paths(struct netd *d, const struct netd_net *n, const struct netdef *def, struct conf_paths *c)
+{
+	netd_path(d, NETD_PATH_DNSMASQ_CONF, n->live->name, c->conf, sizeof(c->conf));
+	netd_path(d, NETD_PATH_DNSMASQ_HOSTS, n->live->name, c->hosts, sizeof(c->hosts));
+	netd_path(d, NETD_PATH_DNSMASQ_ADDN, n->live->name, c->addn, sizeof(c->addn));
+	netd_path(d, NETD_PATH_LEASES, n->live->name, c->leases, sizeof(c->leases));
+	netd_path(d, NETD_PATH_DNSMASQ_SERVERS, n->live->name, c->servers, sizeof(c->servers));
+	c->p = (struct dhcp_paths){ c->conf, c->hosts, c->addn, c->leases,
+				    def->dns.enable != NETDEF_NO ? c->servers : NULL };
+}
+
 static int write_files(struct netd *d, struct netd_net *n, struct nd_err *err)
 {
-	char conf[4096], hosts[4096], addn[4096], leases[4096], servers[4096];
-	struct dhcp_paths paths = { conf, hosts, addn, leases, NULL };
 	_cleanup_free_ char *text = NULL;
+	struct conf_paths c;
 	int r;
 
-	if (n->live->dns.enable != NETDEF_NO) {
-		netd_path(d, NETD_PATH_DNSMASQ_SERVERS, n->live->name, servers, sizeof(servers));
-		if ((r = netd_dnsmasq_write_servers(d, n, err)) < 0)
-			return r;
-		paths.serversfile = servers;
-	}
-	netd_path(d, NETD_PATH_DNSMASQ_CONF, n->live->name, conf, sizeof(conf));
-	netd_path(d, NETD_PATH_DNSMASQ_HOSTS, n->live->name, hosts, sizeof(hosts));
-	netd_path(d, NETD_PATH_DNSMASQ_ADDN, n->live->name, addn, sizeof(addn));
-	netd_path(d, NETD_PATH_LEASES, n->live->name, leases, sizeof(leases));
-	if ((r = write_hosts(d, n, err)) < 0 ||
-	    (r = dhcp_conf_render(n->live, n->bridge, &paths, &text, err)) < 0)
+	conf_paths(d, n, n->live, &c);
+	if (c.p.serversfile && (r = netd_dnsmasq_write_servers(d, n, err)) < 0)
 		return r;
-	return nd_file_write_runtime(conf, text, strlen(text), 0644, err);
+	if ((r = write_hosts(d, n, err)) < 0 || (r = dhcp_conf_render(n->live, n->bridge, &c.p, &text, err)) < 0)
+		return r;
+	return nd_file_write_runtime(c.conf, text, strlen(text), 0644, err);
 }
 
 static int watch(struct netd *d, struct netd_net *n, pid_t pid, bool child, struct nd_err *err)
@@ -477,6 +484,33 @@ bool netd_dnsmasq_adopt(struct netd *d, struct netd_net *n, pid_t pid)
 		return false;
 	n->dnsmasq_started_ms = netd_now_ms();
 	return true;
+}
+
+int netd_dnsmasq_update(struct netd *d, struct netd_net *n, const struct netdef *old, struct nd_err *err)
+{
+	_cleanup_free_ char *before = NULL, *after = NULL;
+	bool was = dhcp_needed(old), is = dhcp_needed(n->live);
+	struct conf_paths a, b;
+	int r;
+
+	if (!is) {
+		if (was)
+			netd_dnsmasq_stop(d, n);
+		return 0;
+	}
+	if (!was || !n->dnsmasq_pid)
+		return netd_dnsmasq_start(d, n, err);
+	conf_paths(d, n, old, &a);
+	conf_paths(d, n, n->live, &b);
+	if ((r = dhcp_conf_render(old, n->bridge, &a.p, &before, err)) < 0 ||
+	    (r = dhcp_conf_render(n->live, n->bridge, &b.p, &after, err)) < 0)
+		return r;
+	if (strcmp(before, after) == 0)
+		return netd_dnsmasq_reload(d, n, err);
+	/* dnsmasq reads its configuration once: a changed one needs a new dnsmasq (libvirt restarts it too) */
+	netd_dnsmasq_stop(d, n);
+	netd_dnsmasq_wait_stopped(d, n->live->name);
+	return netd_dnsmasq_start(d, n, err);
 }
 
 int netd_dnsmasq_reload(struct netd *d, struct netd_net *n, struct nd_err *err)

@@ -5,6 +5,7 @@
 
 #include "common/nd-err.h"
 #include "netd/daemon/netd-daemon.h"
+#include "xml/netdef.h"
 
 struct netd_net;
 
@@ -27,6 +28,9 @@ bool netd_dnsmasq_adopt(struct netd *d, struct netd_net *n, pid_t pid);
 /* a running dnsmasq with this network's configuration, found by its command line; 0 if none */
 pid_t netd_dnsmasq_find(struct netd *d, const char *net);
 int netd_dnsmasq_reload(struct netd *d, struct netd_net *n, struct nd_err *err);
+/* n->live changed from old: hosts files reloaded (SIGHUP), or dnsmasq restarted when its
+ * configuration changed, started or stopped when it is newly (no longer) needed */
+int netd_dnsmasq_update(struct netd *d, struct netd_net *n, const struct netdef *old, struct nd_err *err);
 /* writes the network's servers file from the current upstream servers */
 int netd_dnsmasq_write_servers(struct netd *d, struct netd_net *n, struct nd_err *err);
 

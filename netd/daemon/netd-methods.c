@@ -10,6 +10,7 @@
 #include "dhcp/dhcp.h"
 #include "netd/daemon/netd-control.h"
 #include "netd/daemon/netd-dnsmasq.h"
+#include "netd/daemon/netd-host.h"
 #include "netd/daemon/netd-log.h"
 #include "netd/daemon/netd-net.h"
 #include "netd/daemon/netd-port.h"
@@ -342,6 +343,27 @@ static json_object *m_leases(struct call *k)
  * made and checked before anything changes; then the live one goes to
  * dnsmasq and into the runtime record, the persistent one to the config dir.
  */
+/* a live change put in place: dnsmasq as the new definition wants it, a portgroup's ports reshaped,
+ * the firewall rebuilt for a new outgoing interface */
+static int update_live(struct call *k, struct netd_net *n, const struct netdef *old, int sec, struct nd_err *err)
+{
+	char repairs[256];
+	int r;
+
+	if ((r = netd_dnsmasq_update(k->d, n, old, err)) < 0)
+		return r;
+	if (sec == NETDEF_SECTION_PORTGROUP)
+		return netd_ports_portgroups_changed(k->d, n, err);
+	if (sec == NETDEF_SECTION_FORWARD_INTERFACE)
+		return k->d->ops->repair(k->d, n, repairs, sizeof(repairs), err);
+	return 0;
+}
+
+/*
+ * virsh net-update: --live changes the running network, --config its
+ * persistent definition, both with both; neither (--current) the running one
+ * when it runs, else the definition. --parent-index picks the <ip>.
+ */
 static json_object *m_update(struct call *k)
 {
 	json_object *reply = NULL;
@@ -349,27 +371,45 @@ static json_object *m_update(struct call *k)
 	const char *command = rpc_param_str(k, "command", true, &reply);
 	const char *section = rpc_param_str(k, "section", true, &reply);
 	const char *xml = rpc_param_str(k, "xml", true, &reply);
+	int live_flag = rpc_param_bool(k, "live", false, &reply), config_flag = rpc_param_bool(k, "config", false, &reply);
+	long long index = rpc_param_int(k, "parent_index", -1, -1, 1023, &reply);
 	struct netdef *live = NULL, *def = NULL, *old_live;
 	struct nd_err err = { 0 };
 	struct netd_net *same;
+	bool want_live, want_config;
 	int cmd, sec;
 
-	if (!n || !command || !section || !xml)
+	if (!n || !command || !section || !xml || live_flag < 0 || config_flag < 0 || index < -1)
 		return reply;
 	if ((cmd = netdef_update_command_from_string(command)) < 0)
 		return netd_reply_error(k->id, NETD_RPC_INVALID_PARAMS,
-					"command '%.32s': expected add, delete or modify", command);
-	if ((sec = netdef_update_section_from_string(section)) < 0)
-		return netd_reply_error(k->id, NETD_RPC_INVALID_PARAMS,
-					"section '%.32s' is not supported (ip-dhcp-host, dns-host)", section);
+					"command '%.32s': expected add, add-first, add-last, delete or modify", command);
+	if ((sec = netdef_update_section_from_string(section)) == -EOPNOTSUPP) {
+		nd_err_set(&err, -EOPNOTSUPP, netd_net_name(n), "section '%.32s' cannot be updated (nor with libvirt): "
+			   "change it with net-define or net-edit, then restart the network", section);
+		return rpc_failed(k, &err);
+	}
+	if (sec < 0)
+		return netd_reply_error(k->id, NETD_RPC_INVALID_PARAMS, "section '%.32s' is unknown (ip-dhcp-host, "
+					"ip-dhcp-range, forward-interface, portgroup, dns-host, dns-txt, dns-srv)", section);
 	if (n->state != NETD_NET_INACTIVE && n->state != NETD_NET_ACTIVE) {
 		nd_err_set(&err, -EBUSY, netd_net_name(n), "network '%s' is %s", netd_net_name(n),
 			   netd_net_state_to_string(n->state));
 		return rpc_failed(k, &err);
 	}
-	if ((n->live && netd_net_is_active(n) && netdef_update(n->live, cmd, sec, xml, &live, &err) < 0) ||
-	    (n->def && netdef_update(n->def, cmd, sec, xml, &def, &err) < 0) ||
-	    (live && dhcp_def_check(live, &err) < 0) || (def && dhcp_def_check(def, &err) < 0)) {
+	want_live = live_flag || (!config_flag && netd_net_is_active(n));
+	want_config = config_flag || (!live_flag && !netd_net_is_active(n));
+	if (want_live && !netd_net_is_active(n))
+		nd_err_set(&err, -EINVAL, netd_net_name(n), "--live: network '%s' is not running", netd_net_name(n));
+	else if (want_config && !n->def)
+		nd_err_set(&err, -EINVAL, netd_net_name(n), "--config: network '%s' is transient: it has no persistent "
+			   "definition", netd_net_name(n));
+	if (err.code)
+		return rpc_failed(k, &err);
+	if ((want_live && netdef_update(n->live, cmd, sec, (int)index, xml, &live, &err) < 0) ||
+	    (want_config && netdef_update(n->def, cmd, sec, (int)index, xml, &def, &err) < 0) ||
+	    (live && (dhcp_def_check(live, &err) < 0 || netd_qos_check(live, &err) < 0)) ||
+	    (def && dhcp_def_check(def, &err) < 0)) {
 		netdef_free(live);
 		netdef_free(def);
 		return rpc_failed(k, &err);
@@ -377,9 +417,10 @@ static json_object *m_update(struct call *k)
 	if (live) {
 		old_live = n->live;
 		n->live = live;
-		if (netd_dnsmasq_reload(k->d, n, &err) < 0) {
+		if (update_live(k, n, old_live, sec, &err) < 0) {
+			/* as it was: the old definition, its dnsmasq files and shaping */
 			n->live = old_live;
-			netd_dnsmasq_reload(k->d, n, NULL); /* the hosts files as they were */
+			update_live(k, n, live, sec, NULL);
 			netdef_free(live);
 			netdef_free(def);
 			return rpc_failed(k, &err);
@@ -391,7 +432,8 @@ static json_object *m_update(struct call *k)
 	}
 	if (def && netd_net_define(k->d, def, &same, &err) < 0)
 		return rpc_failed(k, &err);
-	netd_log(NETD_LOG_INFO, netd_net_name(n), "updated: %s %s", command, section);
+	netd_log(NETD_LOG_INFO, netd_net_name(n), "updated (%s%s%s): %s %s", want_live ? "live" : "",
+		 want_live && want_config ? ", " : "", want_config ? "config" : "", command, section);
 	return rpc_ok(k, net_summary(n));
 }
 

@@ -37,6 +37,8 @@ struct netd_port {
 void netd_ports_load(struct netd *d);
 /* the owner of p ended (its pidfd fired) */
 void netd_port_owner_gone(struct netd *d, struct netd_port *p);
+/* the network's portgroups changed (net-update): each port gets its portgroup's <bandwidth> again */
+int netd_ports_portgroups_changed(struct netd *d, struct netd_net *n, struct nd_err *err);
 /* removes every port of the network (it is being stopped) */
 void netd_ports_network_stopped(struct netd *d, const char *network);
 /* a process's start time in clock ticks since boot; 0 when it is gone */

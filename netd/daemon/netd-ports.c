@@ -228,6 +228,34 @@ void netd_ports_network_stopped(struct netd *d, const char *network)
 		port_remove(d, p, true);
 }
 
+int netd_ports_portgroups_changed(struct netd *d, struct netd_net *n, struct nd_err *err)
+{
+	struct tapdev_nl *nl = NULL;
+	struct netd_port *p;
+	int r = 0;
+
+	if (tapdev_nl_open(&nl, err) < 0)
+		return -EIO;
+	FOR_PORTS_OF(d, netd_net_name(n), p, x, nx) {
+		const struct netdef_portgroup *pg = p->portgroup[0] ? netdef_portgroup_find(n->live, p->portgroup) : NULL;
+		struct tapdev_qos q = { 0 };
+
+		if (pg)
+			tapdev_qos_from_bandwidth(&pg->bandwidth, &q);
+		if (tapdev_qos_any(&q)) {
+			if ((r = tapdev_qos_set(nl, p->name, &q, err)) < 0)
+				break;
+			p->shaped = true;
+		} else if (p->shaped) {
+			tapdev_qos_clear(nl, p->name, NULL);
+			p->shaped = false;
+		}
+		record_save(d, p);
+	}
+	tapdev_nl_close(nl);
+	return r < 0 ? r : 0;
+}
+
 static struct netd_port *port_find(struct netd *d, const char *network, const char *name)
 {
 	for (struct nd_hnode *x = nd_hash_first(&d->ports_by_name, nd_hash_str(name)); x; x = nd_hash_next(x)) {

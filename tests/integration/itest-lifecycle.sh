@@ -21,8 +21,8 @@ check "define and start" sh -c "'$BIN/netdctl' net-define '$T/a.xml' && '$BIN/ne
 
 # -- net-update: a DHCP host added live gets its fixed address on the next lease
 guest_on_bridge g1 ndla0 52:54:00:aa:00:01
-check "net-update add ip-dhcp-host" "$BIN/netdctl" net-update neta add ip-dhcp-host \
-	"<host mac='52:54:00:aa:00:01' name='fixed' ip='192.168.190.42'/>"
+check "net-update add ip-dhcp-host --live --config" "$BIN/netdctl" net-update neta add ip-dhcp-host \
+	"<host mac='52:54:00:aa:00:01' name='fixed' ip='192.168.190.42'/>" --live --config
 fixed_lease() { dhcp g1 && test "$(lease_of g1)" = 192.168.190.42; }
 check "the guest's lease is the fixed address" fixed_lease
 check "the live XML has the host" sh -c "'$BIN/netdctl' net-dumpxml neta | grep -q \"mac='52:54:00:aa:00:01'\""
@@ -32,6 +32,23 @@ check_fails "net-update with a duplicate IP is refused" "$BIN/netdctl" net-updat
 check "net-update delete" "$BIN/netdctl" net-update neta delete ip-dhcp-host "<host mac='52:54:00:aa:00:01'/>"
 check "net-update add dns-host" "$BIN/netdctl" net-update neta add dns-host "<host ip='192.168.190.9'><hostname>db</hostname></host>"
 check "the DNS host resolves at once (SIGHUP)" resolves g1 db 192.168.190.1 192.168.190.9 neta
+check "  (virsh's --current: the running network only)" sh -c "! '$BIN/netdctl' net-dumpxml --inactive neta | grep -q 192.168.190.9"
+
+# -- net-update as virsh means it: --config, --live, the sections libvirt updates, its refusals
+check "--config changes the persistent definition only" sh -c "'$BIN/netdctl' net-update neta add dns-host \"<host ip='192.168.190.8'><hostname>cfg</hostname></host>\" --config &&
+	'$BIN/netdctl' net-dumpxml --inactive neta | grep -q 192.168.190.8 && ! '$BIN/netdctl' net-dumpxml neta | grep -q 192.168.190.8"
+dpid0=$(pgrep -x dnsmasq)
+check "add ip-dhcp-range --parent-index 0 --live: dnsmasq is restarted with it" sh -c "'$BIN/netdctl' net-update neta add-first ip-dhcp-range \"<range start='192.168.190.150' end='192.168.190.160'/>\" --parent-index 0 --live &&
+	grep -q 'dhcp-range=192.168.190.150,192.168.190.160' '$T/run/dnsmasq/neta.conf' && test \"\$(pgrep -x dnsmasq)\" != '$dpid0'"
+check "add dns-txt live: its record is in dnsmasq's configuration" sh -c "'$BIN/netdctl' net-update neta add dns-txt \"<txt name='info' value='hello'/>\" &&
+	grep -q 'txt-record=info,\"hello\"' '$T/run/dnsmasq/neta.conf'"
+check "delete dns-txt by name" "$BIN/netdctl" net-update neta delete dns-txt "<txt name='info'/>"
+check "modify of a TXT record is refused as libvirt does" sh -c "'$BIN/netdctl' net-update neta modify dns-txt \"<txt name='info' value='x'/>\" 2>&1 | grep -q 'cannot be modified, only added or deleted'"
+check "a DHCP host without ip is refused (<host name='tea'/>)" sh -c "'$BIN/netdctl' net-update neta add ip-dhcp-host \"<host name='tea'/>\" 2>&1 | grep -q \"needs 'ip'\""
+check "section bridge is refused by name" sh -c "'$BIN/netdctl' net-update neta add bridge \"<bridge name='x'/>\" 2>&1 | grep -q \"section 'bridge' cannot be updated\""
+check "--live on an inactive network is refused" sh -c "sed 's/neta/netlv/; s/ndla0/ndlv0/; s/192.168.190/192.168.189/g' '$T/a.xml' >'$T/lv.xml' &&
+	'$BIN/netdctl' net-define '$T/lv.xml' && '$BIN/netdctl' net-update netlv add dns-host \"<host ip='192.168.189.9'><hostname>x</hostname></host>\" --live 2>&1 | grep -q 'is not running'"
+check "  and --current on it changes its definition" sh -c "'$BIN/netdctl' net-update netlv add dns-host \"<host ip='192.168.189.9'><hostname>x</hostname></host>\" && '$BIN/netdctl' net-dumpxml netlv | grep -q 192.168.189.9 && '$BIN/netdctl' net-undefine netlv"
 
 # -- restart: SIGTERM leaves the network running, a new daemon adopts it
 dpid=$(pgrep -x dnsmasq)

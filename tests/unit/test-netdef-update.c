@@ -1,4 +1,5 @@
 /* net-update on the model: applied to a copy, validated whole. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,7 +22,7 @@ START_TEST(test_shared_definition)
 	live = netdef_ref(def);
 	ck_assert_ptr_eq(live, def);
 	/* an update of the persistent one builds a new object; live keeps the old */
-	ck_assert_int_eq(netdef_update(def, NETDEF_UPDATE_DELETE, NETDEF_SECTION_IP_DHCP_HOST,
+	ck_assert_int_eq(netdef_update(def, NETDEF_UPDATE_DELETE, NETDEF_SECTION_IP_DHCP_HOST, -1,
 				       "<host mac='52:54:00:00:00:01'/>", &updated, &err), 0);
 	ck_assert_ptr_null(netdef_free(def));
 	ck_assert_str_eq(live->name, "u");
@@ -38,26 +39,26 @@ START_TEST(test_update_dhcp_hosts)
 	struct nd_err err = { 0 };
 
 	ck_assert_int_eq(netdef_parse_string(base, strlen(base), "b", &def, &err), 0);
-	ck_assert_int_eq(netdef_update(def, NETDEF_UPDATE_ADD, NETDEF_SECTION_IP_DHCP_HOST,
+	ck_assert_int_eq(netdef_update(def, NETDEF_UPDATE_ADD, NETDEF_SECTION_IP_DHCP_HOST, -1,
 				       "<host mac='52:54:00:00:00:02' name='two' ip='10.0.0.6'/>", &a, &err), 0);
 	ck_assert_uint_eq(a->ips[0].n_hosts, 2);
 	ck_assert_uint_eq(def->ips[0].n_hosts, 1); /* the original is untouched */
-	ck_assert_int_eq(netdef_update(a, NETDEF_UPDATE_MODIFY, NETDEF_SECTION_IP_DHCP_HOST,
+	ck_assert_int_eq(netdef_update(a, NETDEF_UPDATE_MODIFY, NETDEF_SECTION_IP_DHCP_HOST, -1,
 				       "<host mac='52:54:00:00:00:02' ip='10.0.0.7'/>", &b, &err), 0);
 	ck_assert_int_eq(b->ips[0].hosts[1].ip.bytes[3], 7);
-	ck_assert_int_eq(netdef_update(b, NETDEF_UPDATE_DELETE, NETDEF_SECTION_IP_DHCP_HOST,
+	ck_assert_int_eq(netdef_update(b, NETDEF_UPDATE_DELETE, NETDEF_SECTION_IP_DHCP_HOST, -1,
 				       "<host mac='52:54:00:00:00:01'/>", &c, &err), 0);
 	ck_assert_uint_eq(c->ips[0].n_hosts, 1);
-	ck_assert_int_lt(netdef_update(c, NETDEF_UPDATE_ADD, NETDEF_SECTION_IP_DHCP_HOST,
+	ck_assert_int_lt(netdef_update(c, NETDEF_UPDATE_ADD, NETDEF_SECTION_IP_DHCP_HOST, -1,
 				       "<host mac='52:54:00:00:00:03' ip='10.0.0.7'/>", &bad, &err), 0);
-	ck_assert_msg(strstr(err.msg, "IP already used"), "%s", err.msg);
+	ck_assert_msg(strstr(err.msg, "already has an entry like it"), "%s", err.msg); /* its ip is taken */
 	ck_assert_ptr_null(bad);
 	memset(&err, 0, sizeof(err));
-	ck_assert_int_lt(netdef_update(c, NETDEF_UPDATE_DELETE, NETDEF_SECTION_IP_DHCP_HOST,
+	ck_assert_int_lt(netdef_update(c, NETDEF_UPDATE_DELETE, NETDEF_SECTION_IP_DHCP_HOST, -1,
 				       "<host mac='52:54:00:00:00:99'/>", &bad, &err), 0);
-	ck_assert_msg(strstr(err.msg, "no matching DHCP host"), "%s", err.msg);
+	ck_assert_msg(strstr(err.msg, "has no entry like it"), "%s", err.msg);
 	memset(&err, 0, sizeof(err));
-	ck_assert_int_lt(netdef_update(c, NETDEF_UPDATE_ADD, NETDEF_SECTION_IP_DHCP_HOST, "<range/>", &bad, &err), 0);
+	ck_assert_int_lt(netdef_update(c, NETDEF_UPDATE_ADD, NETDEF_SECTION_IP_DHCP_HOST, -1, "<range/>", &bad, &err), 0);
 	netdef_free(def);
 	netdef_free(a);
 	netdef_free(b);
@@ -71,15 +72,17 @@ START_TEST(test_update_dns_hosts)
 	struct nd_err err = { 0 };
 
 	ck_assert_int_eq(netdef_parse_string(base, strlen(base), "b", &def, &err), 0);
-	ck_assert_int_eq(netdef_update(def, NETDEF_UPDATE_ADD, NETDEF_SECTION_DNS_HOST,
+	ck_assert_int_eq(netdef_update(def, NETDEF_UPDATE_ADD, NETDEF_SECTION_DNS_HOST, -1,
 				       "<host ip='10.0.0.8'><hostname>web</hostname></host>", &a, &err), 0);
 	ck_assert_uint_eq(a->dns.n_hosts, 2);
-	ck_assert_int_eq(netdef_update(a, NETDEF_UPDATE_DELETE, NETDEF_SECTION_DNS_HOST,
+	ck_assert_int_eq(netdef_update(a, NETDEF_UPDATE_DELETE, NETDEF_SECTION_DNS_HOST, -1,
 				       "<host ip='10.0.0.9'><hostname>db</hostname></host>", &b, &err), 0);
 	ck_assert_uint_eq(b->dns.n_hosts, 1);
 	ck_assert_str_eq(b->dns.hosts[0].hostnames[0], "web");
 	ck_assert_int_eq(netdef_update_command_from_string("add-last"), NETDEF_UPDATE_ADD);
-	ck_assert_int_lt(netdef_update_section_from_string("portgroup"), 0);
+	ck_assert_int_eq(netdef_update_section_from_string("portgroup"), NETDEF_SECTION_PORTGROUP);
+	ck_assert_int_eq(netdef_update_section_from_string("bridge"), -EOPNOTSUPP); /* libvirt cannot either */
+	ck_assert_int_eq(netdef_update_section_from_string("pudding"), -EINVAL);
 	netdef_free(def);
 	netdef_free(a);
 	netdef_free(b);
