@@ -393,6 +393,29 @@ int netdef_update(const struct netdef *def, int cmd, int section, int parent_ind
 	return r;
 }
 
+int netdef_bandwidth_parse_string(const char *xml, struct netdef_bandwidth *ret, struct nd_err *err)
+{
+	struct pctx c = { .source = "<bandwidth>", .err = err };
+	xmlDocPtr doc;
+	xmlNode *root;
+	int r;
+
+	memset(ret, 0, sizeof(*ret));
+	doc = xmlReadMemory(xml, (int)strnlen(xml, 65536), "<bandwidth>", NULL,
+			    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	if (!doc)
+		return nd_err_set(err, -EINVAL, "<bandwidth>", "malformed XML");
+	root = xmlDocGetRootElement(doc);
+	if (doc->intSubset || !root || !node_is(root, "bandwidth"))
+		r = nd_err_set(err, -EINVAL, "<bandwidth>", "expected a <bandwidth> element");
+	else
+		r = parse_bandwidth(&c, root, ret);
+	xmlFreeDoc(doc);
+	if (r < 0)
+		memset(ret, 0, sizeof(*ret));
+	return r;
+}
+
 void netdef_vlan_clear(struct netdef_vlan *v)
 {
 	free(v->tags);

@@ -364,6 +364,8 @@ int netdef_copy(const struct netdef *def, struct netdef **ret, struct nd_err *er
 /* a port's own <vlan> request (libvirt's <interface><vlan>), validated */
 int netdef_vlan_parse_string(const char *xml, struct netdef_vlan *ret, struct nd_err *err);
 void netdef_vlan_clear(struct netdef_vlan *v);
+/* a port's own <bandwidth> (libvirt's <interface><bandwidth>) */
+int netdef_bandwidth_parse_string(const char *xml, struct netdef_bandwidth *ret, struct nd_err *err);
 
 /* -- netdef-random-sys.c -- */
 int netdef_random_bytes(void *buf, size_t len);

@@ -515,13 +515,14 @@ static int cmd_port_create(int argc, char **argv)
 	const char *net = positional(argc, argv, 0), *mac = opt_value(argc, argv, "--mac");
 	const char *pg = opt_value(argc, argv, "--portgroup"), *q = opt_value(argc, argv, "--queues");
 	const char *ifname = opt_value(argc, argv, "--ifname"), *vlan = opt_value(argc, argv, "--vlan");
-	const char *ifid = opt_value(argc, argv, "--interfaceid");
+	const char *ifid = opt_value(argc, argv, "--interfaceid"), *bw = opt_value(argc, argv, "--bandwidth");
 	bool persistent = has_opt(argc, argv, "--persistent");
 	json_object *reply, *res, *p;
 
 	if (!net)
 		return fail("usage: netdctl net-port-create NETWORK [--mac M] [--queues N] [--portgroup P] [--persistent]\n"
-			    "       [--ifname EXISTING-IF] [--vlan '<vlan>...</vlan>'] [--interfaceid UUID]");
+			    "       [--ifname EXISTING-IF] [--vlan '<vlan>...</vlan>'] [--interfaceid UUID]\n"
+			    "       [--bandwidth '<bandwidth>...</bandwidth>']");
 	p = json_object_new_object();
 	json_object_object_add(p, "network", json_object_new_string(net));
 	if (mac)
@@ -534,6 +535,8 @@ static int cmd_port_create(int argc, char **argv)
 		json_object_object_add(p, "ifname", json_object_new_string(ifname));
 	if (vlan)
 		json_object_object_add(p, "vlan", json_object_new_string(vlan));
+	if (bw)
+		json_object_object_add(p, "bandwidth", json_object_new_string(bw));
 	if (ifid)
 		json_object_object_add(p, "interfaceid", json_object_new_string(ifid));
 	json_object_object_add(p, "persistent", json_object_new_boolean(persistent));
@@ -608,7 +611,7 @@ static void usage(FILE *f)
 		   "                             COMMAND add|add-first|delete|modify; SECTION ip-dhcp-host, ip-dhcp-range,\n"
 		   "                             forward-interface, portgroup, dns-host, dns-txt, dns-srv\n"
 		   "  net-port-create NETWORK [--mac M] [--queues N] [--portgroup P] [--persistent]\n"
-		   "                  [--ifname EXISTING-IF] [--vlan XML] [--interfaceid UUID]\n"
+		   "                  [--ifname EXISTING-IF] [--vlan XML] [--interfaceid UUID] [--bandwidth XML]\n"
 		   "  net-port-list NETWORK\n"
 		   "  net-port-delete NETWORK PORT\n"
 		   "  net-validate FILE          check a definition offline, print it normalized\n"

@@ -22,7 +22,8 @@ struct netd_port {
 	bool persistent;
 	bool ovs;            /* an Open vSwitch port */
 	bool existing;       /* the interface was the client's: detached, never deleted */
-	bool shaped;         /* its portgroup's <bandwidth> is on it (tc) */
+	bool shaped;         /* a <bandwidth> is on it (tc) */
+	bool own_bandwidth;  /* its own, given at creation (else its portgroup's) */
 	char bridge[16];
 	char iface_id[37];   /* external_ids:iface-id on OVS */
 	char vm_uuid[37];    /* external_ids:vm-uuid on OVS, when the client gave one */

@@ -63,6 +63,7 @@ static json_object *port_json(const struct netd_port *p)
 	json_object_object_add(o, "vm_uuid", json_object_new_string(p->vm_uuid));
 	json_object_object_add(o, "vlan", json_object_new_string(p->vlan));
 	json_object_object_add(o, "shaped", json_object_new_boolean(p->shaped));
+	json_object_object_add(o, "own_bandwidth", json_object_new_boolean(p->own_bandwidth));
 	/* the OVS userspace datapath does not complete checksums a guest leaves to the host */
 	json_object_object_add(o, "guest_checksum_offload",
 			       json_object_new_boolean(!(p->ovs && !tapdev_ovs_kernel_datapath())));
@@ -240,6 +241,8 @@ int netd_ports_portgroups_changed(struct netd *d, struct netd_net *n, struct nd_
 		const struct netdef_portgroup *pg = p->portgroup[0] ? netdef_portgroup_find(n->live, p->portgroup) : NULL;
 		struct tapdev_qos q = { 0 };
 
+		if (p->own_bandwidth) /* its own <bandwidth> wins over its portgroup's */
+			continue;
 		if (pg)
 			tapdev_qos_from_bandwidth(&pg->bandwidth, &q);
 		if (tapdev_qos_any(&q)) {
@@ -293,7 +296,7 @@ static int port_settings(const struct netd_net *n, const char *pgname, const str
 }
 
 struct port_req {
-	const char *network, *mac_s, *pgname, *ifname, *vlan_xml, *iface_id, *vm_uuid;
+	const char *network, *mac_s, *pgname, *ifname, *vlan_xml, *iface_id, *vm_uuid, *bandwidth_xml;
 	long long queues;
 	int persistent;
 };
@@ -325,19 +328,27 @@ static int attach(struct call *k, struct netd_net *n, struct netd_port *p, struc
 	return netd_ovs_port_argvs(k->d, &op, ret_del, ret_add, err);
 }
 
-/* the portgroup's <bandwidth> on the port, before it joins the bridge: it never moves a byte unshaped */
-static int port_qos(struct tapdev_nl *nl, struct netd_port *p, const struct netdef_portgroup *pg, struct nd_err *err)
+/* the port's own <bandwidth>, else its portgroup's (libvirt's order), on the port before it joins the
+ * bridge: it never moves a byte unshaped */
+static int port_qos(struct tapdev_nl *nl, struct netd_port *p, const struct netdef_portgroup *pg,
+		    const struct netdef_bandwidth *own, struct nd_err *err)
 {
+	const struct netdef_bandwidth *bw = own && (own->inbound.present || own->outbound.present) ? own :
+					    pg ? &pg->bandwidth : NULL;
 	struct tapdev_qos q;
 	int r;
 
-	if (!pg)
+	if (!bw)
 		return 0;
-	tapdev_qos_from_bandwidth(&pg->bandwidth, &q);
+	if (bw->inbound.floor || bw->outbound.floor)
+		return nd_err_set(err, -EOPNOTSUPP, p->network, "<bandwidth> 'floor' (a guaranteed minimum) is not "
+				  "supported by netd: use 'average', 'peak' and 'burst'");
+	tapdev_qos_from_bandwidth(bw, &q);
 	if (!tapdev_qos_any(&q))
 		return 0;
 	if ((r = tapdev_qos_set(nl, p->name, &q, err)) < 0)
 		return r;
+	p->own_bandwidth = bw == own;
 	if (r == TAPDEV_QOS_NO_SFQ)
 		netd_log(NETD_LOG_WARN, p->network, "port %s: kernel lacks sch_sfq: its inbound rate is shaped "
 			 "without fair queueing among flows", p->name);
@@ -361,6 +372,7 @@ static int make_port(struct call *k, const struct port_req *q, struct netd_net *
 	const struct netdef_portgroup *pg;
 	const struct netdef_vlan *vlan;
 	struct netdef_vlan own = { 0 };
+	struct netdef_bandwidth own_bw = { 0 };
 	struct tapdev_nl *nl = NULL;
 	const char *iface_id;
 	uint8_t mac[6], u[16];
@@ -368,6 +380,8 @@ static int make_port(struct call *k, const struct port_req *q, struct netd_net *
 
 	if (q->vlan_xml && (r = netdef_vlan_parse_string(q->vlan_xml, &own, err)) < 0)
 		return r;
+	if (q->bandwidth_xml && (r = netdef_bandwidth_parse_string(q->bandwidth_xml, &own_bw, err)) < 0)
+		goto out;
 	if ((r = port_settings(n, q->pgname, &own, &pg, &vlan, err)) < 0)
 		goto out;
 	if (q->mac_s) {
@@ -449,7 +463,7 @@ static int make_port(struct call *k, const struct port_req *q, struct netd_net *
 							 err)) < 0)
 			goto out;
 	}
-	if ((r = port_qos(nl, p, pg, err)) < 0 || (r = attach(k, n, p, nl, mac, vlan, ret_del, ret_add, err)) < 0) {
+	if ((r = port_qos(nl, p, pg, &own_bw, err)) < 0 || (r = attach(k, n, p, nl, mac, vlan, ret_del, ret_add, err)) < 0) {
 		if (p->shaped)
 			tapdev_qos_clear(nl, p->name, NULL);
 		if (!p->existing) {
@@ -562,6 +576,7 @@ json_object *m_port_create(struct call *k)
 		.pgname = rpc_param_str(k, "portgroup", false, &reply),
 		.ifname = rpc_param_str(k, "ifname", false, &reply),
 		.vlan_xml = rpc_param_str(k, "vlan", false, &reply),
+		.bandwidth_xml = rpc_param_str(k, "bandwidth", false, &reply),
 		.iface_id = rpc_param_str(k, "interfaceid", false, &reply),
 		.vm_uuid = rpc_param_str(k, "vm_uuid", false, &reply),
 		.queues = rpc_param_int(k, "queues", 1, 1, TAPDEV_MAX_QUEUES, &reply),
@@ -748,6 +763,8 @@ void netd_ports_load(struct netd *d)
 			snprintf(p->vlan, sizeof(p->vlan), "%s", json_object_get_string(v));
 		if (json_object_object_get_ex(o, "shaped", &v))
 			p->shaped = json_object_get_boolean(v);
+		if (json_object_object_get_ex(o, "own_bandwidth", &v))
+			p->own_bandwidth = json_object_get_boolean(v);
 		json_object_put(o);
 		p->owner_pidfd = -1;
 		n = netd_net_find(d, p->network);

@@ -38,8 +38,12 @@ ms=$(( (t1 - t0) / 1000000 ))
 echo "# 1000000 bytes to the guest in $ms ms"
 check "TCP data reaches the shaped guest whole" test "$(stat -c %s "$T/bw.rx")" = 1000000
 check "no faster than its portgroup's 500 kB/s allows (>= 1667 ms for 1 MB)" test "$ms" -ge 1667
+veth_guest o 192.168.230.40
+check "a port's own <bandwidth> wins over its portgroup's (1 Mbit/s)" sh -c "'$BIN/netdctl' net-port-create bw --persistent --ifname h-o --portgroup slow --bandwidth \"<bandwidth><inbound average='125'/></bandwidth>\" &&
+	tc class show dev h-o | grep -q 'htb 1:1 root .*rate 1Mbit'"
 check "net-update modify portgroup --live reshapes its ports at once (2 Mbit/s)" sh -c "'$BIN/netdctl' net-update bw modify portgroup \"<portgroup name='slow'><bandwidth><inbound average='250'/></bandwidth></portgroup>\" --live &&
 	tc class show dev h-s | grep -q 'htb 1:1 root .*rate 2Mbit'"
+check "  and keeps the port with its own <bandwidth> as it was" sh -c "tc class show dev h-o | grep -q 'rate 1Mbit'"
 check "net-port-delete gives the client's interface back unshaped" sh -c "'$BIN/netdctl' net-port-delete bw h-s && ! tc qdisc show dev h-s | grep -q htb"
 check "destroy" "$BIN/netdctl" net-destroy bw
 
