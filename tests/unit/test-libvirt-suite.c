@@ -10,6 +10,7 @@
  * (NETD_LIBVIRT_SUITE names it; `make libvirt-suite` fetches it).
  */
 #include <dirent.h>
+#include <errno.h>
 #include <fnmatch.h>
 #include <libxml/parser.h>
 #include <libxml/relaxng.h>
@@ -199,26 +200,31 @@ static unsigned compare(const char *name, const char *what, char *ours, char *th
 	return bad;
 }
 
-/* a case's XML; libvirt's tests have symlinks, and a copy without them holds the target's path instead */
+/* a case's XML; libvirt's tests have symlinks (some to symlinks), and a copy without them holds each
+ * target's path instead */
 static int read_case(const char *dir, const char *file, struct netdef **ret, struct nd_err *err)
 {
 	_cleanup_free_ char *text = NULL;
-	char path[4400];
+	char path[4400], here[4400];
 	size_t len;
 	int r;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	if ((r = nd_file_read_input(path, 1 << 20, &text, &len, err)) < 0)
-		return r;
-	if (!strchr(text, '<') && len > 4 && len < 256) {
-		char target[4400];
+	for (int depth = 0;; depth++) {
+		char *slash;
 
-		text[strcspn(text, "\n")] = '\0';
-		snprintf(target, sizeof(target), "%s/%s", dir, text);
 		free(text);
 		text = NULL;
-		if ((r = nd_file_read_input(target, 1 << 20, &text, &len, err)) < 0)
+		if ((r = nd_file_read_input(path, 1 << 20, &text, &len, err)) < 0)
 			return r;
+		if (strchr(text, '<') || len < 5 || len > 255 || depth == 4)
+			break;
+		text[strcspn(text, "\n")] = '\0';
+		snprintf(here, sizeof(here), "%s", path);
+		slash = strrchr(here, '/');
+		*slash = '\0';
+		if ((size_t)snprintf(path, sizeof(path), "%.3800s/%.255s", here, text) >= sizeof(path))
+			return nd_err_set(err, -ENAMETOOLONG, here, "path too long");
 	}
 	return netdef_parse_string(text, len, path, ret, err);
 }
@@ -310,13 +316,51 @@ START_TEST(test_confdata)
 }
 END_TEST
 
+static char *canonical(struct netdef *def, struct nd_err *err);
+static char *canonical_file(const char *path, struct nd_err *err);
+
+/* netd's reading of an input equals its reading of libvirt's output for it (canonical forms, see canonical()) */
+static unsigned out_same;
+
+static unsigned compare_xmlout(const char *name, struct netdef *def)
+{
+	_cleanup_free_ char *ours = NULL, *theirs = NULL;
+	struct nd_err err = { 0 };
+	struct netdef *copy = NULL;
+	char path[4200];
+
+	snprintf(path, sizeof(path), "%s/networkxml2xmlout/%s.xml", suite_dir(), name);
+	if (access(path, R_OK) != 0)
+		return 0;
+	ck_assert_int_eq(netdef_copy(def, &copy, &err), 0);
+	ours = canonical(copy, &err);
+	netdef_free(copy);
+	if (!(theirs = canonical_file(path, &err))) {
+		if (documented(name, "xml-out-refused", err.msg))
+			return 0;
+		printf("libvirt-suite: xmlout %s: netd refuses libvirt's output: %s\n", name, err.msg);
+		return 1;
+	}
+	if (strcmp(ours, theirs) == 0) {
+		out_same++;
+		return 0;
+	}
+	if (documented(name, "xml-out-differs", ""))
+		return 0;
+	printf("libvirt-suite: xmlout %s: netd reads libvirt's output differently from the input:\n--- from xmlin\n%s"
+	       "--- from xmlout\n%s", name, ours, theirs);
+	return 1;
+}
+
 /* every definition netd accepts, formatted by netd, is valid against libvirt's network.rng */
 START_TEST(test_xml_valid_against_rng)
 {
 	xmlRelaxNGParserCtxtPtr pctx;
 	xmlRelaxNGPtr schema;
 	struct dirent **ents;
-	unsigned valid = 0, bad = 0, refused = 0;
+	unsigned valid = 0, bad = 0, refused = 0, out_diffs = 0;
+
+	out_same = 0;
 	char dir[4096], rng[4200];
 	int n;
 
@@ -352,6 +396,7 @@ START_TEST(test_xml_valid_against_rng)
 			bad++;
 		}
 		ck_assert_int_eq(netdef_format(def, &xml, &err), 0);
+		out_diffs += compare_xmlout(name, def);
 		{
 			xmlDocPtr doc = xmlReadMemory(xml, (int)strlen(xml), name, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR);
 			xmlRelaxNGValidCtxtPtr vctx = xmlRelaxNGNewValidCtxt(schema);
@@ -379,9 +424,11 @@ START_TEST(test_xml_valid_against_rng)
 			       devs[i].text);
 	free_deviations();
 	printf("libvirt-suite: networkxml2xmlin: %d cases: %u formatted valid against network.rng, %u refused (as "
-	       "libvirt, or as documented), %u undocumented\n", n, valid, refused, bad);
+	       "libvirt, or as documented), %u undocumented; networkxml2xmlout: %u read the same as their input, %u "
+	       "differ\n", n, valid, refused, bad, out_same, out_diffs);
 	fflush(stdout);
-	ck_assert_msg(bad == 0, "%u cases not as documented", bad);
+	ck_assert_msg(bad == 0 && out_diffs == 0, "%u cases not as documented, %u differ from libvirt's output", bad,
+		      out_diffs);
 }
 END_TEST
 
@@ -463,8 +510,9 @@ static size_t read_update_cases(const char *text, struct update_case *cases, siz
 
 /*
  * The canonical form results are compared in (tests/libvirt/deviations says
- * why): STP left out (netd's default is off, libvirt writes its 'on'), and a
- * <forward dev> folded into the <interface> list it stands for in libvirt.
+ * why): STP left out (netd's default is off, libvirt writes its 'on'), a
+ * <forward dev> folded into the <interface> list it stands for in libvirt,
+ * ipv6='no' as unset (libvirt drops its default, netd keeps what was given).
  */
 static char *canonical(struct netdef *def, struct nd_err *err)
 {
@@ -472,6 +520,8 @@ static char *canonical(struct netdef *def, struct nd_err *err)
 	char *xml = NULL;
 
 	def->bridge.stp = 0;
+	if (def->ipv6 == NETDEF_NO) /* the default: libvirt does not write it, netd keeps what was given */
+		def->ipv6 = 0;
 	if (f->dev && (!f->n_interfaces || strcmp(f->interfaces[0], f->dev) != 0)) {
 		char **v = realloc(f->interfaces, (f->n_interfaces + 1) * sizeof(*v));
 
@@ -491,9 +541,11 @@ static char *canonical(struct netdef *def, struct nd_err *err)
 static char *canonical_file(const char *path, struct nd_err *err)
 {
 	struct netdef *def = NULL;
-	char *xml = NULL;
+	char *xml = NULL, dir[4200];
+	const char *slash = strrchr(path, '/');
 
-	if (netdef_parse_file(path, &def, err) == 0)
+	snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	if (read_case(dir, slash + 1, &def, err) == 0)
 		xml = canonical(def, err);
 	netdef_free(def);
 	return xml;
