@@ -106,10 +106,10 @@ int tapdev_build_qdisc_delete(struct tapdev_req *req, int ifindex, bool ingress,
 	return 0;
 }
 
-int tapdev_build_htb_root(struct tapdev_req *req, int ifindex, struct nd_err *err)
+int tapdev_build_htb_root(struct tapdev_req *req, int ifindex, unsigned defcls, struct nd_err *err)
 {
 	struct nlmsghdr *nlh = start(req, RTM_NEWQDISC, NLM_F_CREATE | NLM_F_EXCL, ifindex, HTB_HANDLE, TC_H_ROOT, NULL);
-	struct tc_htb_glob glob = { .version = 3, .rate2quantum = 10, .defcls = 1 };
+	struct tc_htb_glob glob = { .version = 3, .rate2quantum = 10, .defcls = defcls };
 	struct nlattr *opt;
 
 	if (!mnl_attr_put_strz_check(nlh, TAPDEV_REQ_SIZE, TCA_KIND, "htb") ||
@@ -120,9 +120,11 @@ int tapdev_build_htb_root(struct tapdev_req *req, int ifindex, struct nd_err *er
 	return 0;
 }
 
-int tapdev_build_htb_class(struct tapdev_req *req, int ifindex, const struct tapdev_rate *r, struct nd_err *err)
+int tapdev_build_htb_class(struct tapdev_req *req, int ifindex, uint32_t classid, uint32_t parent,
+			   const struct tapdev_rate *r, bool replace, struct nd_err *err)
 {
-	struct nlmsghdr *nlh = start(req, RTM_NEWTCLASS, NLM_F_CREATE | NLM_F_EXCL, ifindex, HTB_CLASS, HTB_HANDLE, NULL);
+	struct nlmsghdr *nlh = start(req, RTM_NEWTCLASS, replace ? NLM_F_REPLACE : NLM_F_CREATE | NLM_F_EXCL, ifindex,
+				     classid, parent, NULL);
 	unsigned long long ceil = r->peak_Bps > r->rate_Bps ? r->peak_Bps : r->rate_Bps;
 	struct tc_htb_opt o = { 0 };
 	struct nlattr *opt;
@@ -147,14 +149,56 @@ int tapdev_build_htb_class(struct tapdev_req *req, int ifindex, const struct tap
 	return 0;
 }
 
-int tapdev_build_sfq_leaf(struct tapdev_req *req, int ifindex, struct nd_err *err)
+int tapdev_build_sfq_leaf(struct tapdev_req *req, int ifindex, uint32_t handle, uint32_t parent, struct nd_err *err)
 {
-	struct nlmsghdr *nlh = start(req, RTM_NEWQDISC, NLM_F_CREATE | NLM_F_EXCL, ifindex, SFQ_HANDLE, HTB_CLASS, NULL);
+	struct nlmsghdr *nlh = start(req, RTM_NEWQDISC, NLM_F_CREATE | NLM_F_EXCL, ifindex, handle, parent, NULL);
 	struct tc_sfq_qopt q = { .perturb_period = 10 };
 
 	if (!mnl_attr_put_strz_check(nlh, TAPDEV_REQ_SIZE, TCA_KIND, "sfq") ||
 	    !mnl_attr_put_check(nlh, TAPDEV_REQ_SIZE, TCA_OPTIONS, sizeof(q), &q))
 		return too_big(err);
+	return 0;
+}
+
+int tapdev_build_tclass_delete(struct tapdev_req *req, int ifindex, uint32_t classid, struct nd_err *err)
+{
+	(void)err;
+	start(req, RTM_DELTCLASS, 0, ifindex, classid, HTB_HANDLE, NULL);
+	return 0;
+}
+
+/*
+ * On the bridge: what goes to the guest with this MAC is its floor's class
+ * (u32 "match ether dst MAC", priority 2, handle 800::minor as libvirt).
+ * The keys look back from the network header: -14 is the destination MAC.
+ */
+int tapdev_build_mac_filter(struct tapdev_req *req, int ifindex, const uint8_t mac[6], uint32_t classid, bool del,
+			    struct nd_err *err)
+{
+	struct tcmsg *tcm;
+	struct nlmsghdr *nlh = start(req, del ? RTM_DELTFILTER : RTM_NEWTFILTER, del ? 0 : NLM_F_CREATE | NLM_F_EXCL,
+				     ifindex, 0x80000000u | (classid & 0xfff), HTB_HANDLE, &tcm);
+	_Alignas(struct tc_u32_sel) unsigned char sel[sizeof(struct tc_u32_sel) + 2 * sizeof(struct tc_u32_key)] = { 0 };
+	struct tc_u32_sel *s = (struct tc_u32_sel *)sel;
+	struct nlattr *opt;
+	uint32_t hi, lo;
+
+	tcm->tcm_info = TC_H_MAKE(2u << 16, htons(ETH_P_ALL));
+	if (del)
+		return mnl_attr_put_strz_check(nlh, TAPDEV_REQ_SIZE, TCA_KIND, "u32") ? 0 : too_big(err);
+	memcpy(&hi, mac, 4);
+	lo = 0;
+	memcpy(&lo, mac + 4, 2);
+	s->flags = TC_U32_TERMINAL;
+	s->nkeys = 2;
+	s->keys[0] = (struct tc_u32_key){ .mask = 0xffffffffu, .val = hi, .off = -14 };
+	s->keys[1] = (struct tc_u32_key){ .mask = htonl(0xffff0000u), .val = lo, .off = -10 };
+	if (!mnl_attr_put_strz_check(nlh, TAPDEV_REQ_SIZE, TCA_KIND, "u32") ||
+	    !(opt = mnl_attr_nest_start_check(nlh, TAPDEV_REQ_SIZE, TCA_OPTIONS)) ||
+	    !mnl_attr_put_u32_check(nlh, TAPDEV_REQ_SIZE, TCA_U32_CLASSID, classid) ||
+	    !mnl_attr_put_check(nlh, TAPDEV_REQ_SIZE, TCA_U32_SEL, sizeof(sel), sel))
+		return too_big(err);
+	mnl_attr_nest_end(nlh, opt);
 	return 0;
 }
 

@@ -36,6 +36,54 @@ static int apply(struct tapdev_nl *nl, struct tapdev_req *req, const char *ifnam
 	return r;
 }
 
+int tapdev_qos_floor_plug(struct tapdev_nl *nl, const char *bridge, const uint8_t mac[6], unsigned minor,
+			  const struct tapdev_rate *r, struct nd_err *err)
+{
+	int ifindex = (int)if_nametoindex(bridge), rr;
+	struct tapdev_req req;
+
+	if (!ifindex)
+		return nd_err_set(err, -ENODEV, bridge, "no such interface");
+	if ((rr = tapdev_build_htb_class(&req, ifindex, TAPDEV_QOS_CLASS(minor), TAPDEV_QOS_CLASS(1), r, false, err)) < 0 ||
+	    (rr = apply(nl, &req, bridge, "sch_htb", "cannot add the guest's floor class", err)) < 0)
+		return rr;
+	/* fair queueing inside the class when the kernel has it, as for the others */
+	if (tapdev_build_sfq_leaf(&req, ifindex, (uint32_t)minor << 16, TAPDEV_QOS_CLASS(minor), NULL) == 0)
+		tapdev_nl_apply(nl, &req, bridge, "", NULL);
+	if ((rr = tapdev_build_mac_filter(&req, ifindex, mac, TAPDEV_QOS_CLASS(minor), false, err)) < 0 ||
+	    (rr = apply(nl, &req, bridge, "cls_u32", "cannot add the guest's MAC filter", err)) < 0) {
+		tapdev_qos_floor_unplug(nl, bridge, minor);
+		return rr;
+	}
+	return 0;
+}
+
+void tapdev_qos_floor_unplug(struct tapdev_nl *nl, const char *bridge, unsigned minor)
+{
+	int ifindex = (int)if_nametoindex(bridge);
+	static const uint8_t none[6];
+	struct tapdev_req req;
+
+	if (!ifindex)
+		return;
+	if (tapdev_build_mac_filter(&req, ifindex, none, TAPDEV_QOS_CLASS(minor), true, NULL) == 0)
+		tapdev_nl_apply(nl, &req, bridge, "", NULL);
+	if (tapdev_build_tclass_delete(&req, ifindex, TAPDEV_QOS_CLASS(minor), NULL) == 0)
+		tapdev_nl_apply(nl, &req, bridge, "", NULL);
+}
+
+int tapdev_qos_default_class(struct tapdev_nl *nl, const char *bridge, const struct tapdev_rate *r, struct nd_err *err)
+{
+	int ifindex = (int)if_nametoindex(bridge), rr;
+	struct tapdev_req req;
+
+	if (!ifindex)
+		return nd_err_set(err, -ENODEV, bridge, "no such interface");
+	if ((rr = tapdev_build_htb_class(&req, ifindex, TAPDEV_QOS_CLASS(2), TAPDEV_QOS_CLASS(1), r, true, err)) < 0)
+		return rr;
+	return tapdev_nl_apply(nl, &req, bridge, "cannot change the unclassified traffic's class", err);
+}
+
 int tapdev_qos_clear(struct tapdev_nl *nl, const char *ifname, struct nd_err *err)
 {
 	struct tapdev_req req;
@@ -59,12 +107,18 @@ int tapdev_qos_set(struct tapdev_nl *nl, const char *ifname, const struct tapdev
 
 	if ((r = tapdev_qos_clear(nl, ifname, err)) < 0)
 		return r;
+	/* hierarchical (a network's bridge, as libvirt): 1:1 the network's rate, 1:2 under it what no
+	 * guest's floor claims, 1:3... the floors (tapdev_qos_floor_plug) */
 	if (q->in.rate_Bps &&
-	    ((r = tapdev_build_htb_root(&req, ifindex, err)) < 0 ||
+	    ((r = tapdev_build_htb_root(&req, ifindex, q->hierarchical ? 2 : 1, err)) < 0 ||
 	     (r = apply(nl, &req, ifname, "sch_htb", "cannot add the HTB qdisc (inbound)", err)) < 0 ||
-	     (r = tapdev_build_htb_class(&req, ifindex, &q->in, err)) < 0 ||
+	     (r = tapdev_build_htb_class(&req, ifindex, TAPDEV_QOS_CLASS(1), TAPDEV_QOS_CLASS(0), &q->in, false, err)) < 0 ||
 	     (r = apply(nl, &req, ifname, "sch_htb", "cannot add the HTB class (inbound)", err)) < 0 ||
-	     (r = tapdev_build_sfq_leaf(&req, ifindex, err)) < 0))
+	     (q->hierarchical &&
+	      ((r = tapdev_build_htb_class(&req, ifindex, TAPDEV_QOS_CLASS(2), TAPDEV_QOS_CLASS(1), &q->in, false, err)) < 0 ||
+	       (r = apply(nl, &req, ifname, "sch_htb", "cannot add the HTB default class (inbound)", err)) < 0)) ||
+	     (r = tapdev_build_sfq_leaf(&req, ifindex, 0x00020000u,
+					TAPDEV_QOS_CLASS(q->hierarchical ? 2 : 1), err)) < 0))
 		goto fail;
 	/* SFQ only shares the rate fairly among flows: without it the class keeps HTB's own FIFO leaf */
 	if (q->in.rate_Bps && (r = tapdev_nl_apply(nl, &req, ifname, "cannot add the SFQ qdisc (inbound)", NULL)) < 0) {

@@ -148,22 +148,37 @@ struct tapdev_rate {
 /* in: towards the device's far side (its transmit queue: HTB); out: what it receives (policed) */
 struct tapdev_qos {
 	struct tapdev_rate in, out;
+	bool hierarchical; /* a network's bridge: guests' floors get classes of their own under the rate */
 };
+#define TAPDEV_QOS_CLASS(minor) (0x00010000u | (minor)) /* 1:minor */
 /* libvirt's units: kilobytes/s (1000 bytes) for rates, kibibytes for burst; libvirt's default bursts */
 void tapdev_qos_from_bandwidth(const struct netdef_bandwidth *bw, struct tapdev_qos *ret);
 bool tapdev_qos_any(const struct tapdev_qos *q);
 /* the kernel's psched ticks (64 ns) that bytes take at a rate */
 uint32_t tapdev_qos_ticks(unsigned long long bytes, unsigned long long rate_Bps);
 int tapdev_build_qdisc_delete(struct tapdev_req *req, int ifindex, bool ingress, struct nd_err *err);
-int tapdev_build_htb_root(struct tapdev_req *req, int ifindex, struct nd_err *err);
-int tapdev_build_htb_class(struct tapdev_req *req, int ifindex, const struct tapdev_rate *r, struct nd_err *err);
-int tapdev_build_sfq_leaf(struct tapdev_req *req, int ifindex, struct nd_err *err);
+int tapdev_build_htb_root(struct tapdev_req *req, int ifindex, unsigned defcls, struct nd_err *err);
+/* replace: change an existing class (the default class when floors come and go) */
+int tapdev_build_htb_class(struct tapdev_req *req, int ifindex, uint32_t classid, uint32_t parent,
+			   const struct tapdev_rate *r, bool replace, struct nd_err *err);
+int tapdev_build_sfq_leaf(struct tapdev_req *req, int ifindex, uint32_t handle, uint32_t parent, struct nd_err *err);
+int tapdev_build_tclass_delete(struct tapdev_req *req, int ifindex, uint32_t classid, struct nd_err *err);
+/* u32 on the bridge: frames to this MAC go to classid (del: the filter of that class goes) */
+int tapdev_build_mac_filter(struct tapdev_req *req, int ifindex, const uint8_t mac[6], uint32_t classid, bool del,
+			    struct nd_err *err);
 int tapdev_build_ingress(struct tapdev_req *req, int ifindex, struct nd_err *err);
 int tapdev_build_police_filter(struct tapdev_req *req, int ifindex, const struct tapdev_rate *r, struct nd_err *err);
 /* replaces whatever shaping ifname had; a missing kernel module is named ("kernel lacks act_police");
  * TAPDEV_QOS_NO_SFQ: shaped, but the kernel lacks sch_sfq (HTB's FIFO leaf: no fairness among flows) */
 #define TAPDEV_QOS_NO_SFQ 1
 int tapdev_qos_set(struct tapdev_nl *nl, const char *ifname, const struct tapdev_qos *q, struct nd_err *err);
+/* a guest's inbound floor on a hierarchical bridge: class 1:minor (rate = the floor, ceil = its peak), its
+ * frames picked by their destination MAC; unplug removes both */
+int tapdev_qos_floor_plug(struct tapdev_nl *nl, const char *bridge, const uint8_t mac[6], unsigned minor,
+			  const struct tapdev_rate *r, struct nd_err *err);
+void tapdev_qos_floor_unplug(struct tapdev_nl *nl, const char *bridge, unsigned minor);
+/* class 1:2, what no floor claims: the network's rate less the floors */
+int tapdev_qos_default_class(struct tapdev_nl *nl, const char *bridge, const struct tapdev_rate *r, struct nd_err *err);
 /* root and ingress qdiscs removed (nothing there is fine) */
 int tapdev_qos_clear(struct tapdev_nl *nl, const char *ifname, struct nd_err *err);
 

@@ -31,14 +31,26 @@ static void mark_of(const char *net, char *buf, size_t len)
 
 int netd_qos_check(const struct netdef *def, struct nd_err *err)
 {
-	bool floor = def->bandwidth.inbound.floor || def->bandwidth.outbound.floor;
+	const struct netdef_bandwidth *net = &def->bandwidth;
+	bool floor = false;
 
-	for (size_t i = 0; i < def->n_portgroups; i++)
-		floor |= def->portgroups[i].bandwidth.inbound.floor || def->portgroups[i].bandwidth.outbound.floor;
-	if (floor)
-		return nd_err_set(err, -EOPNOTSUPP, def->name,
-				  "<bandwidth> 'floor' (a guaranteed minimum) is not supported by netd: use 'average', "
-				  "'peak' and 'burst'");
+	if (net->inbound.floor || net->outbound.floor)
+		return nd_err_set(err, -EOPNOTSUPP, def->name, "<bandwidth floor>: a floor is a guest's, not the "
+				  "network's (put it in a <portgroup>, as with libvirt)");
+	for (size_t i = 0; i < def->n_portgroups; i++) {
+		const struct netdef_bandwidth *bw = &def->portgroups[i].bandwidth;
+
+		if (bw->outbound.floor)
+			return nd_err_set(err, -EOPNOTSUPP, def->name, "portgroup '%s': a floor is for <inbound> only (as "
+					  "libvirt)", def->portgroups[i].name);
+		floor |= bw->inbound.floor != 0;
+	}
+	if (floor && (!net->inbound.present || !net->inbound.average))
+		return nd_err_set(err, -EINVAL, def->name, "a portgroup's inbound 'floor' needs the network's own inbound "
+				  "<bandwidth>: its rate is what the floors share");
+	if (floor && def->forward.mode == NETDEF_FORWARD_BRIDGE)
+		return nd_err_set(err, -EOPNOTSUPP, def->name, "'floor' needs a bridge netd shapes (nat, route, open or "
+				  "isolated), not forward mode='bridge'");
 	return 0;
 }
 
@@ -352,6 +364,7 @@ static int do_step(struct netd *d, struct netd_net *n, struct tapdev_nl *nl, enu
 		struct tapdev_qos q;
 
 		tapdev_qos_from_bandwidth(&def->bandwidth, &q);
+		q.hierarchical = true; /* guests' floors get classes under the network's rate */
 		if ((r = tapdev_qos_set(nl, n->bridge, &q, err)) == TAPDEV_QOS_NO_SFQ)
 			netd_log(NETD_LOG_WARN, def->name, "bandwidth: kernel lacks sch_sfq: the inbound rate is shaped "
 				 "without fair queueing among flows");

@@ -24,6 +24,8 @@ struct netd_port {
 	bool existing;       /* the interface was the client's: detached, never deleted */
 	bool shaped;         /* a <bandwidth> is on it (tc) */
 	bool own_bandwidth;  /* its own, given at creation (else its portgroup's) */
+	unsigned floor_class;        /* its inbound floor's class 1:N on the bridge; 0: none */
+	unsigned long long floor_kBps;
 	char bridge[16];
 	char iface_id[37];   /* external_ids:iface-id on OVS */
 	char vm_uuid[37];    /* external_ids:vm-uuid on OVS, when the client gave one */

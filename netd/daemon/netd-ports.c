@@ -64,6 +64,8 @@ static json_object *port_json(const struct netd_port *p)
 	json_object_object_add(o, "vlan", json_object_new_string(p->vlan));
 	json_object_object_add(o, "shaped", json_object_new_boolean(p->shaped));
 	json_object_object_add(o, "own_bandwidth", json_object_new_boolean(p->own_bandwidth));
+	json_object_object_add(o, "floor_class", json_object_new_int((int)p->floor_class));
+	json_object_object_add(o, "floor_kBps", json_object_new_int64((int64_t)p->floor_kBps));
 	/* the OVS userspace datapath does not complete checksums a guest leaves to the host */
 	json_object_object_add(o, "guest_checksum_offload",
 			       json_object_new_boolean(!(p->ovs && !tapdev_ovs_kernel_datapath())));
@@ -135,6 +137,88 @@ static int port_index(struct netd *d, struct netd_port *p)
 	     x; x = nx, nx = x ? nd_hash_next(x) : NULL)                                                      \
 		if (((p) = nd_container_of(x, struct netd_port, by_net)), strcmp((p)->network, (net)) == 0)
 
+/* -- inbound floors (guaranteed minimums) on the network's bridge, as libvirt -- */
+
+/* the floors (kB/s) the network's ports hold, but skip's */
+static unsigned long long floors_of(struct netd *d, const char *network, const struct netd_port *skip)
+{
+	unsigned long long sum = 0;
+	struct netd_port *o;
+
+	FOR_PORTS_OF(d, network, o, x, nx)
+		if (o != skip)
+			sum += o->floor_kBps;
+	return sum;
+}
+
+/* class 1:2 gets what the floors leave of the network's rate */
+static int floor_default_class(struct netd *d, struct netd_net *n, struct tapdev_nl *nl, const struct netd_port *skip,
+			       unsigned long long extra_kBps, struct nd_err *err)
+{
+	struct tapdev_qos q;
+	unsigned long long floors = (floors_of(d, netd_net_name(n), skip) + extra_kBps) * 1000;
+
+	tapdev_qos_from_bandwidth(&n->live->bandwidth, &q);
+	q.in.rate_Bps = q.in.rate_Bps > floors + 1000 ? q.in.rate_Bps - floors : 1000;
+	return tapdev_qos_default_class(nl, n->bridge, &q.in, err);
+}
+
+static void floor_unplug(struct netd *d, struct netd_port *p, struct tapdev_nl *nl)
+{
+	struct netd_net *n = netd_net_find(d, p->network);
+
+	if (!p->floor_class)
+		return;
+	if (n && n->live && n->state != NETD_NET_INACTIVE) {
+		tapdev_qos_floor_unplug(nl, n->bridge, p->floor_class);
+		floor_default_class(d, n, nl, p, 0, NULL);
+	}
+	p->floor_class = 0;
+	p->floor_kBps = 0;
+}
+
+/* bw's inbound floor for the port: refused when the network has no inbound rate or it would be overcommitted */
+static int floor_plug(struct netd *d, struct netd_net *n, struct netd_port *p, const struct netdef_bandwidth *bw,
+		      struct tapdev_nl *nl, struct nd_err *err)
+{
+	const struct netdef_bw_rate *net = &n->live->bandwidth.inbound, *in = &bw->inbound;
+	unsigned long long floors = floors_of(d, netd_net_name(n), p);
+	struct tapdev_rate r = { 0 };
+	uint8_t mac[6];
+	unsigned minor = 3;
+	struct netd_port *o;
+	int rr;
+
+	if (!in->floor)
+		return 0;
+	if (!net->present || !net->average)
+		return nd_err_set(err, -EINVAL, netd_net_name(n), "port %s: 'floor' needs the network's own inbound "
+				  "<bandwidth> (its rate is what floors share)", p->name);
+	if (floors + in->floor > net->average)
+		return nd_err_set(err, -ENOSPC, netd_net_name(n), "port %s: inbound floor %llu kB/s would overcommit the "
+				  "network: %llu of its %llu kB/s are already guaranteed", p->name, in->floor, floors,
+				  net->average);
+	/* the smallest class number no other port of the network has */
+	for (bool taken = true; taken; minor += taken) {
+		taken = false;
+		FOR_PORTS_OF(d, netd_net_name(n), o, x, nx)
+			taken |= o != p && o->floor_class == minor;
+	}
+	if (minor > 0xfff || netdef_mac_parse(p->mac, mac) < 0)
+		return nd_err_set(err, -ENOSPC, netd_net_name(n), "port %s: no class left for its floor", p->name);
+	r.rate_Bps = in->floor * 1000;
+	r.peak_Bps = (in->peak ? in->peak : in->average ? in->average : net->peak ? net->peak : net->average) * 1000;
+	r.burst_bytes = r.peak_Bps / 1000 + 1600;
+	if ((rr = tapdev_qos_floor_plug(nl, n->bridge, mac, minor, &r, err)) < 0)
+		return rr;
+	p->floor_class = minor;
+	p->floor_kBps = in->floor;
+	/* p may not be in the indexes yet: its floor counts here either way */
+	if ((rr = floor_default_class(d, n, nl, p, p->floor_kBps, err)) < 0)
+		floor_unplug(d, p, nl);
+	return rr;
+}
+
 static void port_remove_answering(struct netd *d, struct netd_port *p, bool delete_link, struct netd_pending *pend)
 {
 	char path[4096];
@@ -145,6 +229,7 @@ static void port_remove_answering(struct netd *d, struct netd_port *p, bool dele
 		if (p->ovs)
 			ovs_del_spawn(d, p, pend);
 		if (tapdev_nl_open(&nl, NULL) == 0) {
+			floor_unplug(d, p, nl);
 			if (p->existing) {
 				if (!p->ovs)
 					tapdev_port_detach(nl, p->name, NULL);
@@ -239,12 +324,13 @@ int netd_ports_portgroups_changed(struct netd *d, struct netd_net *n, struct nd_
 		return -EIO;
 	FOR_PORTS_OF(d, netd_net_name(n), p, x, nx) {
 		const struct netdef_portgroup *pg = p->portgroup[0] ? netdef_portgroup_find(n->live, p->portgroup) : NULL;
+		const struct netdef_bandwidth *bw = pg ? &pg->bandwidth : NULL;
 		struct tapdev_qos q = { 0 };
 
 		if (p->own_bandwidth) /* its own <bandwidth> wins over its portgroup's */
 			continue;
-		if (pg)
-			tapdev_qos_from_bandwidth(&pg->bandwidth, &q);
+		if (bw)
+			tapdev_qos_from_bandwidth(bw, &q);
 		if (tapdev_qos_any(&q)) {
 			if ((r = tapdev_qos_set(nl, p->name, &q, err)) < 0)
 				break;
@@ -252,6 +338,11 @@ int netd_ports_portgroups_changed(struct netd *d, struct netd_net *n, struct nd_
 		} else if (p->shaped) {
 			tapdev_qos_clear(nl, p->name, NULL);
 			p->shaped = false;
+		}
+		if ((bw ? bw->inbound.floor : 0) != p->floor_kBps) {
+			floor_unplug(d, p, nl);
+			if (bw && (r = floor_plug(d, n, p, bw, nl, err)) < 0)
+				break;
 		}
 		record_save(d, p);
 	}
@@ -328,32 +419,39 @@ static int attach(struct call *k, struct netd_net *n, struct netd_port *p, struc
 	return netd_ovs_port_argvs(k->d, &op, ret_del, ret_add, err);
 }
 
-/* the port's own <bandwidth>, else its portgroup's (libvirt's order), on the port before it joins the
- * bridge: it never moves a byte unshaped */
-static int port_qos(struct tapdev_nl *nl, struct netd_port *p, const struct netdef_portgroup *pg,
-		    const struct netdef_bandwidth *own, struct nd_err *err)
+/* the port's own <bandwidth>, else its portgroup's (libvirt's order) */
+static const struct netdef_bandwidth *port_bandwidth(const struct netdef_portgroup *pg, const struct netdef_bandwidth *own)
 {
-	const struct netdef_bandwidth *bw = own && (own->inbound.present || own->outbound.present) ? own :
-					    pg ? &pg->bandwidth : NULL;
+	if (own && (own->inbound.present || own->outbound.present))
+		return own;
+	return pg ? &pg->bandwidth : NULL;
+}
+
+/* the port's <bandwidth> on it before it joins the bridge (it never moves a byte unshaped), and its
+ * inbound floor on the bridge */
+static int port_qos(struct netd *d, struct netd_net *n, struct tapdev_nl *nl, struct netd_port *p,
+		    const struct netdef_portgroup *pg, const struct netdef_bandwidth *own, struct nd_err *err)
+{
+	const struct netdef_bandwidth *bw = port_bandwidth(pg, own);
 	struct tapdev_qos q;
 	int r;
 
 	if (!bw)
 		return 0;
-	if (bw->inbound.floor || bw->outbound.floor)
-		return nd_err_set(err, -EOPNOTSUPP, p->network, "<bandwidth> 'floor' (a guaranteed minimum) is not "
-				  "supported by netd: use 'average', 'peak' and 'burst'");
-	tapdev_qos_from_bandwidth(bw, &q);
-	if (!tapdev_qos_any(&q))
-		return 0;
-	if ((r = tapdev_qos_set(nl, p->name, &q, err)) < 0)
-		return r;
+	if (bw->outbound.floor)
+		return nd_err_set(err, -EOPNOTSUPP, p->network, "<bandwidth><outbound floor>: a floor is for <inbound> only "
+				  "(as libvirt)");
 	p->own_bandwidth = bw == own;
-	if (r == TAPDEV_QOS_NO_SFQ)
-		netd_log(NETD_LOG_WARN, p->network, "port %s: kernel lacks sch_sfq: its inbound rate is shaped "
-			 "without fair queueing among flows", p->name);
-	p->shaped = true;
-	return 0;
+	tapdev_qos_from_bandwidth(bw, &q);
+	if (tapdev_qos_any(&q)) {
+		if ((r = tapdev_qos_set(nl, p->name, &q, err)) < 0)
+			return r;
+		if (r == TAPDEV_QOS_NO_SFQ)
+			netd_log(NETD_LOG_WARN, p->network, "port %s: kernel lacks sch_sfq: its inbound rate is shaped "
+				 "without fair queueing among flows", p->name);
+		p->shaped = true;
+	}
+	return floor_plug(d, n, p, bw, nl, err);
 }
 
 static const struct netd_port *mac_user(struct netd *d, const char *network, const char *mac)
@@ -463,9 +561,10 @@ static int make_port(struct call *k, const struct port_req *q, struct netd_net *
 							 err)) < 0)
 			goto out;
 	}
-	if ((r = port_qos(nl, p, pg, &own_bw, err)) < 0 || (r = attach(k, n, p, nl, mac, vlan, ret_del, ret_add, err)) < 0) {
+	if ((r = port_qos(k->d, n, nl, p, pg, &own_bw, err)) < 0 || (r = attach(k, n, p, nl, mac, vlan, ret_del, ret_add, err)) < 0) {
 		if (p->shaped)
 			tapdev_qos_clear(nl, p->name, NULL);
+		floor_unplug(k->d, p, nl);
 		if (!p->existing) {
 			tapdev_link_delete(nl, p->name, NULL);
 			for (long long i = 0; i < q->queues; i++)
@@ -765,6 +864,10 @@ void netd_ports_load(struct netd *d)
 			p->shaped = json_object_get_boolean(v);
 		if (json_object_object_get_ex(o, "own_bandwidth", &v))
 			p->own_bandwidth = json_object_get_boolean(v);
+		if (json_object_object_get_ex(o, "floor_class", &v))
+			p->floor_class = (unsigned)json_object_get_int(v);
+		if (json_object_object_get_ex(o, "floor_kBps", &v))
+			p->floor_kBps = (unsigned long long)json_object_get_int64(v);
 		json_object_put(o);
 		p->owner_pidfd = -1;
 		n = netd_net_find(d, p->network);

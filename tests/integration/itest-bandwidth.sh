@@ -2,7 +2,9 @@
 # <bandwidth> as libvirt applies it, through netlink (no tc process): inbound
 # is HTB on the device's transmit side, outbound a police action on its
 # receive side; network-wide on the bridge, a portgroup's on each port.
-# Rates are measured in the kernel lane (tests/kernel/ktest-bandwidth.sh);
+# A portgroup's inbound floor is a guest's guaranteed share of the network's
+# inbound rate (hierarchical HTB on the bridge, frames picked by destination
+# MAC). Rates are measured in the kernel lane (tests/kernel/ktest-bandwidth.sh);
 # here: the kernel's objects, traffic through them, and the refusals.
 . "$(dirname "$0")/lib.sh"
 need_root
@@ -58,13 +60,52 @@ else
 	check_fails "  and leaves no bridge" ip link show ndbw0
 fi
 
-# what netd cannot do, or libvirt refuses, is refused by name before anything changes
+# what libvirt refuses is refused by name before anything changes
+# tcp_host_to NS ADDR: a line from the host to a listener in NS
+tcp_host_to() {
+	rm -f "$T/th.rx"
+	in_ns "$1" timeout 5 busybox nc -l -p 5004 >"$T/th.rx" &
+	local l=$!
+	sleep 0.3
+	echo "hello from the host" | timeout 3 busybox nc -w 2 "$2" 5004
+	wait $l 2>/dev/null
+	grep -q "hello from the host" "$T/th.rx"
+}
 cat >"$T/bwb.xml" <<'XML'
 <network><name>bwb</name><forward mode='bridge'/><bridge name='br-x'/>
 <bandwidth><inbound average='1000'/></bandwidth></network>
 XML
 check "network-wide <bandwidth> with forward mode='bridge' is refused at define" sh -c "! '$BIN/netdctl' net-define '$T/bwb.xml' 2>'$T/bwb.err' && grep -q \"network-wide <bandwidth> is not supported with forward mode='bridge'\" '$T/bwb.err'"
-sed "s/<inbound average='500'\/>/<inbound average='500' floor='100'\/>/" "$T/bw.xml" >"$T/bwf.xml"
-check "'floor' is refused by name at start" sh -c "'$BIN/netdctl' net-create '$T/bwf.xml' 2>&1 | grep -q \"'floor' (a guaranteed minimum) is not supported\""
-check_fails "  and leaves no bridge" ip link show ndbw0
+# inbound floors: a guest's guaranteed share of the network's rate, as libvirt (hierarchical HTB on the bridge)
+cat >"$T/fl.xml" <<'XML'
+<network>
+  <name>fl</name>
+  <forward mode='nat'/>
+  <bridge name='ndfl0'/>
+  <bandwidth><inbound average='1000'/></bandwidth>
+  <portgroup name='gold'><bandwidth><inbound average='500' floor='300'/></bandwidth></portgroup>
+  <ip address='192.168.231.1' prefix='24'/>
+</network>
+XML
+check "a network whose portgroup has an inbound floor starts" "$BIN/netdctl" net-create "$T/fl.xml"
+check "its bridge: the network's class 1:1, what no floor claims in 1:2 under it" sh -c "tc class show dev ndfl0 | grep -q 'htb 1:1 root rate 8Mbit' && tc class show dev ndfl0 | grep -q 'htb 1:2 parent 1:1 .*rate 8Mbit'"
+for g in f1 f2 f3 f4; do veth_guest $g 192.168.231.$((10 + ${g#f})); done
+gmac() { in_ns "$1" cat /sys/class/net/g0/address; }
+check "a guest on 'gold' gets a class of its own, 300 kB/s (2400 Kbit/s) guaranteed" sh -c "'$BIN/netdctl' net-port-create fl --persistent --ifname h-f1 --portgroup gold --mac $(gmac f1) &&
+	tc class show dev ndfl0 | grep -q 'htb 1:3 parent 1:1 .*rate 2400Kbit'"
+check "  its frames are picked by their destination MAC" sh -c "tc filter show dev ndfl0 | grep -q 'flowid 1:3' && tc filter show dev ndfl0 | grep -q 'at -14'"
+check "  and the unclaimed class keeps the rest (700 kB/s)" sh -c "tc class show dev ndfl0 | grep -q 'htb 1:2 parent 1:1 .*rate 5600Kbit'"
+check "a second and a third guest's floors fit (900 of 1000 kB/s)" sh -c "'$BIN/netdctl' net-port-create fl --persistent --ifname h-f2 --portgroup gold --mac $(gmac f2) &&
+	'$BIN/netdctl' net-port-create fl --persistent --ifname h-f3 --portgroup gold --mac $(gmac f3) && tc class show dev ndfl0 | grep -q 'htb 1:5 '"
+check "a fourth would overcommit the network: refused, naming it" sh -c "'$BIN/netdctl' net-port-create fl --persistent --ifname h-f4 --portgroup gold --mac $(gmac f4) 2>&1 | grep -q 'would overcommit the network: 900 of its 1000 kB/s'"
+check_fails "  and leaves nothing on the bridge" sh -c "'$BIN/netdctl' net-port-list fl | grep -q h-f4"
+check "TCP data reaches a guest with a floor" tcp_host_to f1 192.168.231.11
+check "deleting a port gives its floor back" sh -c "'$BIN/netdctl' net-port-delete fl h-f2 && ! tc class show dev ndfl0 | grep -q 'htb 1:4 ' &&
+	tc class show dev ndfl0 | grep -q 'htb 1:2 parent 1:1 .*rate 3200Kbit'"
+check "destroy" "$BIN/netdctl" net-destroy fl
+sed "s/<bandwidth><inbound average='1000'\/><\/bandwidth>//" "$T/fl.xml" >"$T/flno.xml"
+check "a floor without the network's own inbound rate is refused at start, naming it" sh -c "'$BIN/netdctl' net-create '$T/flno.xml' 2>&1 | grep -q \"inbound 'floor' needs the network's own inbound\""
+check_fails "  and leaves no bridge" ip link show ndfl0
+sed "s/<inbound average='500' floor='300'\/>/<outbound average='500' floor='300'\/>/" "$T/fl.xml" >"$T/flout.xml"
+check "an outbound floor is refused (libvirt: inbound only)" sh -c "'$BIN/netdctl' net-create '$T/flout.xml' 2>&1 | grep -q 'a floor is for <inbound> only'"
 finish

@@ -21,7 +21,7 @@ cat >"$T/bw.xml" <<'XML'
 XML
 check "a network with inbound and outbound <bandwidth> starts" "$BIN/netdctl" net-create "$T/bw.xml"
 check "its bridge shapes what it sends (HTB 4 Mbit/s)" sh -c "tc class show dev ndbw0 | grep -q 'htb 1:1 root .*rate 4Mbit'"
-check "  with SFQ under it" sh -c "tc qdisc show dev ndbw0 | grep -q 'qdisc sfq 2: parent 1:1'"
+check "  with SFQ under it" sh -c "tc qdisc show dev ndbw0 | grep -q 'qdisc sfq 2: parent 1:2'"
 check "and polices what it receives (4 Mbit/s)" sh -c "tc filter show dev ndbw0 ingress | grep -q 'police.*rate 4Mbit'"
 veth_guest a 192.168.230.20
 veth_guest s 192.168.230.30

@@ -154,7 +154,7 @@ START_TEST(test_qos_requests)
 	ck_assert_uint_eq(q.out.burst_bytes, 512000); /* libvirt: the average's kilobytes when no burst */
 	ck_assert_uint_eq(tapdev_qos_ticks(1000000, 1000000), 1000000000u / 64); /* a second in 64 ns ticks */
 
-	ck_assert_int_eq(tapdev_build_htb_class(&req, 4, &q.in, NULL), 0);
+	ck_assert_int_eq(tapdev_build_htb_class(&req, 4, TAPDEV_QOS_CLASS(1), TAPDEV_QOS_CLASS(0), &q.in, false, NULL), 0);
 	ck_assert_uint_eq(nlh->nlmsg_type, RTM_NEWTCLASS);
 	tcm = nlmsg_data(nlh);
 	ck_assert_uint_eq(tcm->tcm_handle, 0x10001);
