@@ -220,7 +220,8 @@ $(BUILD)/guest/stamp: tests/guest/build-guest.sh tests/lib/kernel-image.sh | $(B
 
 check-integration: $(BINS) $(BUILD)/bin/nd-call $(BUILD)/bin/nd-rawsend $(BUILD)/bin/nd-dnsq $(BUILD)/bin/nd-txcsum $(BUILD)/bin/nd-vlansniff $(BUILD)/guest/stamp
 	@echo "== integration tests (root, each in its own PID and network namespaces)"
-	$(Q)BIN=$(abspath $(BUILD)/bin) NETD_GUEST_DIR=$(abspath $(BUILD)/guest) bash tests/integration/run.sh
+	$(Q)t0=$$(date +%s); BIN=$(abspath $(BUILD)/bin) NETD_GUEST_DIR=$(abspath $(BUILD)/guest) bash tests/integration/run.sh; \
+		rc=$$?; echo "integration lane took $$(( $$(date +%s) - t0 )) s"; exit $$rc
 
 # the production-kernel lane: Debian's own kernel under QEMU TCG, the host's
 # root filesystem shared read-only, tests/kernel/ktest-*.sh inside (issue 18)
@@ -229,7 +230,8 @@ $(BUILD)/kvm/stamp: tests/kernel/build-vm.sh tests/lib/kernel-image.sh | $(BUILD
 	$(Q)bash tests/kernel/build-vm.sh $(BUILD)/kvm
 check-kernel: $(BINS) $(BUILD)/bin/nd-call $(BUILD)/kvm/stamp
 	@echo "== kernel lane (Debian's kernel in a TCG VM: 8021q, vlan_filtering, openvswitch, vhost_net, tc)"
-	$(Q)BIN=$(abspath $(BUILD)/bin) bash tests/kernel/run-vm.sh $(abspath $(BUILD)/kvm) tests/kernel/lane.sh
+	$(Q)t0=$$(date +%s); BIN=$(abspath $(BUILD)/bin) bash tests/kernel/run-vm.sh $(abspath $(BUILD)/kvm) tests/kernel/lane.sh; \
+		rc=$$?; echo "kernel lane took $$(( $$(date +%s) - t0 )) s"; exit $$rc
 
 check-unit-san: | $(BUILD)/.deps-ok
 	@echo "== unit tests under AddressSanitizer + UndefinedBehaviorSanitizer"
