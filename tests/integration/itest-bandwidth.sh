@@ -90,7 +90,7 @@ XML
 check "a network whose portgroup has an inbound floor starts" "$BIN/netdctl" net-create "$T/fl.xml"
 check "its bridge: the network's class 1:1, what no floor claims in 1:2 under it" sh -c "tc class show dev ndfl0 | grep -q 'htb 1:1 root rate 8Mbit' && tc class show dev ndfl0 | grep -q 'htb 1:2 parent 1:1 .*rate 8Mbit'"
 for g in f1 f2 f3 f4; do veth_guest $g 192.168.231.$((10 + ${g#f})); done
-gmac() { in_ns "$1" cat /sys/class/net/g0/address; }
+gmac() { in_ns "$1" ip -o link show g0 | sed -n "s/.*link\/ether \([0-9a-f:]*\).*/\1/p"; }
 check "a guest on 'gold' gets a class of its own, 300 kB/s (2400 Kbit/s) guaranteed" sh -c "'$BIN/netdctl' net-port-create fl --persistent --ifname h-f1 --portgroup gold --mac $(gmac f1) &&
 	tc class show dev ndfl0 | grep -q 'htb 1:3 parent 1:1 .*rate 2400Kbit'"
 check "  its frames are picked by their destination MAC" sh -c "tc filter show dev ndfl0 | grep -q 'flowid 1:3' && tc filter show dev ndfl0 | grep -q 'at -14'"

@@ -16,6 +16,7 @@ cat >"$T/bw.xml" <<'XML'
   <portgroup name='slow'>
     <bandwidth><inbound average='250'/><outbound average='250'/></bandwidth>
   </portgroup>
+  <portgroup name='gold'><bandwidth><inbound floor='300'/></bandwidth></portgroup>
   <ip address='192.168.230.1' prefix='24'/>
 </network>
 XML
@@ -61,6 +62,35 @@ check "network inbound: the host sends to a guest at 500 kB/s +-20%" within host
 check "network outbound: a guest sends to the host at 500 kB/s +-20%" within a host 192.168.230.1 4000000 500
 check "portgroup inbound: the slow guest receives at 250 kB/s +-20%" within host s 192.168.230.30 2000000 250
 check "portgroup outbound: the slow guest sends at 250 kB/s +-20%" within s host 192.168.230.1 2000000 250
+# a floor under contention: the host floods a guest without one and a guest with a 300 kB/s floor at
+# once; the network's 500 kB/s are shared so that the floor holds
+veth_guest f 192.168.230.50
+check "a port on portgroup 'gold' (inbound floor 300 kB/s)" "$BIN/netdctl" net-port-create bw --persistent --ifname h-f --portgroup gold \
+	--mac "$(in_ns f ip -o link show g0 | sed -n "s/.*link\/ether \([0-9a-f:]*\).*/\1/p")"
+floor_holds() {
+	local t0 t1 lf pids=() p
+	rm -f "$T"/fa*.rx "$T/ff.rx"
+	# four flows to a: without the floor, fair queueing would leave f a fifth of the 500 kB/s
+	for p in 5002 5004 5005 5006; do
+		in_ns a timeout 60 busybox nc -l -p $p >"$T/fa$p.rx" & pids+=($!)
+	done
+	in_ns f timeout 60 busybox nc -l -p 5003 >"$T/ff.rx" & lf=$!
+	sleep 0.3
+	for p in 5002 5004 5005 5006; do
+		timeout 60 bash -c "head -c 2500000 /dev/zero >/dev/tcp/192.168.230.20/$p" &
+	done
+	sleep 1   # the floods to a have the link first
+	t0=$(date +%s%N)
+	timeout 60 bash -c "head -c 2000000 /dev/zero >/dev/tcp/192.168.230.50/5003"
+	wait "$lf"
+	t1=$(date +%s%N)
+	wait "${pids[@]}"
+	local ms=$(( (t1 - t0) / 1000000 )) rate
+	rate=$(( 2000000 / ms ))
+	echo "# the floor guest received 2000000 bytes in $ms ms against 4 flows to another guest: $rate kB/s (floor 300)" | tee -a "$T/rates"
+	[ "$(stat -c %s "$T/ff.rx")" = 2000000 ] && [ "$rate" -ge 240 ]
+}
+check "under contention the floor guest still gets its 300 kB/s (-20%)" floor_holds
 cat "$T/rates"
 check "destroy" "$BIN/netdctl" net-destroy bw
 check_fails "the ports' interfaces keep no shaping" sh -c "tc qdisc show dev h-s | grep -Eq 'htb|ingress'"
