@@ -11,7 +11,8 @@ in_ns uplink ip addr add 10.99.0.3/24 dev u0
 # two upstream servers in the "outside world", telling outside.test apart
 for a in 2:77 3:88; do
 	in_ns uplink dnsmasq -k --conf-file=/dev/null --user=root --bind-interfaces --listen-address="10.99.0.${a%%:*}" \
-		--address="/outside.test/10.99.0.${a##*:}" --pid-file= 2>>"$T/upstream.log" &
+		--address="/outside.test/10.99.0.${a##*:}" --ptr-record=77.160.168.192.in-addr.arpa,far.away \
+		--ptr-record=77.162.168.192.in-addr.arpa,far.away --pid-file= 2>>"$T/upstream.log" &
 	NSPIDS+=($!)
 done
 printf '# test\nnameserver 10.99.0.2\n' >"$T/resolv.conf"
@@ -65,6 +66,20 @@ ok_resolve() {
 	resolves g1 outside.test 192.168.160.1 10.99.0.88 dnsnet
 }
 check "dnsmasq asks the new server (SIGHUP)" ok_resolve
+
+# localPtr='yes': reverse lookups in the network's own subnet are answered here, never asked upstream
+check "without localPtr, a reverse lookup in the subnet goes upstream (far.away answers)" in_ns g1 "$BIN/nd-dnsq" --ptr 192.168.160.1 192.168.160.77
+cat >"$T/ptr.xml" <<'XML'
+<network><name>ptrnet</name><forward mode='nat'/><bridge name='ndbrptr'/>
+<ip address='192.168.162.1' prefix='24' localPtr='yes'><dhcp><range start='192.168.162.10' end='192.168.162.20'/></dhcp></ip>
+</network>
+XML
+check "a network with localPtr='yes'" "$BIN/netdctl" net-create "$T/ptr.xml"
+guest_on_bridge g2 ndbrptr 52:54:00:00:16:02
+check "  its guest gets a lease" dhcp g2
+check "  its reverse lookups stay local: no upstream answer" sh -c "nsenter -t $NS_g2 -n '$BIN/nd-dnsq' --ptr 192.168.162.1 192.168.162.77 | grep -q 'answered rcode=[35] answers=0'"
+check "  while forward lookups still go upstream" in_ns g2 "$BIN/nd-dnsq" 192.168.162.1 outside.test
+check "destroy it" "$BIN/netdctl" net-destroy ptrnet
 check "the same dnsmasq still runs (no restart)" test "$(pgrep -n -f "dnsmasq.*/dnsnet\.conf")" = "$pid"
 check "netd logged the change" grep -q "resolv.conf changed: new nameservers for 1 dnsmasq" "$T/netd.log"
 

@@ -1,6 +1,7 @@
 /*
- * Test tool: one DNS query over UDP (or TCP with --tcp), A record of NAME,
- * to SERVER port 53; waits 2 s. Prints "answered rcode=N answers=M" and
+ * Test tool: one DNS query over UDP (or TCP with --tcp), A record of NAME
+ * (with --ptr, NAME is an IPv4 address and the query its PTR record), to
+ * SERVER port 53; waits 2 s. Prints "answered rcode=N answers=M" and
  * exits 0 when the reply has an answer, 3 when it has none (REFUSED,
  * NXDOMAIN); prints "no answer" and exits 1 when no reply came. busybox
  * nslookup cannot tell "no answer" from "AAAA refused".
@@ -14,7 +15,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-static size_t build(const char *name, unsigned char *q, size_t cap)
+static size_t build(const char *name, unsigned short type, unsigned char *q, size_t cap)
 {
 	static const unsigned char head[12] = { 0x4e, 0x44, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0 };
 	size_t n = sizeof(head);
@@ -32,7 +33,7 @@ static size_t build(const char *name, unsigned char *q, size_t cap)
 		name += l + (dot ? 1 : 0);
 	}
 	q[n++] = 0;
-	q[n++] = 0, q[n++] = 1; /* A */
+	q[n++] = 0, q[n++] = (unsigned char)type; /* A or PTR */
 	q[n++] = 0, q[n++] = 1; /* IN */
 	return n;
 }
@@ -42,14 +43,25 @@ int main(int argc, char **argv)
 	struct timeval tv = { .tv_sec = 2 };
 	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(53) };
 	unsigned char q[512], a[4096], *r = a;
-	bool tcp = argc == 4 && strcmp(argv[1], "--tcp") == 0;
+	bool tcp = argc == 4 && strcmp(argv[1], "--tcp") == 0, ptr = argc == 4 && strcmp(argv[1], "--ptr") == 0;
+	int opt = tcp || ptr;
+	char name[256];
 	ssize_t got;
-	size_t len;
+	size_t len = 0;
 	int fd;
 
-	if (argc != 3 + tcp || inet_pton(AF_INET, argv[1 + tcp], &sa.sin_addr) != 1 ||
-	    !(len = build(argv[2 + tcp], q + 2, sizeof(q) - 2))) {
-		fprintf(stderr, "usage: nd-dnsq [--tcp] SERVER-IPV4 NAME\n");
+	snprintf(name, sizeof(name), "%s", argc > 2 + opt ? argv[2 + opt] : "");
+	if (ptr) { /* 192.0.2.5 -> 5.2.0.192.in-addr.arpa */
+		unsigned o1, o2, o3, o4;
+
+		if (sscanf(argv[3], "%u.%u.%u.%u", &o1, &o2, &o3, &o4) != 4)
+			name[0] = '\0';
+		else
+			snprintf(name, sizeof(name), "%u.%u.%u.%u.in-addr.arpa", o4, o3, o2, o1);
+	}
+	if (argc != 3 + opt || inet_pton(AF_INET, argv[1 + opt], &sa.sin_addr) != 1 || !name[0] ||
+	    !(len = build(name, ptr ? 12 : 1, q + 2, sizeof(q) - 2))) {
+		fprintf(stderr, "usage: nd-dnsq [--tcp|--ptr] SERVER-IPV4 NAME|IPV4\n");
 		return 2;
 	}
 	fd = socket(AF_INET, tcp ? SOCK_STREAM : SOCK_DGRAM, 0);
