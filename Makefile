@@ -198,6 +198,8 @@ libvirt-suite:
 		libvirt-9.0.0/tests/networkxml2confdata libvirt-9.0.0/tests/networkxml2xmlin \
 		libvirt-9.0.0/tests/networkxml2xmlout libvirt-9.0.0/tests/networkxml2xmlupdatein \
 		libvirt-9.0.0/tests/networkxml2xmlupdateout libvirt-9.0.0/tests/networkxml2firewalldata \
+		libvirt-9.0.0/tests/networkxml2xmltest.c libvirt-9.0.0/tests/networkxml2conftest.c \
+		libvirt-9.0.0/tests/networkxml2xmlupdatetest.c libvirt-9.0.0/tests/networkxml2firewalltest.c \
 		libvirt-9.0.0/src/conf/schemas
 	$(Q)cp -r $(BUILD)/libvirt-src/tests/* $(BUILD)/libvirt-9.0.0/
 	$(Q)cp $(BUILD)/libvirt-src/src/conf/schemas/network.rng $(BUILD)/libvirt-src/src/conf/schemas/networkcommon.rng \

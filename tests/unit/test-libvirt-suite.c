@@ -106,8 +106,6 @@ static bool have_suite(void)
 	if (access(path, R_OK) == 0)
 		return true;
 	ck_assert_msg(!(ci && strcmp(ci, "true") == 0), "CI=true: libvirt's tests are missing in %s", suite_dir());
-	printf("SKIP: libvirt 9.0.0's network tests are not in %s (set NETD_LIBVIRT_SUITE, or make libvirt-suite)\n",
-	       suite_dir());
 	return false;
 }
 
@@ -626,6 +624,16 @@ Suite *make_libvirt_suite(void)
 {
 	Suite *s = suite_create("libvirt-suite");
 	TCase *tc = tcase_create("libvirt");
+	char path[4096];
+	const char *ci = getenv("CI");
+
+	/* outside CI, a missing copy is one line; under CI the tests run and fail on it */
+	snprintf(path, sizeof(path), "%s/networkxml2confdata", suite_dir());
+	if (access(path, R_OK) != 0 && !(ci && strcmp(ci, "true") == 0)) {
+		printf("SKIP: libvirt 9.0.0's network tests are not in %s (set NETD_LIBVIRT_SUITE, or make libvirt-suite)\n",
+		       suite_dir());
+		return s;
+	}
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_confdata);
