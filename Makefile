@@ -9,6 +9,11 @@ CC       ?= cc
 PREFIX   ?= /usr/local
 BINDIR   ?= $(PREFIX)/bin
 SBINDIR  ?= $(PREFIX)/sbin
+DATADIR  ?= $(PREFIX)/share
+MANDIR   ?= $(DATADIR)/man
+SYSCONFDIR ?= /etc
+UNITDIR  ?= $(PREFIX)/lib/systemd/system
+COMPLETIONDIR ?= $(DATADIR)/bash-completion/completions
 BUILD    ?= build
 SAN      ?=
 CFLAGS   ?= -O2 -g
@@ -305,19 +310,33 @@ demo: all $(BUILD)/guest/stamp
 
 # -- install -------------------------------------------------------------------
 install: all
-	install -d $(DESTDIR)$(BINDIR)
-	install -d $(DESTDIR)$(SBINDIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(COMPLETIONDIR) \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(SYSCONFDIR)/netd
 	install -m 0755 $(BUILD)/bin/netd $(DESTDIR)$(SBINDIR)/netd
 	install -m 0755 $(BUILD)/bin/netdctl $(DESTDIR)$(BINDIR)/netdctl
 	install -m 0755 $(BUILD)/bin/netd-launch $(DESTDIR)$(BINDIR)/netd-launch
+	sed 's|^ExecStart=/usr/sbin/netd|ExecStart=$(SBINDIR)/netd|' netd/daemon/netd.service >$(DESTDIR)$(UNITDIR)/netd.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/netd.service
+	install -m 0644 netd/client/netdctl.bash-completion $(DESTDIR)$(COMPLETIONDIR)/netdctl
+	install -m 0644 docs/man/netd.8 $(DESTDIR)$(MANDIR)/man8/netd.8
+	install -m 0644 docs/man/netdctl.1 docs/man/netd-launch.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 docs/man/netd-network.5 $(DESTDIR)$(MANDIR)/man5/netd-network.5
+	@# the options file is the admin's once it exists: never overwritten
+	@[ -e $(DESTDIR)$(SYSCONFDIR)/netd/netd.conf ] || install -m 0644 netd/daemon/netd.conf $(DESTDIR)$(SYSCONFDIR)/netd/netd.conf
 	@# dnsmasq's own user, as distributions have for libvirt's dnsmasq (only on a real install)
 	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ] && ! getent passwd netd-dnsmasq >/dev/null; then \
 		useradd --system --user-group --no-create-home --home-dir /nonexistent \
 			--shell /usr/sbin/nologin --comment "netd dnsmasq" netd-dnsmasq && \
 		echo "install: created system user netd-dnsmasq"; fi
+	@if [ -z "$(DESTDIR)" ] && command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then systemctl daemon-reload; fi
 
+# what make install put there, but the options file (the admin's) and the user
 uninstall:
-	rm -f $(DESTDIR)$(SBINDIR)/netd $(DESTDIR)$(BINDIR)/netdctl $(DESTDIR)$(BINDIR)/netd-launch
+	rm -f $(DESTDIR)$(SBINDIR)/netd $(DESTDIR)$(BINDIR)/netdctl $(DESTDIR)$(BINDIR)/netd-launch \
+		$(DESTDIR)$(UNITDIR)/netd.service $(DESTDIR)$(COMPLETIONDIR)/netdctl \
+		$(DESTDIR)$(MANDIR)/man8/netd.8 $(DESTDIR)$(MANDIR)/man1/netdctl.1 $(DESTDIR)$(MANDIR)/man1/netd-launch.1 \
+		$(DESTDIR)$(MANDIR)/man5/netd-network.5
+	@[ ! -e $(DESTDIR)$(SYSCONFDIR)/netd/netd.conf ] || echo "uninstall: $(DESTDIR)$(SYSCONFDIR)/netd/netd.conf kept (yours)"
 
 clean:
 	rm -rf $(BUILD)

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "common/nd-cleanup.h"
+#include "common/nd-version.h"
 #include "common/nd-file.h"
 #include "netd/client/netd-doctor.h"
 #include "netd/lib/netd-client.h"
@@ -655,6 +656,10 @@ int main(int argc, char **argv)
 	if (strcmp(cmd, "net-port-create") == 0) return cmd_port_create(argc, argv);
 	if (strcmp(cmd, "net-port-list") == 0) return cmd_port_list(argc, argv);
 	if (strcmp(cmd, "net-port-delete") == 0) return cmd_port_delete(argc, argv);
+	if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+		printf("netdctl %s\n", ND_VERSION);
+		return 0;
+	}
 	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
 		usage(stdout);
 		return 0;

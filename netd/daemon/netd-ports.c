@@ -634,6 +634,18 @@ static void ovs_del_stale_done(struct netd *d, void *ctx, int status, char *out)
 	ovs_add_free(oa);
 }
 
+/* a port made but not handed out: its fds closed, its device and record gone, the error answered */
+static json_object *port_abandon(struct call *k, struct netd_port *p, const int *fds, char **del_argv, char **add_argv,
+				 const struct nd_err *err)
+{
+	for (unsigned i = 0; !p->existing && i < p->queues; i++)
+		close(fds[i]);
+	tapdev_argv_free(del_argv);
+	tapdev_argv_free(add_argv);
+	port_remove(k->d, p, true);
+	return rpc_failed(k, err);
+}
+
 /* the reply waits for ovs-vsctl; the daemon serves everyone else meanwhile */
 static json_object *ovs_add_start(struct call *k, struct netd_port *p, const int *fds, char **del_argv,
 				  char **add_argv)
@@ -658,12 +670,7 @@ static json_object *ovs_add_start(struct call *k, struct netd_port *p, const int
 	}
 	return NETD_REPLY_DEFERRED;
 fail:
-	for (unsigned i = 0; !p->existing && i < p->queues; i++)
-		close(fds[i]);
-	tapdev_argv_free(del_argv);
-	tapdev_argv_free(add_argv);
-	port_remove(k->d, p, true);
-	return rpc_failed(k, &err);
+	return port_abandon(k, p, fds, del_argv, add_argv, &err);
 }
 
 json_object *m_port_create(struct call *k)
@@ -721,22 +728,11 @@ json_object *m_port_create(struct call *k)
 	p->persistent = q.persistent;
 	if (port_index(k->d, p) < 0) {
 		nd_err_set(&err, -ENOMEM, q.network, "out of memory");
-		for (unsigned i = 0; !p->existing && i < p->queues; i++)
-			close(fds[i]);
-		tapdev_argv_free(del_argv);
-		tapdev_argv_free(add_argv);
-		port_remove(k->d, p, true);
-		return rpc_failed(k, &err);
+		return port_abandon(k, p, fds, del_argv, add_argv, &err);
 	}
 	record_save(k->d, p);
-	if (!p->existing && q.persistent && tapdev_tap_set_persist(fds[0], true, &err) < 0) {
-		for (unsigned i = 0; i < p->queues; i++)
-			close(fds[i]);
-		tapdev_argv_free(del_argv);
-		tapdev_argv_free(add_argv);
-		port_remove(k->d, p, true);
-		return rpc_failed(k, &err);
-	}
+	if (!p->existing && q.persistent && tapdev_tap_set_persist(fds[0], true, &err) < 0)
+		return port_abandon(k, p, fds, del_argv, add_argv, &err);
 	if (p->ovs)
 		return ovs_add_start(k, p, fds, del_argv, add_argv);
 	if (!p->existing) {

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "common/nd-file.h"
+#include "common/nd-version.h"
 #include "firewall/fw.h"
 #include "netd/daemon/netd-control.h"
 #include "netd/daemon/netd-dnsmasq.h"
@@ -47,28 +48,125 @@ static void usage(FILE *f)
 		"  --daemon             fork into the background: stdio detached, logs to syslog,\n"
 		"                       pidfile written; returns once the daemon is ready\n"
 		"  --pidfile PATH       with --daemon (default RUN_DIR/netd.pid)\n"
-		"  --verbose            debug logging\n");
+		"  --verbose            debug logging\n"
+		"  --conf PATH          options as 'name = value' lines, the command line wins\n"
+		"                       (default /etc/netd/netd.conf, when it exists)\n"
+		"  --version            netd's version\n");
+}
+
+static const struct option longopts[] = {
+	{ "socket", required_argument, NULL, 's' },	  { "config-dir", required_argument, NULL, 'c' },
+	{ "run-dir", required_argument, NULL, 'r' },	  { "state-dir", required_argument, NULL, 'S' },
+	{ "admin-group", required_argument, NULL, 'g' }, { "dnsmasq", required_argument, NULL, 'D' },
+	{ "dnsmasq-user", required_argument, NULL, 'u' }, { "daemon", no_argument, NULL, 'd' },
+	{ "verbose", no_argument, NULL, 'v' },		  { "ovs-db", required_argument, NULL, 'O' },
+	{ "no-coexist", no_argument, NULL, 'N' },		  { "resolv-conf", required_argument, NULL, 'R' },
+	{ "help", no_argument, NULL, 'h' },		  { "version", no_argument, NULL, 'V' },
+	{ "conf", required_argument, NULL, 'C' },
+	{ "admin-group-dnsmasq-options", no_argument, NULL, 'A' },
+	{ "max-clients-per-user", required_argument, NULL, 'M' },
+	{ "pidfile", required_argument, NULL, 'P' },
+	{ "unsafe-dirs-for-tests", no_argument, NULL, 'U' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/*
+ * /etc/netd/netd.conf: "name = value" per line, names of the long options,
+ * '#' comments; a flag takes yes/no. Turned into arguments that come before
+ * the command line's, which therefore wins. An unknown name or a bad value is
+ * an error naming the file and line.
+ */
+static int read_conf(const char *path, bool explicit, char ***ret_args, int *ret_n)
+{
+	static char *text; /* the options point into it for the daemon's life */
+	char **args = NULL, *rest, *line;
+	struct nd_err err = { 0 };
+	int n = 0, lineno = 0, r;
+
+	*ret_args = NULL;
+	*ret_n = 0;
+	if ((r = nd_file_read(path, 1 << 20, &text, NULL, &err)) == -ENOENT && !explicit)
+		return 0;
+	if (r < 0) {
+		fprintf(stderr, "netd: %s: %s\n", path, r == -ENOENT ? "no such file" : err.msg);
+		return -EINVAL;
+	}
+	rest = text;
+	while ((line = strsep(&rest, "\n"))) {
+		char *key = line + strspn(line, " \t"), *eq, *val, *e;
+		const struct option *opt = NULL;
+		char **grown;
+
+		lineno++;
+		if (!*key || *key == '#')
+			continue;
+		if (!(eq = strchr(key, '='))) {
+			fprintf(stderr, "netd: %s:%d: expected 'name = value'\n", path, lineno);
+			return -EINVAL;
+		}
+		val = eq + 1 + strspn(eq + 1, " \t");
+		for (e = eq; e > key && (e[-1] == ' ' || e[-1] == '\t'); e--)
+			;
+		*e = '\0';
+		for (e = val + strlen(val); e > val && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'); e--)
+			;
+		*e = '\0';
+		for (const struct option *o = longopts; o->name; o++)
+			if (strcmp(o->name, key) == 0 && strcmp(key, "conf") && strcmp(key, "help") && strcmp(key, "version"))
+				opt = o;
+		if (!opt) {
+			fprintf(stderr, "netd: %s:%d: unknown option '%s'\n", path, lineno, key);
+			return -EINVAL;
+		}
+		if (opt->has_arg == no_argument) {
+			if (!strcmp(val, "no") || !strcmp(val, "false") || !strcmp(val, "off") || !strcmp(val, "0"))
+				continue;
+			if (strcmp(val, "yes") && strcmp(val, "true") && strcmp(val, "on") && strcmp(val, "1")) {
+				fprintf(stderr, "netd: %s:%d: %s: expected yes or no, not '%s'\n", path, lineno, key, val);
+				return -EINVAL;
+			}
+		}
+		if (!(grown = realloc(args, sizeof(*args) * (size_t)(n + 2))))
+			return -ENOMEM;
+		args = grown;
+		if (asprintf(&args[n++], "--%s", key) < 0)
+			return -ENOMEM;
+		if (opt->has_arg != no_argument)
+			args[n++] = val;
+	}
+	*ret_args = args;
+	*ret_n = n;
+	return 0;
 }
 
 static int parse_args(int argc, char **argv, struct netd_opts *o)
 {
-	static const struct option longopts[] = {
-		{ "socket", required_argument, NULL, 's' },	  { "config-dir", required_argument, NULL, 'c' },
-		{ "run-dir", required_argument, NULL, 'r' },	  { "state-dir", required_argument, NULL, 'S' },
-		{ "admin-group", required_argument, NULL, 'g' }, { "dnsmasq", required_argument, NULL, 'D' },
-		{ "dnsmasq-user", required_argument, NULL, 'u' }, { "daemon", no_argument, NULL, 'd' },
-		{ "verbose", no_argument, NULL, 'v' },		  { "ovs-db", required_argument, NULL, 'O' },
-		{ "no-coexist", no_argument, NULL, 'N' },		  { "resolv-conf", required_argument, NULL, 'R' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "admin-group-dnsmasq-options", no_argument, NULL, 'A' },
-		{ "max-clients-per-user", required_argument, NULL, 'M' },
-		{ "pidfile", required_argument, NULL, 'P' },
-		{ "unsafe-dirs-for-tests", no_argument, NULL, 'U' },
-		{ NULL, 0, NULL, 0 },
-	};
+	const char *conf = "/etc/netd/netd.conf";
+	bool conf_explicit = false;
+	char **cargs = NULL, **all;
+	int nconf = 0, nall;
 	char *end;
 	int c;
 
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--conf") == 0 && i + 1 < argc)
+			conf = argv[i + 1], conf_explicit = true;
+		else if (strncmp(argv[i], "--conf=", 7) == 0)
+			conf = argv[i] + 7, conf_explicit = true;
+	}
+	if (read_conf(conf, conf_explicit, &cargs, &nconf) < 0)
+		return -EINVAL;
+	/* the file's options first, then the command line's */
+	nall = 1 + nconf + (argc - 1);
+	if (!(all = calloc((size_t)nall + 1, sizeof(*all))))
+		return -ENOMEM;
+	all[0] = argv[0];
+	for (int i = 0; i < nconf; i++)
+		all[1 + i] = cargs[i];
+	for (int i = 1; i < argc; i++)
+		all[nconf + i] = argv[i];
+	argc = nall;
+	argv = all;
 	o->max_clients_per_user = 32;
 	o->socket_path = "/run/netd/netd.sock";
 	o->config_dir = "/etc/netd";
@@ -93,6 +191,7 @@ static int parse_args(int argc, char **argv, struct netd_opts *o)
 		case 'A': o->admin_group_dnsmasq_options = true; break;
 		case 'P': o->pidfile = optarg; break;
 		case 'U': o->skip_dir_check = true; break;
+		case 'C': break; /* read above */
 		case 'M':
 			o->max_clients_per_user = (unsigned)strtoul(optarg, &end, 10);
 			if (*end || !o->max_clients_per_user || o->max_clients_per_user > 100000) {
@@ -101,6 +200,7 @@ static int parse_args(int argc, char **argv, struct netd_opts *o)
 			}
 			break;
 		case 'h': usage(stdout); exit(0);
+		case 'V': printf("netd %s\n", ND_VERSION); exit(0);
 		default: usage(stderr); return -EINVAL;
 		}
 	}

@@ -19,6 +19,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "common/nd-version.h"
 #include "common/nd-cleanup.h"
 #include "common/nd-file.h"
 #include "netd/lib/netd-client.h"
@@ -59,7 +60,8 @@ static int parse(int argc, char **argv, struct opts *o)
 		{ "socket", required_argument, NULL, 's' },  { "qemu", required_argument, NULL, 'Q' },
 		{ "keep-rom", no_argument, NULL, 'r' },      { "dry-run", no_argument, NULL, 'D' },
 		{ "vm-uuid", required_argument, NULL, 'V' },
-		{ "help", no_argument, NULL, 'h' },	     { NULL, 0, NULL, 0 },
+		{ "help", no_argument, NULL, 'h' },	     { "version", no_argument, NULL, 'v' },
+		{ NULL, 0, NULL, 0 },
 	};
 	char *end;
 	int c;
@@ -90,6 +92,7 @@ static int parse(int argc, char **argv, struct opts *o)
 		case 'V': o->vm_uuid = optarg; break;
 		case 'D': o->dry_run = true; break;
 		case 'h': usage(stdout); exit(0);
+		case 'v': printf("netd-launch %s\n", ND_VERSION); exit(0);
 		default: usage(stderr); return 1;
 		}
 	}

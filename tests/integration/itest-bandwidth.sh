@@ -61,16 +61,6 @@ else
 fi
 
 # what libvirt refuses is refused by name before anything changes
-# tcp_host_to NS ADDR: a line from the host to a listener in NS
-tcp_host_to() {
-	rm -f "$T/th.rx"
-	in_ns "$1" timeout 5 busybox nc -l -p 5004 >"$T/th.rx" &
-	local l=$!
-	sleep 0.3
-	echo "hello from the host" | timeout 3 busybox nc -w 2 "$2" 5004
-	wait $l 2>/dev/null
-	grep -q "hello from the host" "$T/th.rx"
-}
 cat >"$T/bwb.xml" <<'XML'
 <network><name>bwb</name><forward mode='bridge'/><bridge name='br-x'/>
 <bandwidth><inbound average='1000'/></bandwidth></network>
@@ -99,7 +89,7 @@ check "a second and a third guest's floors fit (900 of 1000 kB/s)" sh -c "'$BIN/
 	'$BIN/netdctl' net-port-create fl --persistent --ifname h-f3 --portgroup gold --mac $(gmac f3) && tc class show dev ndfl0 | grep -q 'htb 1:5 '"
 check "a fourth would overcommit the network: refused, naming it" sh -c "'$BIN/netdctl' net-port-create fl --persistent --ifname h-f4 --portgroup gold --mac $(gmac f4) 2>&1 | grep -q 'would overcommit the network: 900 of its 1000 kB/s'"
 check_fails "  and leaves nothing on the bridge" sh -c "'$BIN/netdctl' net-port-list fl | grep -q h-f4"
-check "TCP data reaches a guest with a floor" tcp_host_to f1 192.168.231.11
+check "TCP data reaches a guest with a floor" tcp_from_host f1 192.168.231.11
 check "deleting a port gives its floor back" sh -c "'$BIN/netdctl' net-port-delete fl h-f2 && ! tc class show dev ndfl0 | grep -q 'htb 1:4 ' &&
 	tc class show dev ndfl0 | grep -q 'htb 1:2 parent 1:1 .*rate 3200Kbit'"
 check "destroy" "$BIN/netdctl" net-destroy fl

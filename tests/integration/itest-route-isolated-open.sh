@@ -13,16 +13,6 @@ NSPIDS+=($!)
 printf 'nameserver 10.99.0.2\n' >"$T/resolv.conf"
 start_netd --resolv-conf "$T/resolv.conf" || exit 1
 in_ns uplink ip route add 192.168.160.0/24 via 10.99.0.1
-# host_tcp ADDR NS: a line from the host to a listener in NS
-host_tcp() {
-	rm -f "$T/htcp.rx"
-	in_ns "$2" timeout 5 busybox nc -l -p 5002 >"$T/htcp.rx" &
-	local l=$!
-	sleep 0.3
-	echo "hello from the host" | timeout 3 busybox nc -w 2 "$1" 5002
-	wait $l 2>/dev/null
-	grep -q "hello from the host" "$T/htcp.rx"
-}
 
 cat >"$T/route.xml" <<'XML'
 <network>
@@ -70,7 +60,7 @@ iip=$(lease_of i1 2>/dev/null)
 check "isolated: the lease names no router (libvirt: dhcp-option=3)" sh -c "r=\$(cat '$T/i1.lease.router'); echo \"router: '\$r'\"; test -z \"\$r\""
 check "isolated: the guest reaches the host (ping)" ping_from i1 192.168.170.1
 check "isolated: the host reaches the guest (ping)" busybox ping -c 1 -W 2 "$iip"
-check "isolated: the host opens a TCP connection to the guest" host_tcp "$iip" i1
+check "isolated: the host opens a TCP connection to the guest" tcp_from_host i1 "$iip"
 check "isolated: the guest opens a TCP connection to the host" tcp_to_host i1 192.168.170.1
 check_fails "isolated: no upstream DNS (the name server forwards nothing)" in_ns i1 "$BIN/nd-dnsq" 192.168.170.1 outside.test
 in_ns i1 ip route replace default via 192.168.170.1 dev g0

@@ -138,6 +138,16 @@ tcp() {
 	grep -q "hello from $1" "$T/tcp.rx"
 }
 
+# tcp_from_host NS ADDR: a line sent over TCP from the host (this namespace) to a listener in NS
+tcp_from_host() {
+	rm -f "$T/tcpf.rx"
+	in_ns "$1" timeout 5 busybox nc -l -p 5004 >"$T/tcpf.rx" &
+	local l=$!
+	sleep 0.3
+	echo "hello from the host" | timeout 3 busybox nc -w 2 "$2" 5004
+	wait $l 2>/dev/null
+	grep -q "hello from the host" "$T/tcpf.rx"
+}
 # tcp_to_host FROM ADDR: a line sent over TCP from namespace FROM to a listener of the host (this namespace)
 tcp_to_host() {
 	rm -f "$T/tcph.rx"
