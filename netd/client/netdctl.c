@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -14,6 +15,7 @@
 
 #include "common/nd-cleanup.h"
 #include "common/nd-version.h"
+#include "netd/client/netdctl-args.h"
 #include "common/nd-file.h"
 #include "netd/client/netd-doctor.h"
 #include "netd/lib/netd-client.h"
@@ -109,6 +111,14 @@ static bool has_opt(int argc, char **argv, const char *opt)
 	return false;
 }
 
+static const char *opt_value(int argc, char **argv, const char *opt)
+{
+	for (int i = 1; i + 1 < argc; i++)
+		if (strcmp(argv[i], opt) == 0)
+			return argv[i + 1];
+	return NULL;
+}
+
 /* the first argument that is not an --option */
 static const char *positional(int argc, char **argv, int nth)
 {
@@ -180,43 +190,67 @@ static const char *list_state(json_object *o)
 	return flag(o, "active") ? "active" : "inactive";
 }
 
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(str(*(json_object *const *)a, "name"), str(*(json_object *const *)b, "name"));
+}
+
+/* virsh's filters: active ones unless --all or --inactive; --persistent/--transient, --autostart/--no-autostart */
+static bool list_wants(int argc, char **argv, json_object *o)
+{
+	bool all = has_opt(argc, argv, "--all"), inactive = has_opt(argc, argv, "--inactive");
+	bool active = flag(o, "active");
+
+	if (!all && (inactive ? active : !active))
+		return false;
+	if (has_opt(argc, argv, "--persistent") != has_opt(argc, argv, "--transient") &&
+	    flag(o, "persistent") != has_opt(argc, argv, "--persistent"))
+		return false;
+	if (has_opt(argc, argv, "--autostart") != has_opt(argc, argv, "--no-autostart") &&
+	    flag(o, "autostart") != has_opt(argc, argv, "--autostart"))
+		return false;
+	return true;
+}
+
 static int cmd_list(int argc, char **argv)
 {
-	bool all = has_opt(argc, argv, "--all"), names = has_opt(argc, argv, "--name");
-	json_object *reply, *res = call("net-list", NULL, &reply), *out;
+	bool names = has_opt(argc, argv, "--name"), uuids = has_opt(argc, argv, "--uuid");
+	json_object *reply, *res = call("net-list", NULL, &reply), **v;
+	size_t n = 0;
 
 	if (!res)
 		return 1;
+	if (!(v = calloc(json_object_array_length(res) + 1, sizeof(*v))))
+		return fail("out of memory");
+	for (size_t i = 0; i < json_object_array_length(res); i++)
+		if (list_wants(argc, argv, json_object_array_get_idx(res, i)))
+			v[n++] = json_object_array_get_idx(res, i);
+	qsort(v, n, sizeof(*v), by_name);
 	if (has_opt(argc, argv, "--json")) {
-		out = json_object_new_array();
-		for (size_t i = 0; i < json_object_array_length(res); i++) {
-			json_object *o = json_object_array_get_idx(res, i);
+		json_object *out = json_object_new_array();
 
-			if (all || flag(o, "active"))
-				json_object_array_add(out, json_object_get(o));
-		}
+		for (size_t i = 0; i < n; i++)
+			json_object_array_add(out, json_object_get(v[i]));
 		printf("%s\n", json_object_to_json_string_ext(out, JSON_C_TO_STRING_PRETTY));
 		json_object_put(out);
-		json_object_put(reply);
-		return 0;
-	}
-	if (!names) {
-		printf(" %-20s %-10s %-12s %s\n", "Name", "State", "Autostart", "Persistent");
-		printf("----------------------------------------------------------\n");
-	}
-	for (size_t i = 0; i < json_object_array_length(res); i++) {
-		json_object *o = json_object_array_get_idx(res, i);
+	} else if (names || uuids) {
+		for (size_t i = 0; i < n; i++)
+			printf("%s%s%s\n", uuids ? str(v[i], "uuid") : "", names && uuids ? " " : "", names ? str(v[i], "name") : "");
+	} else {
+		int w = 20;
 
-		if (!all && !flag(o, "active"))
-			continue;
-		if (names)
-			printf("%s\n", str(o, "name"));
-		else
-			printf(" %-20s %-10s %-12s %s\n", str(o, "name"), list_state(o), flag(o, "autostart") ? "yes" : "no",
-			       flag(o, "persistent") ? "yes" : "no");
-	}
-	if (!names)
+		for (size_t i = 0; i < n; i++)
+			if ((int)strlen(str(v[i], "name")) > w)
+				w = (int)strlen(str(v[i], "name"));
+		printf(" %-*s %-10s %-12s %s\n", w, "Name", "State", "Autostart", "Persistent");
+		printf("%.*s\n", w + 38, "----------------------------------------------------------------------------------------"
+		       "----------------------------------------");
+		for (size_t i = 0; i < n; i++)
+			printf(" %-*s %-10s %-12s %s\n", w, str(v[i], "name"), list_state(v[i]),
+			       flag(v[i], "autostart") ? "yes" : "no", flag(v[i], "persistent") ? "yes" : "no");
 		printf("\n");
+	}
+	free(v);
 	json_object_put(reply);
 	return 0;
 }
@@ -230,6 +264,11 @@ static int cmd_info(int argc, char **argv)
 		return fail("usage: netdctl net-info NETWORK");
 	if (!(res = call("net-info", name_params(name), &reply)))
 		return 1;
+	if (has_opt(argc, argv, "--json")) {
+		printf("%s\n", json_object_to_json_string_ext(res, JSON_C_TO_STRING_PRETTY));
+		json_object_put(reply);
+		return 0;
+	}
 	printf("%-16s%s\n", "Name:", str(res, "name"));
 	printf("%-16s%s\n", "UUID:", str(res, "uuid"));
 	printf("%-16s%s\n", "Active:", flag(res, "active") ? "yes" : "no");
@@ -303,13 +342,22 @@ static int cmd_autostart(int argc, char **argv)
 
 static int cmd_leases(int argc, char **argv)
 {
-	const char *name = positional(argc, argv, 0);
+	const char *name = positional(argc, argv, 0), *mac;
 	json_object *reply, *res;
 
 	if (!name)
 		return fail("usage: netdctl net-dhcp-leases NETWORK [--json]");
 	if (!(res = call("net-dhcp-leases", name_params(name), &reply)))
 		return 1;
+	if ((mac = opt_value(argc, argv, "--mac"))) { /* only this MAC's, whatever its case */
+		json_object *only = json_object_new_array();
+
+		for (size_t i = 0; i < json_object_array_length(res); i++)
+			if (strcasecmp(str(json_object_array_get_idx(res, i), "mac"), mac) == 0)
+				json_object_array_add(only, json_object_get(json_object_array_get_idx(res, i)));
+		json_object_object_add(reply, "netdctl-filtered", only); /* freed with the reply */
+		res = only;
+	}
 	if (has_opt(argc, argv, "--json")) {
 		printf("%s\n", json_object_to_json_string_ext(res, JSON_C_TO_STRING_PRETTY));
 		json_object_put(reply);
@@ -442,7 +490,7 @@ static int cmd_edit(int argc, char **argv)
 {
 	const char *name = positional(argc, argv, 0);
 	char path[] = "/tmp/netdctl-edit-XXXXXX.xml";
-	_cleanup_free_ char *xml = NULL;
+	_cleanup_free_ char *xml = NULL, *before = NULL;
 	struct netdef *def = NULL;
 	struct nd_err err = { 0 };
 	json_object *reply, *res, *p;
@@ -455,7 +503,7 @@ static int cmd_edit(int argc, char **argv)
 	if (!(res = call("net-dumpxml", p, &reply)))
 		return 1;
 	fd = mkstemps(path, 4);
-	if (fd < 0 || write(fd, str(res, "xml"), strlen(str(res, "xml"))) < 0) {
+	if (fd < 0 || write(fd, str(res, "xml"), strlen(str(res, "xml"))) < 0 || !(before = strdup(str(res, "xml")))) {
 		json_object_put(reply);
 		return fail("cannot write a temporary file: %s", strerror(errno));
 	}
@@ -474,6 +522,11 @@ static int cmd_edit(int argc, char **argv)
 	}
 	netdef_free(def);
 	nd_file_read(path, 4u << 20, &xml, NULL, NULL);
+	if (xml && strcmp(xml, before) == 0) {
+		printf("Network %s XML configuration not changed.\n", name);
+		unlink(path);
+		return 0;
+	}
 	p = json_object_new_object();
 	json_object_object_add(p, "xml", json_object_new_string(xml ? xml : ""));
 	rc = call("net-define", p, &reply) ? 0 : 1;
@@ -503,13 +556,6 @@ static int cmd_validate(int argc, char **argv)
 	return 0;
 }
 
-static const char *opt_value(int argc, char **argv, const char *opt)
-{
-	for (int i = 1; i + 1 < argc; i++)
-		if (strcmp(argv[i], opt) == 0)
-			return argv[i + 1];
-	return NULL;
-}
 
 static int cmd_port_create(int argc, char **argv)
 {
@@ -560,6 +606,11 @@ static int cmd_port_list(int argc, char **argv)
 	json_object_object_add(p, "network", json_object_new_string(net));
 	if (!(res = call("net-port-list", p, &reply)))
 		return 1;
+	if (has_opt(argc, argv, "--json")) {
+		printf("%s\n", json_object_to_json_string_ext(res, JSON_C_TO_STRING_PRETTY));
+		json_object_put(reply);
+		return 0;
+	}
 	printf(" %-12s %-19s %-12s %-7s %-11s %-7s %-20s %s\n", "Port", "MAC address", "Portgroup", "Queues", "Persistent",
 	       "Owner", "VLAN", "Switch");
 	printf("--------------------------------------------------------------------------------------------------------\n");
@@ -595,33 +646,18 @@ static int cmd_port_delete(int argc, char **argv)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: netdctl [--socket PATH] COMMAND [ARGS]   (or NETD_SOCKET=PATH)\n"
-		   "  net-define FILE            define a persistent network\n"
-		   "  net-create FILE            create and start a transient network\n"
-		   "  net-undefine NETWORK       remove a persistent definition\n"
-		   "  net-start NETWORK          start a defined network\n"
-		   "  net-destroy NETWORK        stop a network\n"
-		   "  net-list [--all] [--name] [--json]\n"
-		   "  net-info NETWORK\n"
-		   "  net-dumpxml NETWORK [--inactive]\n"
-		   "  net-autostart NETWORK [--disable]\n"
-		   "  net-uuid NETWORK | net-name UUID\n"
-		   "  net-dhcp-leases NETWORK [--json]\n"
-		   "  net-edit NETWORK           edit with $EDITOR, validated before it is sent\n"
-		   "  net-update NETWORK COMMAND SECTION XML-OR-FILE [--live] [--config] [--current] [--parent-index N]\n"
-		   "                             COMMAND add|add-first|delete|modify; SECTION ip-dhcp-host, ip-dhcp-range,\n"
-		   "                             forward-interface, portgroup, dns-host, dns-txt, dns-srv\n"
-		   "  net-port-create NETWORK [--mac M] [--queues N] [--portgroup P] [--persistent]\n"
-		   "                  [--ifname EXISTING-IF] [--vlan XML] [--interfaceid UUID] [--bandwidth XML]\n"
-		   "  net-port-list NETWORK\n"
-		   "  net-port-delete NETWORK PORT\n"
-		   "  net-validate FILE          check a definition offline, print it normalized\n"
-		   "  doctor [--json]            what works on this host and what is in the way\n");
+	fprintf(f, "usage: netdctl [--socket PATH] COMMAND [ARGS] [OPTIONS]   (COMMAND --help: its options)\n");
+	for (const struct netdctl_verb *v = netdctl_verbs; v->name; v++)
+		fprintf(f, "  %s%s%-*s %s\n", v->name, v->args[0] ? " " : "", (int)(26 - strlen(v->name)), v->args,
+			v->help);
+	fprintf(f, "  --version                   netdctl's version\n");
 }
 
 int main(int argc, char **argv)
 {
+	const struct netdctl_verb *verb;
 	const char *cmd;
+	int r;
 
 	if (getenv("NETD_SOCKET"))
 		socket_path = getenv("NETD_SOCKET");
@@ -637,6 +673,21 @@ int main(int argc, char **argv)
 	cmd = argv[1];
 	argc--;
 	argv++;
+	if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+		printf("netdctl %s\n", ND_VERSION);
+		return 0;
+	}
+	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	if (!(verb = netdctl_verb_find(cmd))) {
+		fprintf(stderr, "error: unknown command '%s'\n", cmd);
+		usage(stderr);
+		return 2;
+	}
+	if ((r = netdctl_args_parse(verb, &argc, argv, &argv, &socket_path)) != 0)
+		return r > 0 ? 0 : 1;
 	if (strcmp(cmd, "net-validate") == 0) return cmd_validate(argc, argv);
 	if (strcmp(cmd, "net-define") == 0) return cmd_define(argc, argv, "net-define", "Network %s defined from %s\n");
 	if (strcmp(cmd, "net-create") == 0) return cmd_define(argc, argv, "net-create", "Network %s created from %s\n");
@@ -656,14 +707,6 @@ int main(int argc, char **argv)
 	if (strcmp(cmd, "net-port-create") == 0) return cmd_port_create(argc, argv);
 	if (strcmp(cmd, "net-port-list") == 0) return cmd_port_list(argc, argv);
 	if (strcmp(cmd, "net-port-delete") == 0) return cmd_port_delete(argc, argv);
-	if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
-		printf("netdctl %s\n", ND_VERSION);
-		return 0;
-	}
-	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
-		usage(stdout);
-		return 0;
-	}
 	fprintf(stderr, "error: unknown command '%s'\n", cmd);
 	usage(stderr);
 	return 2;
