@@ -40,6 +40,9 @@ const struct netdctl_verb netdctl_verbs[] = {
 	{ "net-port-list", "NETWORK", 1, 1, "a network's ports", { JSON } },
 	{ "net-port-delete", "NETWORK PORT", 2, 2, "remove a port", { { 0 } } },
 	{ "net-validate", "FILE", 1, 1, "check a definition offline, print it normalized", { { 0 } } },
+	{ "net-event", "[NETWORK]", 0, 1, "lifecycle events as they happen (the first one, or --loop)",
+	  { { "--loop", NULL, "every event until --timeout or interrupted" },
+	    { "--timeout", "SECONDS", "stop waiting after this long" } } },
 	{ "doctor", "", 0, 0, "what works on this host and what is in the way", { JSON } },
 	{ NULL, NULL, 0, 0, NULL, { { 0 } } },
 };

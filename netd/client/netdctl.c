@@ -119,11 +119,11 @@ static const char *opt_value(int argc, char **argv, const char *opt)
 	return NULL;
 }
 
-/* the first argument that is not an --option */
+/* the nth positional argument: they come first (netdctl_args_parse puts them there), options after */
 static const char *positional(int argc, char **argv, int nth)
 {
-	for (int i = 1; i < argc; i++)
-		if (strncmp(argv[i], "--", 2) != 0 && nth-- == 0)
+	for (int i = 1; i < argc && strncmp(argv[i], "--", 2) != 0; i++)
+		if (nth-- == 0)
 			return argv[i];
 	return NULL;
 }
@@ -188,6 +188,75 @@ static const char *list_state(json_object *o)
 	if (strcmp(state, "starting") == 0 || strcmp(state, "stopping") == 0 || strcmp(state, "failed") == 0)
 		return state;
 	return flag(o, "active") ? "active" : "inactive";
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* virsh net-event: "event 'lifecycle' for network NAME: Started" as they happen */
+static int cmd_event(int argc, char **argv)
+{
+	const char *name = positional(argc, argv, 0), *t = opt_value(argc, argv, "--timeout");
+	bool loop = has_opt(argc, argv, "--loop");
+	long long deadline = -1;
+	struct netd_conn *c = NULL;
+	struct nd_err err = { 0 };
+	json_object *reply, *p = json_object_new_object(), *res;
+	unsigned count = 0;
+	char *end;
+
+	if (t) {
+		long secs = strtol(t, &end, 10);
+
+		if (*end || secs <= 0)
+			return fail("--timeout '%s': expected seconds, more than 0", t);
+		deadline = now_ms() + secs * 1000;
+	}
+	if (name)
+		json_object_object_add(p, "name", json_object_new_string(name));
+	if (netd_conn_open(socket_path, 0, &c, &err) < 0)
+		return fail("%s", err.msg);
+	if (!(res = netd_call(c, "net-event-register", p, &reply, NULL, 0, NULL, &err))) {
+		netd_conn_close(c);
+		return fail("%s", err.msg);
+	}
+	json_object_put(reply);
+	for (;;) {
+		long long left = deadline < 0 ? -1 : deadline - now_ms();
+		json_object *msg = NULL, *params;
+		const char *ev;
+		int r;
+
+		if (deadline >= 0 && left <= 0)
+			break;
+		if ((r = netd_conn_recv(c, (int)left, &msg, &err)) == -ETIMEDOUT)
+			break;
+		if (r < 0) {
+			netd_conn_close(c);
+			return fail("%s", err.msg);
+		}
+		if (!json_object_object_get_ex(msg, "params", &params)) {
+			json_object_put(msg);
+			continue;
+		}
+		ev = str(params, "event");
+		printf("event 'lifecycle' for network %s: %c%s\n", str(params, "name"), ev[0] ? ev[0] - 'a' + 'A' : '?',
+		       ev[0] ? ev + 1 : "");
+		fflush(stdout);
+		json_object_put(msg);
+		count++;
+		if (!loop)
+			break;
+	}
+	netd_conn_close(c);
+	if (!count || loop)
+		printf("events received: %u\n", count);
+	return 0;
 }
 
 static int by_name(const void *a, const void *b)
@@ -707,6 +776,7 @@ int main(int argc, char **argv)
 	if (strcmp(cmd, "net-port-create") == 0) return cmd_port_create(argc, argv);
 	if (strcmp(cmd, "net-port-list") == 0) return cmd_port_list(argc, argv);
 	if (strcmp(cmd, "net-port-delete") == 0) return cmd_port_delete(argc, argv);
+	if (strcmp(cmd, "net-event") == 0) return cmd_event(argc, argv);
 	fprintf(stderr, "error: unknown command '%s'\n", cmd);
 	usage(stderr);
 	return 2;

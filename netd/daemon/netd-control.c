@@ -296,6 +296,27 @@ int netd_control_queue(struct netd *d, struct netd_client *c, json_object *msg, 
 	return 0;
 }
 
+void netd_event(struct netd *d, const char *net, const char *event)
+{
+	json_object *msg = NULL, *params;
+
+	for (struct netd_client *c = d->clients; c; c = c->next) {
+		if (!c->events || c->closing || (c->events_net[0] && strcmp(c->events_net, net) != 0))
+			continue;
+		if (!msg) { /* a notification: no "id" (docs/protocol.md, "Events") */
+			msg = json_object_new_object();
+			params = json_object_new_object();
+			json_object_object_add(params, "name", json_object_new_string(net));
+			json_object_object_add(params, "event", json_object_new_string(event));
+			json_object_object_add(msg, "jsonrpc", json_object_new_string("2.0"));
+			json_object_object_add(msg, "method", json_object_new_string("net-event"));
+			json_object_object_add(msg, "params", params);
+		}
+		netd_control_queue(d, c, msg, NULL, 0);
+	}
+	json_object_put(msg);
+}
+
 json_object *netd_reply_error(json_object *id, int code, const char *fmt, ...)
 {
 	json_object *o = json_object_new_object(), *e = json_object_new_object();

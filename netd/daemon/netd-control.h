@@ -30,6 +30,8 @@ struct netd_client {
 	struct netd_ev ev;
 	struct netd_msgbuf in;
 	struct netd_outq out;
+	bool events;         /* net-event-register: lifecycle events are sent to it */
+	char events_net[65]; /* of this network only; "" for all */
 };
 
 /* the sender of one message, as the kernel saw it when it was sent */
@@ -51,6 +53,9 @@ struct netd_pending *netd_control_defer(struct netd *d, struct netd_client *c, j
 /* sends the deferred reply (taking result, or an error when err is set) with fds; frees p */
 void netd_control_complete(struct netd *d, struct netd_pending *p, json_object *result, const struct nd_err *err,
 			   const int *fds, size_t n_fds);
+
+/* a network's lifecycle event ("defined", "undefined", "started", "stopped") to every client that registered */
+void netd_event(struct netd *d, const char *net, const char *event);
 
 /* queues msg (with fds, which it takes) on the client's output */
 int netd_control_queue(struct netd *d, struct netd_client *c, json_object *msg, const int *fds, size_t n_fds);

@@ -437,6 +437,22 @@ static json_object *m_update(struct call *k)
 	return rpc_ok(k, net_summary(n));
 }
 
+/* this connection gets the lifecycle events of every network, or of the one named */
+static json_object *m_event_register(struct call *k)
+{
+	json_object *reply = NULL;
+	const char *name = rpc_param_str(k, "name", false, &reply);
+	struct netd_net *n = name ? netd_net_lookup(k->d, name) : NULL;
+
+	if (reply)
+		return reply;
+	if (name && !n)
+		return netd_reply_error(k->id, NETD_RPC_FAILED, "network '%.64s' not found", name);
+	k->c->events = true;
+	snprintf(k->c->events_net, sizeof(k->c->events_net), "%s", n ? netd_net_name(n) : "");
+	return rpc_ok(k, NULL);
+}
+
 struct method {
 	const char *name;
 	json_object *(*fn)(struct call *k);
@@ -451,6 +467,7 @@ static const struct method methods[] = {
 	{ "net-destroy", m_destroy, true },    { "net-autostart", m_autostart, true },
 	{ "net-update", m_update, true },      { "net-port-create", m_port_create, true },
 	{ "net-port-list", m_port_list, false }, { "net-port-delete", m_port_delete, true },
+	{ "net-event-register", m_event_register, false },
 };
 
 json_object *netd_methods_call(struct netd *d, struct netd_client *c, const struct netd_caller *who,

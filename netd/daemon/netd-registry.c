@@ -15,6 +15,7 @@
 
 #include "common/nd-cleanup.h"
 #include "common/nd-file.h"
+#include "netd/daemon/netd-control.h"
 #include "netd/daemon/netd-log.h"
 #include "tapdev/tapdev.h"
 
@@ -144,6 +145,12 @@ void netd_net_set_state(struct netd *d, struct netd_net *n, enum netd_net_state 
 	netd_log(s == NETD_NET_FAILED ? NETD_LOG_WARN : NETD_LOG_DEBUG, netd_net_name(n), "state: %s -> %s%s%s",
 		 netd_net_state_to_string(n->state), netd_net_state_to_string(s),
 		 s == NETD_NET_FAILED ? ": " : "", s == NETD_NET_FAILED ? n->failure : "");
+	/* virsh's lifecycle events: a network is started once active, stopped once it is not */
+	if (s == NETD_NET_ACTIVE)
+		netd_event(d, netd_net_name(n), "started");
+	else if ((s == NETD_NET_INACTIVE || s == NETD_NET_FAILED) &&
+		 (n->state == NETD_NET_ACTIVE || n->state == NETD_NET_STOPPING))
+		netd_event(d, netd_net_name(n), "stopped");
 	n->state = s;
 	n->dirty = true;
 	if (netd_net_save(d, n, &err) < 0)
@@ -293,6 +300,7 @@ int netd_net_define(struct netd *d, struct netdef *def, struct netd_net **ret, s
 	netdef_free(n->def);
 	n->def = TAKE_PTR(owned);
 	*ret = n;
+	netd_event(d, netd_net_name(n), "defined");
 	return 0;
 }
 
@@ -309,6 +317,7 @@ int netd_net_undefine(struct netd *d, struct netd_net *n, struct nd_err *err)
 	if (unlink(path) < 0 && errno != ENOENT)
 		return nd_err_set(err, -errno, path, "cannot remove: %s", strerror(errno));
 	n->autostart = false;
+	netd_event(d, netd_net_name(n), "undefined");
 	if (n->state != NETD_NET_INACTIVE) {
 		/* like libvirt: a running network becomes transient */
 		n->def = netdef_free(n->def);

@@ -39,4 +39,20 @@ guest_on_bridge c1 ndcldl 52:54:00:00:33:01
 guest_on_bridge c2 ndcldl 52:54:00:00:33:02
 dhcp c1 >/dev/null; dhcp c2 >/dev/null
 check "net-dhcp-leases --mac: that MAC's lease only" sh -c "out=\$('$BIN/netdctl' net-dhcp-leases dl --mac 52:54:00:00:33:02); echo \"\$out\" | grep -q 52:54:00:00:33:02 && ! echo \"\$out\" | grep -q 52:54:00:00:33:01"
+
+# net-event: lifecycle events as they happen, for every network or one
+"$BIN/netdctl" net-event --loop --timeout 6 >"$T/events" 2>&1 &
+ev=$!
+"$BIN/netdctl" net-event zeta --timeout 6 >"$T/event1" 2>&1 &
+ev1=$!
+sleep 0.5
+"$BIN/netdctl" net-start zeta >/dev/null
+"$BIN/netdctl" net-destroy zeta >/dev/null
+"$BIN/netdctl" net-undefine zeta >/dev/null
+"$BIN/netdctl" net-define "$T/zeta.xml" >/dev/null
+wait "$ev" "$ev1"
+check "net-event --loop: each event, as virsh prints it" sh -c "cat '$T/events'; grep -qx \"event 'lifecycle' for network zeta: Started\" '$T/events' &&
+	grep -qx \"event 'lifecycle' for network zeta: Stopped\" '$T/events' && grep -qx \"event 'lifecycle' for network zeta: Undefined\" '$T/events' &&
+	grep -qx \"event 'lifecycle' for network zeta: Defined\" '$T/events' && test \"\$(grep -c lifecycle '$T/events')\" = 4"
+check "net-event NETWORK without --loop: its first event, then it ends" sh -c "cat '$T/event1'; test \"\$(cat '$T/event1')\" = \"event 'lifecycle' for network zeta: Started\""
 finish
