@@ -632,6 +632,7 @@ static int cmd_port_create(int argc, char **argv)
 	const char *pg = opt_value(argc, argv, "--portgroup"), *q = opt_value(argc, argv, "--queues");
 	const char *ifname = opt_value(argc, argv, "--ifname"), *vlan = opt_value(argc, argv, "--vlan");
 	const char *ifid = opt_value(argc, argv, "--interfaceid"), *bw = opt_value(argc, argv, "--bandwidth");
+	const char *pname = opt_value(argc, argv, "--name");
 	bool persistent = has_opt(argc, argv, "--persistent");
 	json_object *reply, *res, *p;
 
@@ -653,6 +654,8 @@ static int cmd_port_create(int argc, char **argv)
 		json_object_object_add(p, "vlan", json_object_new_string(vlan));
 	if (bw)
 		json_object_object_add(p, "bandwidth", json_object_new_string(bw));
+	if (pname)
+		json_object_object_add(p, "name", json_object_new_string(pname));
 	if (ifid)
 		json_object_object_add(p, "interfaceid", json_object_new_string(ifid));
 	json_object_object_add(p, "persistent", json_object_new_boolean(persistent));

@@ -387,7 +387,7 @@ static int port_settings(const struct netd_net *n, const char *pgname, const str
 }
 
 struct port_req {
-	const char *network, *mac_s, *pgname, *ifname, *vlan_xml, *iface_id, *vm_uuid, *bandwidth_xml;
+	const char *network, *mac_s, *pgname, *ifname, *vlan_xml, *iface_id, *vm_uuid, *bandwidth_xml, *name;
 	long long queues;
 	int persistent;
 };
@@ -557,8 +557,22 @@ static int make_port(struct call *k, const struct port_req *q, struct netd_net *
 		/* the userspace datapath mangles TCP when checksum offload is left on */
 		if (n->ovs && !tapdev_ovs_kernel_datapath())
 			flags |= TAPDEV_NO_CSUM;
-		if ((r = tapdev_tap_create_from_template(PORT_TEMPLATE, (unsigned)q->queues, flags, p->name, fds,
-							 err)) < 0)
+		if (q->name) { /* the client's name for it (a libvirt domain's <target dev managed='no'/>) */
+			if (!netdef_ifname_is_valid(q->name, false) || strchr(q->name, '%')) {
+				r = nd_err_set(err, -EINVAL, q->network, "port name '%.32s': not a valid interface name", q->name);
+				goto out;
+			}
+			if (tapdev_link_exists(nl, q->name)) {
+				r = nd_err_set(err, -EEXIST, q->network, "port name '%.16s': an interface of that name exists "
+					       "(--ifname attaches an existing one)", q->name);
+				goto out;
+			}
+			snprintf(p->name, sizeof(p->name), "%s", q->name);
+			r = tapdev_tap_create(p->name, (unsigned)q->queues, flags, fds, err);
+		} else {
+			r = tapdev_tap_create_from_template(PORT_TEMPLATE, (unsigned)q->queues, flags, p->name, fds, err);
+		}
+		if (r < 0)
 			goto out;
 	}
 	if ((r = port_qos(k->d, n, nl, p, pg, &own_bw, err)) < 0 || (r = attach(k, n, p, nl, mac, vlan, ret_del, ret_add, err)) < 0) {
@@ -683,6 +697,7 @@ json_object *m_port_create(struct call *k)
 		.ifname = rpc_param_str(k, "ifname", false, &reply),
 		.vlan_xml = rpc_param_str(k, "vlan", false, &reply),
 		.bandwidth_xml = rpc_param_str(k, "bandwidth", false, &reply),
+		.name = rpc_param_str(k, "name", false, &reply),
 		.iface_id = rpc_param_str(k, "interfaceid", false, &reply),
 		.vm_uuid = rpc_param_str(k, "vm_uuid", false, &reply),
 		.queues = rpc_param_int(k, "queues", 1, 1, TAPDEV_MAX_QUEUES, &reply),
