@@ -40,6 +40,7 @@ const struct netdctl_verb netdctl_verbs[] = {
 	    { "--name", "NAME", "the TAP's name (e.g. a libvirt domain's <target dev='NAME' managed='no'/>)" } } },
 	{ "net-port-list", "NETWORK", 1, 1, "a network's ports", { JSON } },
 	{ "net-port-delete", "NETWORK PORT", 2, 2, "remove a port", { { 0 } } },
+	{ "net-port-dumpxml", "NETWORK PORT", 2, 2, "a port as libvirt's <networkport>", { { 0 } } },
 	{ "net-validate", "FILE", 1, 1, "check a definition offline, print it normalized", { { 0 } } },
 	{ "net-event", "[NETWORK]", 0, 1, "lifecycle events as they happen (the first one, or --loop)",
 	  { { "--loop", NULL, "every event until --timeout or interrupted" },

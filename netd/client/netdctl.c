@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/nd-buf.h"
 #include "common/nd-cleanup.h"
 #include "common/nd-version.h"
 #include "netd/client/netdctl-args.h"
@@ -699,6 +700,54 @@ static int cmd_port_list(int argc, char **argv)
 	return 0;
 }
 
+/* virsh net-port-dumpxml: the port as libvirt's <networkport> (its iface-id is its UUID) */
+static int cmd_port_dumpxml(int argc, char **argv)
+{
+	const char *net = positional(argc, argv, 0), *port = positional(argc, argv, 1);
+	json_object *reply, *res, *p = json_object_new_object(), *o = NULL;
+	struct nd_buf b = { 0 };
+
+	json_object_object_add(p, "network", json_object_new_string(net));
+	if (!(res = call("net-port-list", p, &reply)))
+		return 1;
+	for (size_t i = 0; i < json_object_array_length(res) && !o; i++)
+		if (strcmp(str(json_object_array_get_idx(res, i), "port"), port) == 0)
+			o = json_object_array_get_idx(res, i);
+	if (!o) {
+		json_object_put(reply);
+		return fail("network '%s' has no port '%s'", net, port);
+	}
+	nd_buf_puts(&b, "<networkport>\n  <uuid>");
+	nd_buf_xml_escape(&b, str(o, "iface_id"));
+	nd_buf_puts(&b, "</uuid>\n");
+	if (str(o, "vm_uuid")[0]) {
+		nd_buf_puts(&b, "  <owner>\n    <uuid>");
+		nd_buf_xml_escape(&b, str(o, "vm_uuid"));
+		nd_buf_puts(&b, "</uuid>\n  </owner>\n");
+	}
+	nd_buf_puts(&b, "  <mac address='");
+	nd_buf_xml_escape(&b, str(o, "mac"));
+	nd_buf_puts(&b, "'/>\n");
+	if (str(o, "portgroup")[0]) {
+		nd_buf_puts(&b, "  <group>");
+		nd_buf_xml_escape(&b, str(o, "portgroup"));
+		nd_buf_puts(&b, "</group>\n");
+	}
+	if (flag(o, "ovs"))
+		nd_buf_puts(&b, "  <virtualport type='openvswitch'/>\n");
+	nd_buf_puts(&b, "  <plug type='bridge' bridge='");
+	nd_buf_xml_escape(&b, str(o, "bridge"));
+	nd_buf_puts(&b, "'/>\n  <target dev='");
+	nd_buf_xml_escape(&b, str(o, "port"));
+	nd_buf_puts(&b, "'/>\n</networkport>\n");
+	json_object_put(reply);
+	if (nd_buf_error(&b) < 0)
+		return fail("out of memory");
+	fputs(b.data, stdout);
+	nd_buf_free(&b);
+	return 0;
+}
+
 static int cmd_port_delete(int argc, char **argv)
 {
 	const char *net = positional(argc, argv, 0), *port = positional(argc, argv, 1);
@@ -780,6 +829,7 @@ int main(int argc, char **argv)
 	if (strcmp(cmd, "net-port-list") == 0) return cmd_port_list(argc, argv);
 	if (strcmp(cmd, "net-port-delete") == 0) return cmd_port_delete(argc, argv);
 	if (strcmp(cmd, "net-event") == 0) return cmd_event(argc, argv);
+	if (strcmp(cmd, "net-port-dumpxml") == 0) return cmd_port_dumpxml(argc, argv);
 	fprintf(stderr, "error: unknown command '%s'\n", cmd);
 	usage(stderr);
 	return 2;
