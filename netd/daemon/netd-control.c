@@ -203,7 +203,7 @@ void netd_control_complete(struct netd *d, struct netd_pending *p, json_object *
 		json_object *e;
 
 		json_object_put(result);
-		reply = netd_reply_error(p->id, NETD_RPC_FAILED, "%s", nd_err_text(err, text, sizeof(text)));
+		reply = netd_reply_error(p->id, NETD_RPC_FAILED, "%s", netd_err_reply_text(err, text, sizeof(text)));
 		if (json_object_object_get_ex(reply, "error", &e))
 			json_object_object_add(e, "errno", json_object_new_int(err->code < 0 ? -err->code : err->code));
 		for (size_t i = 0; i < n_fds; i++)
@@ -294,6 +294,19 @@ int netd_control_queue(struct netd *d, struct netd_client *c, json_object *msg, 
 	if (!flush(d, c))
 		c->closing = true;
 	return 0;
+}
+
+const char *netd_err_reply_text(const struct nd_err *err, char *buf, unsigned len)
+{
+	char quoted[160];
+
+	/* "net: network 'net' is not active" says the name twice: once is enough */
+	snprintf(quoted, sizeof(quoted), "'%s'", err->where);
+	if (err->where[0] && strstr(err->msg, quoted)) {
+		snprintf(buf, len, "%s", err->msg);
+		return buf;
+	}
+	return nd_err_text(err, buf, len);
 }
 
 void netd_event(struct netd *d, const char *net, const char *event)

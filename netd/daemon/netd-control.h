@@ -54,6 +54,9 @@ struct netd_pending *netd_control_defer(struct netd *d, struct netd_client *c, j
 void netd_control_complete(struct netd *d, struct netd_pending *p, json_object *result, const struct nd_err *err,
 			   const int *fds, size_t n_fds);
 
+/* an error as a reply says it: "where: msg", where left out when msg names it already */
+const char *netd_err_reply_text(const struct nd_err *err, char *buf, unsigned len);
+
 /* a network's lifecycle event ("defined", "undefined", "started", "stopped") to every client that registered */
 void netd_event(struct netd *d, const char *net, const char *event);
 

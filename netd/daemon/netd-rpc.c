@@ -27,7 +27,7 @@ json_object *rpc_ok(struct call *k, json_object *result)
 json_object *rpc_failed(struct call *k, const struct nd_err *err)
 {
 	char text[768];
-	json_object *o = netd_reply_error(k->id, NETD_RPC_FAILED, "%s", nd_err_text(err, text, sizeof(text)));
+	json_object *o = netd_reply_error(k->id, NETD_RPC_FAILED, "%s", netd_err_reply_text(err, text, sizeof(text)));
 	json_object *e;
 
 	if (json_object_object_get_ex(o, "error", &e))
