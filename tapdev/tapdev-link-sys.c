@@ -155,6 +155,43 @@ int tapdev_link_set_mac_mtu(struct tapdev_nl *nl, const char *name, const uint8_
 		      err);
 }
 
+int tapdev_bridge_ports(struct tapdev_nl *nl, const char *bridge, char (**ret)[16], size_t *ret_n,
+			struct nd_err *err)
+{
+	struct nl_cache *cache = NULL;
+	struct tapdev_link_info br;
+	char (*v)[16] = NULL;
+	size_t n = 0;
+	int r;
+
+	*ret = NULL;
+	*ret_n = 0;
+	if ((r = tapdev_link_get(nl, bridge, &br, err)) < 0)
+		return r;
+	if ((r = rtnl_link_alloc_cache(nl->sk, AF_UNSPEC, &cache)) < 0) {
+		r = tapdev_nlerr_to_errno(r);
+		return nd_err_set(err, r, bridge, "cannot list links: %s", strerror(-r));
+	}
+	for (struct nl_object *o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
+		struct rtnl_link *l = (struct rtnl_link *)o;
+		char (*grown)[16];
+
+		if (rtnl_link_get_master(l) != br.ifindex || !rtnl_link_get_name(l))
+			continue;
+		if (!(grown = realloc(v, (n + 1) * sizeof(*v)))) {
+			free(v);
+			nl_cache_free(cache);
+			return nd_err_set(err, -ENOMEM, bridge, "out of memory");
+		}
+		v = grown;
+		snprintf(v[n++], sizeof(v[0]), "%s", rtnl_link_get_name(l));
+	}
+	nl_cache_free(cache);
+	*ret = v;
+	*ret_n = n;
+	return 0;
+}
+
 static bool name_in_use(const char *name, void *ud)
 {
 	return tapdev_link_exists(ud, name);

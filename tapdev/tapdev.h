@@ -96,6 +96,9 @@ int tapdev_link_set_up(struct tapdev_nl *nl, const char *name, bool up, struct n
 int tapdev_link_get(struct tapdev_nl *nl, const char *name, struct tapdev_link_info *ret,
 		    struct nd_err *err);
 bool tapdev_link_exists(struct tapdev_nl *nl, const char *name);
+/* the names of the bridge's ports (links whose master it is); *ret malloc'd */
+int tapdev_bridge_ports(struct tapdev_nl *nl, const char *bridge, char (**ret)[16], size_t *ret_n,
+			struct nd_err *err);
 int tapdev_pick_bridge_name(struct tapdev_nl *nl, const char *tmpl, char ret[16], struct nd_err *err);
 /* MAC (when given) and MTU (when non-zero) of any link (each of these: one built change) */
 int tapdev_link_set_mac_mtu(struct tapdev_nl *nl, const char *name, const uint8_t *mac, unsigned mtu,

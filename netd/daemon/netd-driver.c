@@ -203,6 +203,7 @@ static int start_steps(struct netd *d, struct netd_net *n, int from, struct nd_e
 	}
 	netd_net_set_state(d, n, NETD_NET_ACTIVE);
 	netd_log(NETD_LOG_INFO, n->live->name, "started on bridge %s", n->bridge);
+	netd_ports_network_started(d, n); /* the ports its stop kept go back on the bridge */
 	return 0;
 }
 
@@ -291,7 +292,7 @@ int netd_net_stop(struct netd *d, struct netd_net *n, struct nd_err *err)
 	left = n->state == NETD_NET_FAILED ? n->leftovers : NETD_LEFT_ALL;
 	if (n->state == NETD_NET_ACTIVE) {
 		netd_net_set_state(d, n, NETD_NET_STOPPING);
-		netd_ports_network_stopped(d, n->live->name);
+		netd_ports_network_stopped(d, n);
 	}
 	n->leftovers = 0;
 	if (has_steps(n) && undo_steps_below(d, n, _NETD_STEP_MAX, left, &undo) == NETD_PENDING)

@@ -106,6 +106,8 @@ struct netd_net {
 	unsigned pending_left;   /* a stop: the steps still to undo below pending_step */
 	struct nd_err *pending_err; /* a stop: the first undo error so far (allocated while pending) */
 	struct netd_waiter *waiters; /* requests answered when the start or stop ends (netd-methods.c) */
+	char (*foreign)[16];     /* interfaces others had put on the bridge when it stopped: put back at start */
+	size_t n_foreign;
 	char failure[256];   /* why, for net-info and the log */
 	/* dnsmasq supervision */
 	pid_t dnsmasq_pid;       /* 0 = not running */

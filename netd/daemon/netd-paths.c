@@ -39,6 +39,7 @@ int netd_path(const struct netd *d, enum netd_path kind, const char *name, char 
 	case NETD_PATH_DNSMASQ_LOG: dir = d->opts.run_dir; sub = "dnsmasq"; ext = ".log"; break;
 	case NETD_PATH_LEASES: dir = d->opts.state_dir; sub = "dnsmasq"; ext = ".leases"; break;
 	case NETD_PATH_PORT: dir = d->opts.run_dir; sub = "ports"; ext = ".json"; break;
+	case NETD_PATH_FOREIGN: dir = d->opts.run_dir; sub = "networks"; ext = ".foreign"; break;
 	default: return -EINVAL;
 	}
 	/* name is validated by netdef_name_is_safe: no '/', no leading '.', so it

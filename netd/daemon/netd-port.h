@@ -12,6 +12,8 @@
 #include "netd/daemon/netd-daemon.h"
 #include "xml/netdef.h"
 
+struct netd_net;
+
 struct netd_port {
 	struct nd_hnode by_name, by_net; /* d->ports_by_name, d->ports_by_net */
 	char name[16];
@@ -24,6 +26,8 @@ struct netd_port {
 	bool existing;       /* the interface was the client's: detached, never deleted */
 	bool shaped;         /* a <bandwidth> is on it (tc) */
 	bool own_bandwidth;  /* its own, given at creation (else its portgroup's) */
+	bool unplugged;      /* its network is stopped: kept, put back on the bridge by net-start */
+	char *own_vlan_xml;  /* its own <vlan> as asked (NULL: none), for putting it back */
 	unsigned floor_class;        /* its inbound floor's class 1:N on the bridge; 0: none */
 	unsigned long long floor_kBps;
 	char bridge[16];
@@ -42,7 +46,15 @@ void netd_ports_load(struct netd *d);
 void netd_port_owner_gone(struct netd *d, struct netd_port *p);
 /* the network's portgroups changed (net-update): each port gets its portgroup's <bandwidth> again */
 int netd_ports_portgroups_changed(struct netd *d, struct netd_net *n, struct nd_err *err);
-/* removes every port of the network (it is being stopped) */
-void netd_ports_network_stopped(struct netd *d, const char *network);
+/*
+ * The network is being stopped: a persistent network's ports (and the
+ * interfaces others put on its bridge) are kept, unplugged, and put back by
+ * netd_ports_network_started(); a transient or host-bridge network's are
+ * removed.
+ */
+void netd_ports_network_stopped(struct netd *d, struct netd_net *n);
+void netd_ports_network_started(struct netd *d, struct netd_net *n);
+/* the network is undefined while stopped: the ports it kept go */
+void netd_ports_network_gone(struct netd *d, const char *network);
 /* a process's start time in clock ticks since boot; 0 when it is gone */
 unsigned long long netd_proc_start_time(pid_t pid);

@@ -65,6 +65,9 @@ static json_object *port_json(const struct netd_port *p)
 	json_object_object_add(o, "shaped", json_object_new_boolean(p->shaped));
 	json_object_object_add(o, "own_bandwidth", json_object_new_boolean(p->own_bandwidth));
 	json_object_object_add(o, "floor_class", json_object_new_int((int)p->floor_class));
+	json_object_object_add(o, "plugged", json_object_new_boolean(!p->unplugged));
+	if (p->own_vlan_xml)
+		json_object_object_add(o, "own_vlan", json_object_new_string(p->own_vlan_xml));
 	json_object_object_add(o, "floor_kBps", json_object_new_int64((int64_t)p->floor_kBps));
 	/* the OVS userspace datapath does not complete checksums a guest leaves to the host */
 	json_object_object_add(o, "guest_checksum_offload",
@@ -251,6 +254,7 @@ static void port_remove_answering(struct netd *d, struct netd_port *p, bool dele
 	nd_hash_remove(&d->ports_by_name, &p->by_name);
 	nd_hash_remove(&d->ports_by_net, &p->by_net);
 	netd_log(NETD_LOG_INFO, p->network, "port %s removed", p->name);
+	free(p->own_vlan_xml);
 	free(p);
 }
 
@@ -304,14 +308,6 @@ static int watch_owner(struct netd *d, struct netd_port *p)
 	}
 	p->owner_pidfd = fd;
 	return 0;
-}
-
-void netd_ports_network_stopped(struct netd *d, const char *network)
-{
-	struct netd_port *p;
-
-	FOR_PORTS_OF(d, network, p, x, nx)
-		port_remove(d, p, true);
 }
 
 int netd_ports_portgroups_changed(struct netd *d, struct netd_net *n, struct nd_err *err)
@@ -392,7 +388,7 @@ struct port_req {
 	int persistent;
 };
 
-static int attach(struct call *k, struct netd_net *n, struct netd_port *p, struct tapdev_nl *nl,
+static int attach(struct netd *d, struct netd_net *n, struct netd_port *p, struct tapdev_nl *nl,
 		  const uint8_t mac[6], const struct netdef_vlan *vlan, char ***ret_del, char ***ret_add,
 		  struct nd_err *err)
 {
@@ -416,7 +412,7 @@ static int attach(struct call *k, struct netd_net *n, struct netd_port *p, struc
 	    (r = netd_sysctl_port_quiet(p->name, err)) < 0)
 		return r;
 	/* ovs-vsctl runs as jobs (m_port_create); the link comes up when OVS has the port */
-	return netd_ovs_port_argvs(k->d, &op, ret_del, ret_add, err);
+	return netd_ovs_port_argvs(d, &op, ret_del, ret_add, err);
 }
 
 /* the port's own <bandwidth>, else its portgroup's (libvirt's order) */
@@ -575,7 +571,7 @@ static int make_port(struct call *k, const struct port_req *q, struct netd_net *
 		if (r < 0)
 			goto out;
 	}
-	if ((r = port_qos(k->d, n, nl, p, pg, &own_bw, err)) < 0 || (r = attach(k, n, p, nl, mac, vlan, ret_del, ret_add, err)) < 0) {
+	if ((r = port_qos(k->d, n, nl, p, pg, &own_bw, err)) < 0 || (r = attach(k->d, n, p, nl, mac, vlan, ret_del, ret_add, err)) < 0) {
 		if (p->shaped)
 			tapdev_qos_clear(nl, p->name, NULL);
 		floor_unplug(k->d, p, nl);
@@ -622,11 +618,13 @@ static void ovs_add_done(struct netd *d, void *ctx, int status, char *out)
 		netd_log_err(oa->network, "adding the OVS port", &err);
 		if (p)
 			port_remove(d, p, true);
-		netd_control_complete(d, oa->pend, NULL, &err, oa->fds, oa->n_fds);
+		if (oa->pend)
+			netd_control_complete(d, oa->pend, NULL, &err, oa->fds, oa->n_fds);
 	} else {
-		netd_log(NETD_LOG_INFO, p->network, "port %s created for pid %d (mac %s, ovs%s%s)", p->name,
-			 p->owner_pid, p->mac, p->vlan[0] ? ", vlan " : "", p->vlan);
-		netd_control_complete(d, oa->pend, port_json(p), NULL, oa->fds, oa->n_fds);
+		netd_log(NETD_LOG_INFO, p->network, "port %s %s for pid %d (mac %s, ovs%s%s)", p->name,
+			 oa->pend ? "created" : "back on OVS", p->owner_pid, p->mac, p->vlan[0] ? ", vlan " : "", p->vlan);
+		if (oa->pend)
+			netd_control_complete(d, oa->pend, port_json(p), NULL, oa->fds, oa->n_fds);
 	}
 	ovs_add_free(oa);
 }
@@ -644,7 +642,8 @@ static void ovs_del_stale_done(struct netd *d, void *ctx, int status, char *out)
 	netd_log_err(oa->network, "adding the OVS port", &err);
 	if (p)
 		port_remove(d, p, true);
-	netd_control_complete(d, oa->pend, NULL, &err, oa->fds, oa->n_fds);
+	if (oa->pend)
+		netd_control_complete(d, oa->pend, NULL, &err, oa->fds, oa->n_fds);
 	ovs_add_free(oa);
 }
 
@@ -741,6 +740,7 @@ json_object *m_port_create(struct call *k)
 	snprintf(p->network, sizeof(p->network), "%s", netd_net_name(n));
 	p->queues = p->existing ? 0 : (unsigned)q.queues;
 	p->persistent = q.persistent;
+	p->own_vlan_xml = q.vlan_xml ? strdup(q.vlan_xml) : NULL;
 	if (port_index(k->d, p) < 0) {
 		nd_err_set(&err, -ENOMEM, q.network, "out of memory");
 		return port_abandon(k, p, fds, del_argv, add_argv, &err);
@@ -877,6 +877,10 @@ void netd_ports_load(struct netd *d)
 			p->own_bandwidth = json_object_get_boolean(v);
 		if (json_object_object_get_ex(o, "floor_class", &v))
 			p->floor_class = (unsigned)json_object_get_int(v);
+		if (json_object_object_get_ex(o, "plugged", &v))
+			p->unplugged = !json_object_get_boolean(v);
+		if (json_object_object_get_ex(o, "own_vlan", &v))
+			p->own_vlan_xml = strdup(json_object_get_string(v));
 		if (json_object_object_get_ex(o, "floor_kBps", &v))
 			p->floor_kBps = (unsigned long long)json_object_get_int64(v);
 		json_object_put(o);
@@ -902,6 +906,15 @@ void netd_ports_load(struct netd *d)
 			port_remove(d, p, p->ovs);
 			continue;
 		}
+		if (n && n->def && !netd_net_is_active(n) && owner_alive &&
+		    n->def->forward.mode != NETDEF_FORWARD_BRIDGE) {
+			/* a stopped persistent network's port: kept for its next start */
+			p->unplugged = true;
+			p->floor_class = 0;
+			record_save(d, p);
+			netd_log(NETD_LOG_INFO, p->network, "port %s kept unplugged: its network is stopped", p->name);
+			continue;
+		}
 		if (!n || !netd_net_is_active(n)) {
 			/* its network is gone (cleaned up after a crash): the recorded device goes too */
 			netd_log(NETD_LOG_WARN, p->network, "port %s outlived its network: removed", p->name);
@@ -918,5 +931,174 @@ void netd_ports_load(struct netd *d)
 			 p->persistent ? "none, persistent; pid " : "pid ", (int)p->owner_pid);
 	}
 	free(ents);
+	tapdev_nl_close(nl);
+}
+
+static char (*mfree_foreign(char (*v)[16]))[16]
+{
+	free(v);
+	return NULL;
+}
+
+void netd_ports_network_stopped(struct netd *d, struct netd_net *n)
+{
+	/* a persistent network whose bridge netd makes keeps them; a transient one goes, a host's bridge is not ours */
+	bool keep = n->def && n->live->forward.mode != NETDEF_FORWARD_BRIDGE;
+	struct tapdev_nl *nl = NULL;
+	struct netd_port *p;
+
+	n->foreign = mfree_foreign(n->foreign);
+	n->n_foreign = 0;
+	if (keep && !n->ovs && tapdev_nl_open(&nl, NULL) == 0) {
+		char (*names)[16] = NULL;
+		size_t count = 0;
+
+		/* what others put on the bridge (a libvirt domain's tap, a veth by hand) */
+		if (tapdev_bridge_ports(nl, n->bridge, &names, &count, NULL) == 0) {
+			for (size_t i = 0; i < count; i++)
+				if (!port_find(d, NULL, names[i]))
+					memcpy(names[n->n_foreign++], names[i], sizeof(names[0]));
+			n->foreign = names;
+			if (n->n_foreign) {
+				char path[4096], text[16 * 64 + 1] = "";
+
+				/* in the run dir too: a netd restart before the next start keeps them */
+				for (size_t i = 0; i < n->n_foreign && i < 64; i++)
+					snprintf(text + strlen(text), sizeof(text) - strlen(text), "%s\n", n->foreign[i]);
+				netd_path(d, NETD_PATH_FOREIGN, netd_net_name(n), path, sizeof(path));
+				nd_file_write_runtime(path, text, strlen(text), 0644, NULL);
+				netd_log(NETD_LOG_INFO, netd_net_name(n), "%zu interface(s) of others on the bridge: put back "
+					 "at net-start", n->n_foreign);
+			}
+		}
+		tapdev_nl_close(nl);
+	}
+	FOR_PORTS_OF(d, netd_net_name(n), p, x, nx) {
+		if (!keep) {
+			port_remove(d, p, true);
+			continue;
+		}
+		/* its floor's class goes with the bridge; what it guaranteed stays in floor_kBps */
+		p->floor_class = 0;
+		p->unplugged = true;
+		record_save(d, p);
+		netd_log(NETD_LOG_INFO, p->network, "port %s unplugged: kept for the next net-start", p->name);
+	}
+}
+
+static int port_replug(struct netd *d, struct netd_net *n, struct netd_port *p, struct tapdev_nl *nl, struct nd_err *err)
+{
+	const struct netdef_portgroup *pg;
+	const struct netdef_vlan *vlan;
+	struct netdef_vlan own = { 0 };
+	char **del = NULL, **add = NULL;
+	uint8_t mac[6];
+	int r;
+
+	if (netdef_mac_parse(p->mac, mac) < 0)
+		return nd_err_set(err, -EINVAL, p->network, "port %s: bad MAC in its record", p->name);
+	if ((p->own_vlan_xml && (r = netdef_vlan_parse_string(p->own_vlan_xml, &own, err)) < 0) ||
+	    (r = port_settings(n, p->portgroup[0] ? p->portgroup : NULL, &own, &pg, &vlan, err)) < 0 ||
+	    (r = attach(d, n, p, nl, mac, vlan, &del, &add, err)) < 0)
+		goto out;
+	if (p->ovs) {
+		struct ovs_add *oa = calloc(1, sizeof(*oa));
+
+		/* the add goes on in jobs; nobody waits for its answer */
+		if (!oa) {
+			r = nd_err_set(err, -ENOMEM, p->network, "out of memory");
+			goto out;
+		}
+		snprintf(oa->port, sizeof(oa->port), "%s", p->name);
+		snprintf(oa->network, sizeof(oa->network), "%s", p->network);
+		oa->add_argv = TAKE_PTR(add);
+		if ((r = netd_job_spawn(d, TAKE_PTR(del), NETD_OVS_TIMEOUT_S, ovs_del_stale_done, oa, err)) < 0) {
+			ovs_add_free(oa);
+			goto out;
+		}
+	}
+	if (p->floor_kBps) {
+		struct netdef_bandwidth bw = { .inbound = { .present = true, .floor = p->floor_kBps } };
+
+		p->floor_kBps = 0;
+		if ((r = floor_plug(d, n, p, p->own_bandwidth || !pg ? &bw : &pg->bandwidth, nl, err)) < 0)
+			goto out;
+	}
+	p->unplugged = false;
+	record_save(d, p);
+	netd_log(NETD_LOG_INFO, p->network, "port %s plugged back in", p->name);
+out:
+	tapdev_argv_free(del);
+	tapdev_argv_free(add);
+	netdef_vlan_clear(&own);
+	return r;
+}
+
+void netd_ports_network_gone(struct netd *d, const char *network)
+{
+	struct netd_port *p;
+
+	FOR_PORTS_OF(d, network, p, x, nx)
+		port_remove(d, p, true);
+}
+
+/* the foreign interfaces a netd before a restart remembered for this network */
+static void foreign_load(struct netd *d, struct netd_net *n)
+{
+	_cleanup_free_ char *text = NULL;
+	char path[4096], *rest, *line;
+
+	netd_path(d, NETD_PATH_FOREIGN, netd_net_name(n), path, sizeof(path));
+	if (n->n_foreign || nd_file_read(path, 65536, &text, NULL, NULL) < 0)
+		return;
+	rest = text;
+	while ((line = strsep(&rest, "\n"))) {
+		char (*grown)[16];
+
+		if (!netdef_ifname_is_valid(line, false) || !(grown = realloc(n->foreign, (n->n_foreign + 1) * sizeof(*grown))))
+			continue;
+		n->foreign = grown;
+		snprintf(n->foreign[n->n_foreign++], sizeof(n->foreign[0]), "%s", line);
+	}
+}
+
+void netd_ports_network_started(struct netd *d, struct netd_net *n)
+{
+	struct tapdev_nl *nl = NULL;
+	struct netd_port *p;
+	char path[4096];
+	bool any;
+
+	foreign_load(d, n);
+	netd_path(d, NETD_PATH_FOREIGN, netd_net_name(n), path, sizeof(path));
+	unlink(path);
+	any = n->n_foreign > 0;
+
+	FOR_PORTS_OF(d, netd_net_name(n), p, x, nx)
+		any |= p->unplugged;
+	if (!any || tapdev_nl_open(&nl, NULL) < 0)
+		return;
+	FOR_PORTS_OF(d, netd_net_name(n), p, x, nx) {
+		struct nd_err err = { 0 };
+
+		if (p->unplugged && port_replug(d, n, p, nl, &err) < 0)
+			netd_log_err(p->network, "plugging the port back in", &err);
+	}
+	for (size_t i = 0; i < n->n_foreign; i++) {
+		struct tapdev_port_cfg cfg = { .ifname = n->foreign[i], .bridge = n->bridge };
+		struct tapdev_link_info info;
+		struct nd_err err = { 0 };
+
+		/* still there and on no other bridge: back where it was */
+		if (tapdev_link_get(nl, n->foreign[i], &info, NULL) < 0 || info.master)
+			continue;
+		cfg.mtu = info.mtu;
+		if (tapdev_port_attach(nl, &cfg, &err) < 0)
+			netd_log_err(netd_net_name(n), "putting an interface back on the bridge", &err);
+		else
+			netd_log(NETD_LOG_INFO, netd_net_name(n), "%s put back on bridge %s", n->foreign[i], n->bridge);
+	}
+	n->foreign = mfree_foreign(n->foreign);
+	n->n_foreign = 0;
 	tapdev_nl_close(nl);
 }

@@ -17,6 +17,7 @@
 #include "common/nd-file.h"
 #include "netd/daemon/netd-control.h"
 #include "netd/daemon/netd-log.h"
+#include "netd/daemon/netd-port.h"
 #include "tapdev/tapdev.h"
 
 static const char *const state_names[_NETD_NET_STATE_MAX] = {
@@ -51,6 +52,7 @@ struct netd_net *netd_net_unref(struct netd_net *n)
 	netdef_free(n->def);
 	netdef_free(n->live);
 	free(n->pending_err);
+	free(n->foreign);
 	free(n);
 	return NULL;
 }
@@ -323,6 +325,7 @@ int netd_net_undefine(struct netd *d, struct netd_net *n, struct nd_err *err)
 		n->def = netdef_free(n->def);
 		return 0;
 	}
+	netd_ports_network_gone(d, netd_net_name(n));
 	netd_net_drop(d, n);
 	return 0;
 }

@@ -43,9 +43,9 @@ consistent() { # every network whole or gone, and as expected where known
 			echo "$n is $state, the last completed command left it ${expect[$n]}"; bad=1
 		fi
 	done
-	# TAPs: every vnet device must be a listed port of an active network
+	# TAPs: every vnet device must be a listed port of a network (a stopped persistent one keeps its ports)
 	for tap in $(ip -o link show | awk -F': ' '$2 ~ /^vnet/ {sub(/@.*/, "", $2); print $2}'); do
-		"$BIN/netdctl" net-list --name | while read -r n; do "$BIN/netdctl" net-port-list "$n"; done | grep -q "^ $tap " ||
+		"$BIN/netdctl" net-list --all --name | while read -r n; do "$BIN/netdctl" net-port-list "$n"; done | grep -q "^ $tap " ||
 			{ echo "orphaned TAP $tap"; bad=1; }
 	done
 	[ "$(pgrep -xc dnsmasq)" -le "$("$BIN/netdctl" net-list --name | grep -c .)" ] || { echo "orphaned dnsmasq"; bad=1; }
@@ -81,6 +81,6 @@ echo "# crash: $ok_runs SIGKILLs survived (of $KILLS)"
 check "$KILLS kills, each followed by a clean restart and checks every 25" test -z "$bad_at" -a "$ok_runs" = "$KILLS"
 [ -n "$bad_at" ] && echo "#   $bad_at"
 check "finally: every network whole or gone, as its last completed command left it" consistent
-for i in $(seq 0 $((NETS - 1))); do "$BIN/netdctl" net-destroy "c$i" >/dev/null 2>&1; done
-check "destroying all leaves nothing" sh -c "! ip -o link show | grep -q 'ndc\|vnet' && ! nft list table inet netd 2>/dev/null && ! pgrep -x dnsmasq"
+for i in $(seq 0 $((NETS - 1))); do "$BIN/netdctl" net-destroy "c$i" >/dev/null 2>&1; "$BIN/netdctl" net-undefine "c$i" >/dev/null 2>&1; done
+check "destroying and undefining all leaves nothing" sh -c "! ip -o link show | grep -q 'ndc\|vnet' && ! nft list table inet netd 2>/dev/null && ! pgrep -x dnsmasq"
 finish

@@ -87,5 +87,29 @@ check "netd-launch: an unknown --accel is named" says "--accel: expected kvm, tc
 check "netd-launch: --network is required" says "--network is required" "$BIN/netd-launch" -- -m 64
 check "netd-launch: a missing network is netd's error" says "network 'nope' not found" "$BIN/netd-launch" --network nope -- -m 64
 check_fails "no port was left by the refused launches" sh -c "ip -o link show | grep -q vnet" 
-check "ports of a destroyed network are removed" sh -c "'$BIN/netdctl' net-port-create pnet --persistent >/dev/null && '$BIN/netdctl' net-destroy pnet && ! ip -o link show | grep -q vnet"
+check "ports of a destroyed transient network are removed" sh -c "'$BIN/netdctl' net-port-create pnet --persistent >/dev/null && '$BIN/netdctl' net-destroy pnet && ! ip -o link show | grep -q vnet"
+
+# net-destroy + net-start of a persistent network: the ports it knows and the interfaces others put on its
+# bridge go back on it; running guests are not left unplugged
+cat >"$T/r.xml" <<'XML'
+<network><name>rnet</name><forward mode='nat'/><bridge name='ndr0'/>
+<ip address='192.168.234.1' prefix='24'><dhcp><range start='192.168.234.10' end='192.168.234.20'/></dhcp></ip>
+</network>
+XML
+check "define and start a persistent network" sh -c "'$BIN/netdctl' net-define '$T/r.xml' && '$BIN/netdctl' net-start rnet"
+check "a TAP port named tapr" "$BIN/netdctl" net-port-create rnet --persistent --name tapr
+new_ns rg; ip link add h-rg type veth peer name g0 netns "$NS_rg"; in_ns rg ip link set g0 up
+check "a guest's veth as a port" "$BIN/netdctl" net-port-create rnet --persistent --ifname h-rg
+ip link add fx type veth peer name fxp
+ip link set fx master ndr0 up
+check "the guest gets a lease" dhcp rg
+check "net-destroy keeps the ports, unplugged" sh -c "'$BIN/netdctl' net-destroy rnet && ip link show tapr >/dev/null && '$BIN/netdctl' net-port-list rnet --json | grep -q '\"plugged\": *false'"
+stop_netd
+start_netd || exit 1
+check "a netd restart meanwhile keeps them" sh -c "'$BIN/netdctl' net-port-list rnet | grep -q tapr && ip link show tapr >/dev/null"
+check "net-start puts the TAP, the guest's veth and the foreign interface back on the bridge" sh -c "'$BIN/netdctl' net-start rnet &&
+	ip -o link show tapr | grep -q 'master ndr0' && ip -o link show h-rg | grep -q 'master ndr0' && ip -o link show fx | grep -q 'master ndr0'"
+check "  and the guest has its network again: a lease" dhcp rg
+check "  and TCP to the host" tcp_to_host rg 192.168.234.1
+check "undefining the stopped network takes its ports with it" sh -c "'$BIN/netdctl' net-destroy rnet && '$BIN/netdctl' net-undefine rnet && ! ip link show tapr 2>/dev/null"
 finish
