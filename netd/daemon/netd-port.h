@@ -28,6 +28,7 @@ struct netd_port {
 	bool own_bandwidth;  /* its own, given at creation (else its portgroup's) */
 	bool unplugged;      /* its network is stopped: kept, put back on the bridge by net-start */
 	char *own_vlan_xml;  /* its own <vlan> as asked (NULL: none), for putting it back */
+	char *own_bandwidth_xml; /* its own <bandwidth> as asked (NULL: none) */
 	unsigned floor_class;        /* its inbound floor's class 1:N on the bridge; 0: none */
 	unsigned long long floor_kBps;
 	char bridge[16];

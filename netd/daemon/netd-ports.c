@@ -68,6 +68,8 @@ static json_object *port_json(const struct netd_port *p)
 	json_object_object_add(o, "plugged", json_object_new_boolean(!p->unplugged));
 	if (p->own_vlan_xml)
 		json_object_object_add(o, "own_vlan", json_object_new_string(p->own_vlan_xml));
+	if (p->own_bandwidth_xml)
+		json_object_object_add(o, "own_bandwidth_xml", json_object_new_string(p->own_bandwidth_xml));
 	json_object_object_add(o, "floor_kBps", json_object_new_int64((int64_t)p->floor_kBps));
 	/* the OVS userspace datapath does not complete checksums a guest leaves to the host */
 	json_object_object_add(o, "guest_checksum_offload",
@@ -85,6 +87,12 @@ static void record_save(struct netd *d, const struct netd_port *p)
 	netd_path(d, NETD_PATH_PORT, p->name, path, sizeof(path));
 	if (nd_file_write_runtime(path, text, strlen(text), 0644, &err) < 0)
 		netd_log_err(p->network, "saving the port record", &err);
+	/* a persistent TAP outlives netd, not a reboot: its definition in the config dir makes it again */
+	if (p->persistent && !p->existing) {
+		netd_path(d, NETD_PATH_PORT_CONFIG, p->name, path, sizeof(path));
+		if (nd_file_write_atomic(path, text, strlen(text), 0644, &err) < 0)
+			netd_log_err(p->network, "saving the port's definition", &err);
+	}
 	json_object_put(o);
 }
 
@@ -251,10 +259,15 @@ static void port_remove_answering(struct netd *d, struct netd_port *p, bool dele
 	}
 	netd_path(d, NETD_PATH_PORT, p->name, path, sizeof(path));
 	unlink(path);
+	if (delete_link || !p->persistent) { /* gone for good (not a daemon shutdown's forgetting) */
+		netd_path(d, NETD_PATH_PORT_CONFIG, p->name, path, sizeof(path));
+		unlink(path);
+	}
 	nd_hash_remove(&d->ports_by_name, &p->by_name);
 	nd_hash_remove(&d->ports_by_net, &p->by_net);
 	netd_log(NETD_LOG_INFO, p->network, "port %s removed", p->name);
 	free(p->own_vlan_xml);
+	free(p->own_bandwidth_xml);
 	free(p);
 }
 
@@ -741,6 +754,7 @@ json_object *m_port_create(struct call *k)
 	p->queues = p->existing ? 0 : (unsigned)q.queues;
 	p->persistent = q.persistent;
 	p->own_vlan_xml = q.vlan_xml ? strdup(q.vlan_xml) : NULL;
+	p->own_bandwidth_xml = q.bandwidth_xml ? strdup(q.bandwidth_xml) : NULL;
 	if (port_index(k->d, p) < 0) {
 		nd_err_set(&err, -ENOMEM, q.network, "out of memory");
 		return port_abandon(k, p, fds, del_argv, add_argv, &err);
@@ -810,6 +824,55 @@ static int json_suffix(const struct dirent *e)
 }
 
 /* after a restart: ports whose device still exists are listed again */
+/* a port's record (run/ports/ or config/ports/) read back */
+static void port_fields(json_object *o, struct netd_port *p)
+{
+	json_object *v;
+
+	if (json_object_object_get_ex(o, "port", &v))
+		snprintf(p->name, sizeof(p->name), "%s", json_object_get_string(v));
+	if (json_object_object_get_ex(o, "network", &v))
+		snprintf(p->network, sizeof(p->network), "%s", json_object_get_string(v));
+	if (json_object_object_get_ex(o, "mac", &v))
+		snprintf(p->mac, sizeof(p->mac), "%s", json_object_get_string(v));
+	if (json_object_object_get_ex(o, "portgroup", &v))
+		snprintf(p->portgroup, sizeof(p->portgroup), "%s", json_object_get_string(v));
+	if (json_object_object_get_ex(o, "queues", &v))
+		p->queues = (unsigned)json_object_get_int(v);
+	if (json_object_object_get_ex(o, "persistent", &v))
+		p->persistent = json_object_get_boolean(v);
+	if (json_object_object_get_ex(o, "owner_pid", &v))
+		p->owner_pid = json_object_get_int(v);
+	if (json_object_object_get_ex(o, "owner_start", &v))
+		p->owner_start = (unsigned long long)json_object_get_int64(v);
+	if (json_object_object_get_ex(o, "ovs", &v))
+		p->ovs = json_object_get_boolean(v);
+	if (json_object_object_get_ex(o, "existing", &v))
+		p->existing = json_object_get_boolean(v);
+	if (json_object_object_get_ex(o, "bridge", &v))
+		snprintf(p->bridge, sizeof(p->bridge), "%s", json_object_get_string(v));
+	if (json_object_object_get_ex(o, "iface_id", &v))
+		snprintf(p->iface_id, sizeof(p->iface_id), "%s", json_object_get_string(v));
+	if (json_object_object_get_ex(o, "vm_uuid", &v))
+		snprintf(p->vm_uuid, sizeof(p->vm_uuid), "%s", json_object_get_string(v));
+	if (json_object_object_get_ex(o, "vlan", &v))
+		snprintf(p->vlan, sizeof(p->vlan), "%s", json_object_get_string(v));
+	if (json_object_object_get_ex(o, "shaped", &v))
+		p->shaped = json_object_get_boolean(v);
+	if (json_object_object_get_ex(o, "own_bandwidth", &v))
+		p->own_bandwidth = json_object_get_boolean(v);
+	if (json_object_object_get_ex(o, "floor_class", &v))
+		p->floor_class = (unsigned)json_object_get_int(v);
+	if (json_object_object_get_ex(o, "plugged", &v))
+		p->unplugged = !json_object_get_boolean(v);
+	if (json_object_object_get_ex(o, "own_vlan", &v))
+		p->own_vlan_xml = strdup(json_object_get_string(v));
+	if (json_object_object_get_ex(o, "own_bandwidth_xml", &v))
+		p->own_bandwidth_xml = strdup(json_object_get_string(v));
+	if (json_object_object_get_ex(o, "floor_kBps", &v))
+		p->floor_kBps = (unsigned long long)json_object_get_int64(v);
+}
+
 void netd_ports_load(struct netd *d)
 {
 	char dir[4096], path[4400];
@@ -829,7 +892,7 @@ void netd_ports_load(struct netd *d)
 	}
 	for (int i = 0; i < count; i++) {
 		_cleanup_free_ char *text = NULL;
-		json_object *o = NULL, *v;
+		json_object *o = NULL;
 		struct netd_port *p = calloc(1, sizeof(*p));
 		struct netd_net *n;
 		bool owner_alive;
@@ -843,46 +906,7 @@ void netd_ports_load(struct netd *d)
 			json_object_put(o);
 			continue;
 		}
-		if (json_object_object_get_ex(o, "port", &v))
-			snprintf(p->name, sizeof(p->name), "%s", json_object_get_string(v));
-		if (json_object_object_get_ex(o, "network", &v))
-			snprintf(p->network, sizeof(p->network), "%s", json_object_get_string(v));
-		if (json_object_object_get_ex(o, "mac", &v))
-			snprintf(p->mac, sizeof(p->mac), "%s", json_object_get_string(v));
-		if (json_object_object_get_ex(o, "portgroup", &v))
-			snprintf(p->portgroup, sizeof(p->portgroup), "%s", json_object_get_string(v));
-		if (json_object_object_get_ex(o, "queues", &v))
-			p->queues = (unsigned)json_object_get_int(v);
-		if (json_object_object_get_ex(o, "persistent", &v))
-			p->persistent = json_object_get_boolean(v);
-		if (json_object_object_get_ex(o, "owner_pid", &v))
-			p->owner_pid = json_object_get_int(v);
-		if (json_object_object_get_ex(o, "owner_start", &v))
-			p->owner_start = (unsigned long long)json_object_get_int64(v);
-		if (json_object_object_get_ex(o, "ovs", &v))
-			p->ovs = json_object_get_boolean(v);
-		if (json_object_object_get_ex(o, "existing", &v))
-			p->existing = json_object_get_boolean(v);
-		if (json_object_object_get_ex(o, "bridge", &v))
-			snprintf(p->bridge, sizeof(p->bridge), "%s", json_object_get_string(v));
-		if (json_object_object_get_ex(o, "iface_id", &v))
-			snprintf(p->iface_id, sizeof(p->iface_id), "%s", json_object_get_string(v));
-		if (json_object_object_get_ex(o, "vm_uuid", &v))
-			snprintf(p->vm_uuid, sizeof(p->vm_uuid), "%s", json_object_get_string(v));
-		if (json_object_object_get_ex(o, "vlan", &v))
-			snprintf(p->vlan, sizeof(p->vlan), "%s", json_object_get_string(v));
-		if (json_object_object_get_ex(o, "shaped", &v))
-			p->shaped = json_object_get_boolean(v);
-		if (json_object_object_get_ex(o, "own_bandwidth", &v))
-			p->own_bandwidth = json_object_get_boolean(v);
-		if (json_object_object_get_ex(o, "floor_class", &v))
-			p->floor_class = (unsigned)json_object_get_int(v);
-		if (json_object_object_get_ex(o, "plugged", &v))
-			p->unplugged = !json_object_get_boolean(v);
-		if (json_object_object_get_ex(o, "own_vlan", &v))
-			p->own_vlan_xml = strdup(json_object_get_string(v));
-		if (json_object_object_get_ex(o, "floor_kBps", &v))
-			p->floor_kBps = (unsigned long long)json_object_get_int64(v);
+		port_fields(o, p);
 		json_object_put(o);
 		p->owner_pidfd = -1;
 		n = netd_net_find(d, p->network);
@@ -1042,6 +1066,8 @@ void netd_ports_network_gone(struct netd *d, const char *network)
 		port_remove(d, p, true);
 }
 
+static void ports_recreate(struct netd *d, struct netd_net *n, struct tapdev_nl *nl);
+
 /* the foreign interfaces a netd before a restart remembered for this network */
 static void foreign_load(struct netd *d, struct netd_net *n)
 {
@@ -1072,6 +1098,10 @@ void netd_ports_network_started(struct netd *d, struct netd_net *n)
 	foreign_load(d, n);
 	netd_path(d, NETD_PATH_FOREIGN, netd_net_name(n), path, sizeof(path));
 	unlink(path);
+	if (n->def && n->live->forward.mode != NETDEF_FORWARD_BRIDGE && tapdev_nl_open(&nl, NULL) == 0) {
+		ports_recreate(d, n, nl);
+		nl = tapdev_nl_close(nl);
+	}
 	any = n->n_foreign > 0;
 
 	FOR_PORTS_OF(d, netd_net_name(n), p, x, nx)
@@ -1101,4 +1131,88 @@ void netd_ports_network_started(struct netd *d, struct netd_net *n)
 	n->foreign = mfree_foreign(n->foreign);
 	n->n_foreign = 0;
 	tapdev_nl_close(nl);
+}
+
+/*
+ * After a reboot the run dir is empty and the TAPs are gone: a persistent
+ * TAP port's definition (config/ports/) makes it again, with its name, MAC,
+ * queues, portgroup, VLAN and bandwidth, when its network starts (a libvirt
+ * domain's <target dev managed='no'/> finds it there).
+ */
+static void ports_recreate(struct netd *d, struct netd_net *n, struct tapdev_nl *nl)
+{
+	char dir[4096], path[4400];
+	struct dirent **ents;
+	int count;
+
+	snprintf(dir, sizeof(dir), "%s/ports", d->opts.config_dir);
+	if ((count = scandir(dir, &ents, json_suffix, alphasort)) <= 0)
+		return;
+	for (int i = 0; i < count; i++) {
+		_cleanup_free_ char *text = NULL;
+		struct netdef_bandwidth own_bw = { 0 };
+		const struct netdef_portgroup *pg;
+		json_object *o = NULL;
+		struct netd_port *p = NULL;
+		struct nd_err err = { 0 };
+		unsigned flags = TAPDEV_VNET_HDR;
+		int fds[TAPDEV_MAX_QUEUES];
+
+		snprintf(path, sizeof(path), "%s/%s", dir, ents[i]->d_name);
+		free(ents[i]);
+		if (nd_file_read(path, 65536, &text, NULL, NULL) < 0 || !(o = json_tokener_parse(text)) ||
+		    !(p = calloc(1, sizeof(*p))))
+			goto next;
+		port_fields(o, p);
+		p->owner_pidfd = -1;
+		if (strcmp(p->network, netd_net_name(n)) != 0 || port_find(d, NULL, p->name) || p->existing ||
+		    !netdef_ifname_is_valid(p->name, false) || tapdev_link_exists(nl, p->name))
+			goto next;
+		if (n->ovs && !tapdev_ovs_kernel_datapath())
+			flags |= TAPDEV_NO_CSUM;
+		p->queues = p->queues ? p->queues : 1;
+		if (tapdev_tap_create(p->name, p->queues, flags, fds, &err) < 0)
+			goto fail;
+		tapdev_tap_set_persist(fds[0], true, &err);
+		for (unsigned q = 0; q < p->queues; q++)
+			close(fds[q]);
+		if (err.code)
+			goto fail_link;
+		p->persistent = true;
+		p->owner_pid = 0;
+		p->floor_class = 0;
+		p->floor_kBps = 0;
+		p->shaped = false;
+		p->ovs = n->ovs;
+		snprintf(p->bridge, sizeof(p->bridge), "%s", n->bridge);
+		pg = p->portgroup[0] ? netdef_portgroup_find(n->live, p->portgroup) : NULL;
+		if ((p->own_bandwidth_xml && netdef_bandwidth_parse_string(p->own_bandwidth_xml, &own_bw, &err) < 0) ||
+		    port_index(d, p) < 0) {
+			if (!err.code)
+				nd_err_set(&err, -ENOMEM, p->network, "out of memory");
+			goto fail_link;
+		}
+		p->unplugged = true;
+		if (port_qos(d, n, nl, p, pg, &own_bw, &err) < 0 || port_replug(d, n, p, nl, &err) < 0) {
+			netd_log_err(p->network, "making a persistent port again", &err);
+			port_remove(d, p, true);
+			p = NULL;
+			goto next;
+		}
+		netd_log(NETD_LOG_INFO, p->network, "persistent port %s made again from its definition", p->name);
+		p = NULL;
+		goto next;
+	fail_link:
+		tapdev_link_delete(nl, p->name, NULL);
+	fail:
+		netd_log_err(p->network, "making a persistent port again", &err);
+	next:
+		if (p) {
+			free(p->own_vlan_xml);
+			free(p->own_bandwidth_xml);
+			free(p);
+		}
+		json_object_put(o);
+	}
+	free(ents);
 }

@@ -111,5 +111,14 @@ check "net-start puts the TAP, the guest's veth and the foreign interface back o
 	ip -o link show tapr | grep -q 'master ndr0' && ip -o link show h-rg | grep -q 'master ndr0' && ip -o link show fx | grep -q 'master ndr0'"
 check "  and the guest has its network again: a lease" dhcp rg
 check "  and TCP to the host" tcp_to_host rg 192.168.234.1
+# a reboot: the run dir and every device gone; the persistent TAP port's definition makes it again
+"$BIN/netdctl" net-autostart rnet >/dev/null
+mac_before=$("$BIN/netdctl" net-port-list rnet --json | sed -n '/"port": *"tapr"/,/}/s/.*"mac": *"\([^"]*\)".*/\1/p' | head -1)
+stop_netd
+pkill -x dnsmasq; ip link del tapr; ip link del ndr0; nft delete table inet netd 2>/dev/null
+rm -rf "$T/run"
+start_netd || exit 1
+check "after a reboot the persistent TAP port is made again on the autostarted network" sh -c "ip -o link show tapr | grep -q 'master ndr0'"
+check "  with its MAC ($mac_before)" sh -c "'$BIN/netdctl' net-port-list rnet | grep -q 'tapr *$mac_before'"
 check "undefining the stopped network takes its ports with it" sh -c "'$BIN/netdctl' net-destroy rnet && '$BIN/netdctl' net-undefine rnet && ! ip link show tapr 2>/dev/null"
 finish
