@@ -44,6 +44,7 @@ static void from_rate(const struct netdef_bw_rate *r, bool policed, struct tapde
 
 void tapdev_qos_from_bandwidth(const struct netdef_bandwidth *bw, struct tapdev_qos *ret)
 {
+	memset(ret, 0, sizeof(*ret)); /* flat unless the caller says otherwise */
 	from_rate(&bw->inbound, false, &ret->in);
 	from_rate(&bw->outbound, true, &ret->out);
 }

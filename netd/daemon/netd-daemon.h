@@ -100,7 +100,7 @@ enum netd_path {
 	NETD_PATH_LEASES,       /* state/dnsmasq/NAME.leases */
 	NETD_PATH_PORT,         /* run/ports/NAME.json */
 	NETD_PATH_PORT_CONFIG,  /* config/ports/NAME.json: a persistent TAP port, made again after a reboot */
-	NETD_PATH_FOREIGN,      /* run/networks/NAME.foreign: others' interfaces on a stopped network's bridge */
+	NETD_PATH_FOREIGN,      /* run/foreign/NAME.list: others' interfaces on a stopped network's bridge */
 };
 int netd_path(const struct netd *d, enum netd_path kind, const char *name, char *buf, size_t len);
 int netd_dirs_create(const struct netd *d, struct nd_err *err);

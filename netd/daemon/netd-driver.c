@@ -568,8 +568,9 @@ static int any_entry(const struct dirent *e)
 /* What a daemon killed mid-write leaves: temp files of atomic writes (".NAME.tmp.PID"). */
 static void remove_stale_files(struct netd *d)
 {
-	const char *dirs[] = { d->opts.run_dir, d->opts.run_dir, d->opts.run_dir, d->opts.config_dir };
-	const char *subs[] = { "networks", "dnsmasq", "ports", "networks" };
+	const char *dirs[] = { d->opts.run_dir, d->opts.run_dir, d->opts.run_dir, d->opts.run_dir, d->opts.config_dir,
+			       d->opts.config_dir };
+	const char *subs[] = { "networks", "dnsmasq", "ports", "foreign", "networks", "ports" };
 	char dir[4096], path[4400];
 	struct dirent **ents;
 

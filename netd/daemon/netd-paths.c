@@ -40,7 +40,7 @@ int netd_path(const struct netd *d, enum netd_path kind, const char *name, char 
 	case NETD_PATH_LEASES: dir = d->opts.state_dir; sub = "dnsmasq"; ext = ".leases"; break;
 	case NETD_PATH_PORT: dir = d->opts.run_dir; sub = "ports"; ext = ".json"; break;
 	case NETD_PATH_PORT_CONFIG: dir = d->opts.config_dir; sub = "ports"; ext = ".json"; break;
-	case NETD_PATH_FOREIGN: dir = d->opts.run_dir; sub = "networks"; ext = ".foreign"; break;
+	case NETD_PATH_FOREIGN: dir = d->opts.run_dir; sub = "foreign"; ext = ".list"; break;
 	default: return -EINVAL;
 	}
 	/* name is validated by netdef_name_is_safe: no '/', no leading '.', so it
@@ -56,7 +56,8 @@ int netd_dirs_create(const struct netd *d, struct nd_err *err)
 		const char *sub;
 		mode_t mode;
 	} dirs[] = {
-		{ 0, "networks/autostart", 0755 }, { 0, "ports", 0755 }, { 1, "networks", 0755 }, { 1, "dnsmasq", 0755 }, { 1, "ports", 0755 },
+		{ 0, "networks/autostart", 0755 }, { 0, "ports", 0755 }, { 1, "networks", 0755 },
+		{ 1, "dnsmasq", 0755 },		   { 1, "ports", 0755 }, { 1, "foreign", 0755 },
 		{ 2, "dnsmasq", 0755 },
 	};
 	char buf[4096];

@@ -147,7 +147,9 @@ START_TEST(test_qos_requests)
 	struct tc_police *p;
 	struct tcmsg *tcm;
 
+	memset(&q, 0xff, sizeof(q)); /* whatever was there: the result is flat unless the caller says so */
 	tapdev_qos_from_bandwidth(&bw, &q);
+	ck_assert(!q.hierarchical);
 	ck_assert_uint_eq(q.in.rate_Bps, 1000000);   /* kilobytes: 1000 bytes, as tc's kbps */
 	ck_assert_uint_eq(q.in.peak_Bps, 2000000);
 	ck_assert_uint_eq(q.in.burst_bytes, 65536);  /* kibibytes, as tc's kb */
