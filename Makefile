@@ -70,7 +70,7 @@ NETD_SRCS   := netd/daemon/netd.c $(DAEMON_SRCS)
 DAEMON_SRCS := netd/daemon/netd-log.c netd/daemon/netd-paths.c \
 	netd/daemon/netd-registry.c netd/daemon/netd-driver.c netd/daemon/netd-host-apply.c \
 	netd/daemon/netd-sysctl.c \
-	netd/daemon/netd-dnsmasq.c netd/daemon/netd-control.c netd/daemon/netd-methods.c \
+	netd/daemon/netd-dnsmasq.c netd/daemon/netd-dnsmasq-log.c netd/daemon/netd-control.c netd/daemon/netd-methods.c \
 	netd/daemon/netd-rpc.c netd/daemon/netd-ports.c netd/daemon/netd-ovs.c \
 	netd/daemon/netd-request.c netd/daemon/netd-portcheck.c netd/daemon/netd-coexist.c \
 	netd/daemon/netd-resolv.c netd/daemon/netd-jobs.c
@@ -177,6 +177,10 @@ $(BUILD)/bin/nd-txcsum: $(call objs,tests/tools/nd-txcsum.c)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(LDSAN) $(LDFLAGS) -o $@ $^
 
+$(BUILD)/bin/nd-streamsink: $(call objs,tests/tools/nd-streamsink.c)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(LDSAN) $(LDFLAGS) -o $@ $^
+
 $(BUILD)/bin/nd-dnsq: $(call objs,tests/tools/nd-dnsq.c)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(LDSAN) $(LDFLAGS) -o $@ $^
@@ -225,7 +229,7 @@ guest: $(BUILD)/guest/stamp
 $(BUILD)/guest/stamp: tests/guest/build-guest.sh tests/lib/kernel-image.sh | $(BUILD)/.deps-ok
 	$(Q)bash tests/guest/build-guest.sh $(BUILD)/guest
 
-check-integration: $(BINS) $(BUILD)/bin/nd-call $(BUILD)/bin/nd-rawsend $(BUILD)/bin/nd-dnsq $(BUILD)/bin/nd-txcsum $(BUILD)/bin/nd-vlansniff $(BUILD)/guest/stamp
+check-integration: $(BINS) $(BUILD)/bin/nd-call $(BUILD)/bin/nd-rawsend $(BUILD)/bin/nd-dnsq $(BUILD)/bin/nd-streamsink $(BUILD)/bin/nd-txcsum $(BUILD)/bin/nd-vlansniff $(BUILD)/guest/stamp
 	@echo "== integration tests (root, each in its own PID and network namespaces)"
 	$(Q)t0=$$(date +%s); BIN=$(abspath $(BUILD)/bin) NETD_GUEST_DIR=$(abspath $(BUILD)/guest) bash tests/integration/run.sh; \
 		rc=$$?; echo "integration lane took $$(( $$(date +%s) - t0 )) s"; exit $$rc

@@ -10,31 +10,28 @@
 #include <signal.h>
 #include <spawn.h>
 #include <string.h>
+#include <stdio.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "dhcp/dhcp.h"
 
-int dhcp_proc_spawn(char *const argv[], const char *log_path, pid_t *ret_pid, struct nd_err *err)
+static char *const envp[] = { "PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL };
+
+int dhcp_proc_spawn(char *const argv[], int log_fd, pid_t *ret_pid, struct nd_err *err)
 {
-	static char *const envp[] = { "PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL };
-	int log_fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t at;
 	sigset_t none, all;
 	pid_t pid;
 	int r;
 
-	if (log_fd < 0)
-		return nd_err_set(err, -errno, log_path, "cannot open the dnsmasq log: %s", strerror(errno));
 	sigemptyset(&none);
 	sigfillset(&all);
-	if ((r = posix_spawn_file_actions_init(&fa)) != 0) {
-		close(log_fd);
+	if ((r = posix_spawn_file_actions_init(&fa)) != 0)
 		return nd_err_set(err, -r, "dnsmasq", "spawn setup: %s", strerror(r));
-	}
 	if ((r = posix_spawnattr_init(&at)) != 0) {
 		posix_spawn_file_actions_destroy(&fa);
-		close(log_fd);
 		return nd_err_set(err, -r, "dnsmasq", "spawn setup: %s", strerror(r));
 	}
 	/* stdin from /dev/null, output to the log; nothing else of netd's (its
@@ -51,9 +48,46 @@ int dhcp_proc_spawn(char *const argv[], const char *log_path, pid_t *ret_pid, st
 		nd_err_set(err, -r, argv[0], "cannot execute dnsmasq: %s", strerror(r));
 	posix_spawnattr_destroy(&at);
 	posix_spawn_file_actions_destroy(&fa);
-	close(log_fd);
 	if (r != 0)
 		return -r;
 	*ret_pid = pid;
 	return 0;
+}
+
+int dhcp_proc_check(const char *binary, const char *conf_path, struct nd_err *err)
+{
+	char conf_arg[4200], out[4096], *line, *end;
+	char *argv[] = { (char *)binary, "--test", conf_arg, NULL };
+	int pipefd[2], status = 0, r;
+	size_t got = 0;
+	ssize_t k;
+	pid_t pid;
+
+	snprintf(conf_arg, sizeof(conf_arg), "--conf-file=%s", conf_path);
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return nd_err_set(err, -errno, "dnsmasq", "pipe: %s", strerror(errno));
+	r = dhcp_proc_spawn(argv, pipefd[1], &pid, err);
+	close(pipefd[1]);
+	if (r < 0) {
+		close(pipefd[0]);
+		return r;
+	}
+	while (got < sizeof(out) - 1 && ((k = read(pipefd[0], out + got, sizeof(out) - 1 - got)) > 0 ||
+					 (k < 0 && errno == EINTR)))
+		got += k > 0 ? (size_t)k : 0;
+	out[got] = '\0';
+	close(pipefd[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	/* dnsmasq's last line says what it did not take */
+	for (end = out + strlen(out); end > out && (end[-1] == '\n' || end[-1] == ' '); end--)
+		;
+	*end = '\0';
+	line = strrchr(out, '\n');
+	line = line ? line + 1 : out;
+	return nd_err_set(err, -EINVAL, "dnsmasq", "dnsmasq refuses the configuration (%s): %s",
+			  WIFEXITED(status) ? dhcp_exit_reason(WEXITSTATUS(status)) : "killed",
+			  *line ? line : "no message");
 }

@@ -94,5 +94,8 @@ size_t dhcp_port_filter_build(int family, const unsigned *ports, size_t n_ports,
 bool dhcp_port_conflicts(const struct dhcp_port_holder *h, bool dhcpv6);
 
 /* -- dhcp-proc-sys.c -- */
-/* fork + execve; stdout/stderr to log_path; returns the pid */
-int dhcp_proc_spawn(char *const argv[], const char *log_path, pid_t *ret_pid, struct nd_err *err);
+/* posix_spawn; stdout/stderr to out_fd (the caller keeps it); returns the pid */
+int dhcp_proc_spawn(char *const argv[], int out_fd, pid_t *ret_pid, struct nd_err *err);
+/* `dnsmasq --test` of a configuration file: 0 when dnsmasq takes it, else an
+ * error carrying dnsmasq's own last line */
+int dhcp_proc_check(const char *binary, const char *conf_path, struct nd_err *err);

@@ -27,6 +27,9 @@ struct netd_opts {
 	bool skip_dir_check; /* tests only: sandboxes under a user's own dirs */
 	unsigned max_clients_per_user; /* connections an unprivileged uid may hold */
 	const char *resolv_conf; /* where the upstream nameservers are (netd-resolv.c) */
+	const char *dnsmasq_log;    /* auto (NULL), journal or file: netd-dnsmasq-log.c */
+	const char *journal_socket; /* NULL: /run/systemd/journal/stdout */
+	unsigned long long dnsmasq_log_max; /* a log file's size before it is rotated */
 };
 
 /* epoll tags */
@@ -81,6 +84,8 @@ struct netd {
 	char dnsmasq_user[64]; /* resolved at startup */
 	uid_t dnsmasq_uid;
 	gid_t dnsmasq_gid;
+	bool dnsmasq_log_journal;	/* dnsmasq logs to the journal, not to files */
+	long long dnsmasq_log_trim_at_ms; /* next look at the log files' sizes */
 };
 
 long long netd_now_ms(void);

@@ -30,6 +30,7 @@
 #include "common/nd-cleanup.h"
 #include "common/nd-file.h"
 #include "dhcp/dhcp.h"
+#include "netd/daemon/netd-dnsmasq-log.h"
 #include "netd/daemon/netd-log.h"
 #include "netd/daemon/netd-net.h"
 
@@ -245,7 +246,7 @@ int netd_dnsmasq_start(struct netd *d, struct netd_net *n, struct nd_err *err)
 	struct stat st;
 	off_t from = 0;
 	pid_t pid;
-	int r;
+	int r, log_fd;
 
 	if ((r = write_files(d, n, err)) < 0)
 		return r;
@@ -256,9 +257,20 @@ int netd_dnsmasq_start(struct netd *d, struct netd_net *n, struct nd_err *err)
 	if ((r = dhcp_argv_build(d->opts.dnsmasq_bin, conf, d->dnsmasq_user[0] ? d->dnsmasq_user : NULL,
 				 group[0] ? group : NULL, &argv, err)) < 0)
 		return r;
-	if (stat(log, &st) == 0)
+	/* with the journal, dnsmasq's word on raw options comes from --test first */
+	if (n->live->n_dnsmasq_options && d->dnsmasq_log_journal &&
+	    (r = dhcp_proc_check(d->opts.dnsmasq_bin, conf, err)) < 0) {
+		dhcp_argv_free(argv);
+		return r;
+	}
+	if ((log_fd = netd_dnsmasq_log_open(d, n->live->name, err)) < 0) {
+		dhcp_argv_free(argv);
+		return log_fd;
+	}
+	if (!d->dnsmasq_log_journal && stat(log, &st) == 0)
 		from = st.st_size;
-	r = dhcp_proc_spawn(argv, log, &pid, err);
+	r = dhcp_proc_spawn(argv, log_fd, &pid, err);
+	close(log_fd);
 	dhcp_argv_free(argv);
 	if (r < 0)
 		return r;
@@ -274,7 +286,7 @@ int netd_dnsmasq_start(struct netd *d, struct netd_net *n, struct nd_err *err)
 	 * waits for dnsmasq's word (~5-15 ms) and fails with it. Otherwise an
 	 * early exit is the supervisor's, logged with dnsmasq's last line.
 	 */
-	if (n->live->n_dnsmasq_options && (r = wait_ready(d, n, log, from, err)) < 0) {
+	if (n->live->n_dnsmasq_options && !d->dnsmasq_log_journal && (r = wait_ready(d, n, log, from, err)) < 0) {
 		unwatch(d, n);
 		return r;
 	}
@@ -377,7 +389,9 @@ void netd_dnsmasq_exited(struct netd *d, struct netd_net *n)
 		int fd;
 
 		netd_path(d, NETD_PATH_DNSMASQ_LOG, netd_net_name(n), log, sizeof(log));
-		if ((fd = open(log, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) >= 0) {
+		if (d->dnsmasq_log_journal)
+			snprintf(tail, sizeof(tail), "its log: journalctl -t dnsmasq@%s", netd_net_name(n));
+		else if ((fd = open(log, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) >= 0) {
 			off_t end = lseek(fd, 0, SEEK_END);
 			ssize_t k = pread(fd, tail, sizeof(tail) - 1, end > (off_t)sizeof(tail) - 1 ? end - (off_t)sizeof(tail) + 1 : 0);
 
@@ -402,7 +416,7 @@ void netd_dnsmasq_exited(struct netd *d, struct netd_net *n)
 
 int netd_dnsmasq_tick(struct netd *d)
 {
-	long long now = netd_now_ms(), next = -1;
+	long long now = netd_now_ms(), next = netd_dnsmasq_log_trim(d);
 
 	for (struct netd_reap *r = d->reaping; r; r = r->next) {
 		if (r->killed)

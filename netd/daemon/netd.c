@@ -23,6 +23,7 @@
 #include "firewall/fw.h"
 #include "netd/daemon/netd-control.h"
 #include "netd/daemon/netd-dnsmasq.h"
+#include "netd/daemon/netd-dnsmasq-log.h"
 #include "netd/daemon/netd-jobs.h"
 #include "netd/daemon/netd-log.h"
 #include "netd/daemon/netd-net.h"
@@ -45,6 +46,11 @@ static void usage(FILE *f)
 		"  --dnsmasq-user USER  user dnsmasq drops to (default netd-dnsmasq, else nobody)\n"
 		"  --no-coexist         never add accept rules to Docker's DOCKER-USER (warn only)\n"
 		"  --resolv-conf PATH   upstream nameservers for dnsmasq, watched (default /etc/resolv.conf)\n"
+		"  --dnsmasq-log WHERE  journal (tagged dnsmasq@NETWORK), file (RUN_DIR/dnsmasq/NAME.log)\n"
+		"                       or auto: the journal when it runs (default)\n"
+		"  --dnsmasq-log-max SIZE  a log file is kept as NAME.log.1 and emptied past SIZE\n"
+		"                       (bytes, K, M or G; default 1M)\n"
+		"  --journal-socket PATH  the journal's stream socket (default /run/systemd/journal/stdout)\n"
 		"  --daemon             fork into the background: stdio detached, logs to syslog,\n"
 		"                       pidfile written; returns once the daemon is ready\n"
 		"  --pidfile PATH       with --daemon (default RUN_DIR/netd.pid)\n"
@@ -67,6 +73,9 @@ static const struct option longopts[] = {
 	{ "max-clients-per-user", required_argument, NULL, 'M' },
 	{ "pidfile", required_argument, NULL, 'P' },
 	{ "unsafe-dirs-for-tests", no_argument, NULL, 'U' },
+	{ "dnsmasq-log", required_argument, NULL, 'L' },
+	{ "dnsmasq-log-max", required_argument, NULL, 'X' },
+	{ "journal-socket", required_argument, NULL, 'J' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -192,6 +201,21 @@ static int parse_args(int argc, char **argv, struct netd_opts *o)
 		case 'P': o->pidfile = optarg; break;
 		case 'U': o->skip_dir_check = true; break;
 		case 'C': break; /* read above */
+		case 'L':
+			if (strcmp(optarg, "auto") && strcmp(optarg, "journal") && strcmp(optarg, "file")) {
+				fprintf(stderr, "netd: --dnsmasq-log: expected auto, journal or file, got '%s'\n", optarg);
+				return -EINVAL;
+			}
+			o->dnsmasq_log = optarg;
+			break;
+		case 'X':
+			if (!netd_dnsmasq_log_parse_size(optarg, &o->dnsmasq_log_max)) {
+				fprintf(stderr, "netd: --dnsmasq-log-max: expected a size like 1048576, 512K or 4M, got '%s'\n",
+					optarg);
+				return -EINVAL;
+			}
+			break;
+		case 'J': o->journal_socket = optarg; break;
 		case 'M':
 			o->max_clients_per_user = (unsigned)strtoul(optarg, &end, 10);
 			if (*end || !o->max_clients_per_user || o->max_clients_per_user > 100000) {
@@ -496,6 +520,10 @@ int main(int argc, char **argv)
 	}
 	if ((r = netd_dnsmasq_user_init(&d, &err)) < 0) {
 		netd_log_err(NULL, "dnsmasq's user", &err);
+		return 1;
+	}
+	if ((r = netd_dnsmasq_log_init(&d, &err)) < 0) {
+		netd_log_err(NULL, "dnsmasq's log", &err);
 		return 1;
 	}
 	{

@@ -44,7 +44,7 @@ finish() {
 # NETD_BIN names another build of the daemon (the ASan one)
 start_netd() {
 	"${NETD_BIN:-$BIN/netd}" --socket "$NETD_SOCKET" --config-dir "$T/etc" --run-dir "$T/run" \
-		--state-dir "$T/lib" "$@" 2>>"$T/netd.log" &
+		--state-dir "$T/lib" --dnsmasq-log file "$@" 2>>"$T/netd.log" &
 	NETD_PID=$!
 	for _ in $(seq 200); do
 		[ -S "$NETD_SOCKET" ] && "$BIN/netdctl" net-list >/dev/null 2>&1 && return 0

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "netd/daemon/netd-dnsmasq-log.h"
 #include "netd/daemon/netd-net.h"
 #include "tests/unit/suites.h"
 
@@ -419,6 +420,23 @@ START_TEST(test_refcount)
 }
 END_TEST
 
+START_TEST(test_dnsmasq_log_size)
+{
+	unsigned long long v = 0;
+
+	ck_assert(netd_dnsmasq_log_parse_size("2048", &v) && v == 2048);
+	ck_assert(netd_dnsmasq_log_parse_size("512K", &v) && v == 512 * 1024);
+	ck_assert(netd_dnsmasq_log_parse_size("4M", &v) && v == 4ULL << 20);
+	ck_assert(netd_dnsmasq_log_parse_size("1g", &v) && v == 1ULL << 30);
+	ck_assert(!netd_dnsmasq_log_parse_size("0", &v));
+	ck_assert(!netd_dnsmasq_log_parse_size("12Q", &v));
+	ck_assert(!netd_dnsmasq_log_parse_size("-1", &v));
+	ck_assert(!netd_dnsmasq_log_parse_size("", &v));
+	ck_assert(!netd_dnsmasq_log_parse_size("2M ", &v));
+	ck_assert(!netd_dnsmasq_log_parse_size("99999999999G", &v));
+}
+END_TEST
+
 Suite *make_netd_driver_suite(void)
 {
 	Suite *s = suite_create("netd-driver");
@@ -436,6 +454,7 @@ Suite *make_netd_driver_suite(void)
 	tcase_add_test(tc, test_registry_index);
 	tcase_add_test(tc, test_pending_steps);
 	tcase_add_test(tc, test_refcount);
+	tcase_add_test(tc, test_dnsmasq_log_size);
 	suite_add_tcase(s, tc);
 	return s;
 }
