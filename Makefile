@@ -74,7 +74,7 @@ DAEMON_SRCS := netd/daemon/netd-log.c netd/daemon/netd-paths.c \
 	netd/daemon/netd-rpc.c netd/daemon/netd-ports.c netd/daemon/netd-ovs.c \
 	netd/daemon/netd-request.c netd/daemon/netd-portcheck.c netd/daemon/netd-coexist.c \
 	netd/daemon/netd-resolv.c netd/daemon/netd-jobs.c
-NETDCTL_SRCS := netd/client/netdctl.c netd/client/netdctl-args.c netd/client/netd-doctor.c netd/client/netd-doctor-legacy.c
+NETDCTL_SRCS := netd/client/netdctl.c netd/client/netdctl-args.c netd/client/netdctl-domif.c netd/client/netd-doctor.c netd/client/netd-doctor-legacy.c
 LAUNCH_SRCS := netd/launch/netd-launch.c
 
 UNIT_SRCS := tests/unit/check-unit.c tests/unit/test-netdef-corpus.c \
@@ -82,7 +82,7 @@ UNIT_SRCS := tests/unit/check-unit.c tests/unit/test-netdef-corpus.c \
 	tests/unit/test-common.c tests/unit/test-netdef-update.c tests/unit/test-fw-build.c \
 	tests/unit/test-dhcp.c tests/unit/test-tapdev-build.c tests/unit/test-tapdev-launch.c \
 	tests/unit/test-tapdev-ovs.c tests/unit/test-util.c tests/unit/test-netd-driver.c \
-	tests/unit/test-netd-proto.c tests/unit/test-libvirt-suite.c tests/unit/test-netdctl-args.c netd/client/netdctl-args.c
+	tests/unit/test-netd-proto.c tests/unit/test-libvirt-suite.c tests/unit/test-netdctl-args.c tests/unit/test-netdctl-domif.c netd/client/netdctl-args.c netd/client/netdctl-domif.c
 
 objs = $(patsubst %.c,$(BUILD)/%.o,$(1))
 

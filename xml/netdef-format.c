@@ -306,7 +306,7 @@ static void format_virtualport(struct nd_buf *b, int level, const struct netdef_
 	nd_buf_puts(b, "</virtualport>\n");
 }
 
-static void format_vlan(struct nd_buf *b, int level, const struct netdef_vlan *v)
+void netdef_format_vlan(struct nd_buf *b, int level, const struct netdef_vlan *v)
 {
 	if (!v->present)
 		return;
@@ -344,7 +344,7 @@ static void format_rate(struct nd_buf *b, int level, const char *name, const str
 	nd_buf_puts(b, "/>\n");
 }
 
-static void format_bandwidth(struct nd_buf *b, int level, const struct netdef_bandwidth *bw)
+void netdef_format_bandwidth(struct nd_buf *b, int level, const struct netdef_bandwidth *bw)
 {
 	if (!bw->inbound.present && !bw->outbound.present)
 		return;
@@ -369,9 +369,9 @@ static void format_portgroup(struct nd_buf *b, const struct netdef_portgroup *pg
 	nd_buf_puts(b, children ? ">\n" : "/>\n");
 	if (!children)
 		return;
-	format_vlan(b, 2, &pg->vlan);
+	netdef_format_vlan(b, 2, &pg->vlan);
 	format_virtualport(b, 2, &pg->virtualport);
-	format_bandwidth(b, 2, &pg->bandwidth);
+	netdef_format_bandwidth(b, 2, &pg->bandwidth);
 	nd_buf_puts(b, "  </portgroup>\n");
 }
 
@@ -426,10 +426,10 @@ int netdef_format(const struct netdef *def, char **ret, struct nd_err *err)
 	for (size_t i = 0; i < def->n_routes; i++)
 		format_route(&b, &def->routes[i]);
 	format_virtualport(&b, 1, &def->virtualport);
-	format_vlan(&b, 1, &def->vlan);
+	netdef_format_vlan(&b, 1, &def->vlan);
 	for (size_t i = 0; i < def->n_portgroups; i++)
 		format_portgroup(&b, &def->portgroups[i]);
-	format_bandwidth(&b, 1, &def->bandwidth);
+	netdef_format_bandwidth(&b, 1, &def->bandwidth);
 	if (def->port_isolated != NETDEF_ABSENT) {
 		nd_buf_puts(&b, "  <port");
 		attr_tri(&b, "isolated", def->port_isolated, false);

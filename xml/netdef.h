@@ -326,6 +326,10 @@ int netdef_parse_file(const char *path, struct netdef **ret, struct nd_err *err)
 /* -- netdef-format.c -- */
 /* The whole definition as libvirt-style XML; *ret is malloc'd. */
 int netdef_format(const struct netdef *def, char **ret, struct nd_err *err);
+struct nd_buf;
+/* one <vlan> / <bandwidth> element at an indent level (two spaces each); nothing when absent */
+void netdef_format_vlan(struct nd_buf *b, int level, const struct netdef_vlan *v);
+void netdef_format_bandwidth(struct nd_buf *b, int level, const struct netdef_bandwidth *bw);
 
 /* -- netdef-validate.c -- */
 int netdef_validate(const struct netdef *def, const char *source, struct nd_err *err);

@@ -19,10 +19,10 @@ const struct netdctl_verb netdctl_verbs[] = {
 	    { "--name", NULL, "names only" }, { "--uuid", NULL, "UUIDs only" }, { "--table", NULL, "a table (default)" },
 	    JSON } },
 	{ "net-info", "NETWORK", 1, 1, "a network's state, bridge and dnsmasq", { JSON } },
-	{ "net-dumpxml", "NETWORK", 1, 1, "the running definition", { { "--inactive", NULL, "the persistent one" } } },
+	{ "net-dumpxml", "NETWORK", 1, 1, "the running definition", { { "--inactive", NULL, "the persistent one" }, JSON } },
 	{ "net-autostart", "NETWORK", 1, 1, "start it with netd", { { "--disable", NULL, "no longer" } } },
-	{ "net-uuid", "NETWORK", 1, 1, "a network's UUID", { { 0 } } },
-	{ "net-name", "UUID", 1, 1, "a network's name", { { 0 } } },
+	{ "net-uuid", "NETWORK", 1, 1, "a network's UUID", { JSON } },
+	{ "net-name", "UUID", 1, 1, "a network's name", { JSON } },
 	{ "net-dhcp-leases", "NETWORK", 1, 1, "the leases of an active network",
 	  { { "--mac", "MAC", "only this MAC's" }, JSON } },
 	{ "net-edit", "NETWORK", 1, 1, "edit with $EDITOR, validated before it is sent", { { 0 } } },
@@ -40,11 +40,15 @@ const struct netdctl_verb netdctl_verbs[] = {
 	    { "--name", "NAME", "the TAP's name (e.g. a libvirt domain's <target dev='NAME' managed='no'/>)" } } },
 	{ "net-port-list", "NETWORK", 1, 1, "a network's ports", { JSON } },
 	{ "net-port-delete", "NETWORK PORT", 2, 2, "remove a port", { { 0 } } },
-	{ "net-port-dumpxml", "NETWORK PORT", 2, 2, "a port as libvirt's <networkport>", { { 0 } } },
+	{ "net-port-dumpxml", "NETWORK PORT", 2, 2, "a port as libvirt's <networkport>", { JSON } },
+	{ "net-domif-xml", "NETWORK", 1, 1, "the <interface> a libvirt domain needs to use this network",
+	  { { "--portgroup", "PG", "on this portgroup (default: the default one)" },
+	    { "--mac", "MAC", "with this MAC" },
+	    { "--port", "TAP", "on this netd port: type='ethernet' (VLANs on a Linux bridge, floors)" } } },
 	{ "net-validate", "FILE", 1, 1, "check a definition offline, print it normalized", { { 0 } } },
 	{ "net-event", "[NETWORK]", 0, 1, "lifecycle events as they happen (the first one, or --loop)",
 	  { { "--loop", NULL, "every event until --timeout or interrupted" },
-	    { "--timeout", "SECONDS", "stop waiting after this long" } } },
+	    { "--timeout", "SECONDS", "stop waiting after this long" }, { "--json", NULL, "one JSON object per event" } } },
 	{ "doctor", "", 0, 0, "what works on this host and what is in the way", { JSON } },
 	{ NULL, NULL, 0, 0, NULL, { { 0 } } },
 };
@@ -74,7 +78,8 @@ static const struct netdctl_opt *opt_find(const struct netdctl_verb *v, const ch
 	return NULL;
 }
 
-int netdctl_args_parse(const struct netdctl_verb *v, int *argc, char **argv, char ***ret_argv, const char **ret_socket)
+int netdctl_args_parse(const struct netdctl_verb *v, int *argc, char **argv, char ***ret_argv, const char **ret_socket,
+		       bool *ret_quiet)
 {
 	char **out;
 	char **pos = calloc((size_t)*argc + 1, sizeof(*pos)), **opts = calloc((size_t)*argc * 2 + 1, sizeof(*opts));
@@ -100,6 +105,10 @@ int netdctl_args_parse(const struct netdctl_verb *v, int *argc, char **argv, cha
 			free(pos);
 			free(opts);
 			return 1;
+		}
+		if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+			*ret_quiet = true;
+			continue;
 		}
 		if (strncmp(a, "--socket", len) == 0 && len == 8) {
 			if (!eq && i + 1 >= *argc)

@@ -2,7 +2,7 @@
 /*
  * netdctl's verbs and their options, one table: every option is parsed per
  * verb and an unknown one is an error (as virsh: "command 'net-list' doesn't
- * support option --foo"); --socket goes anywhere; VERB --help prints the verb's
+ * support option --foo"); --socket and -q go anywhere; VERB --help prints the verb's
  * usage. What a verb gets is its arguments in a fixed order: the positional
  * ones first, then the options, each value right after its option.
  */
@@ -29,8 +29,11 @@ extern const struct netdctl_verb netdctl_verbs[];
 /*
  * Checks argv (argv[0] is the verb) against the verb; *ret_argv is the same
  * arguments in order: positionals, then options ("--mac=X" as "--mac" "X").
- * A --socket PATH anywhere is taken out into *ret_socket. 0; 1 when --help
- * was asked (usage printed); -1 after an error message on stderr.
+ * A --socket PATH anywhere is taken out into *ret_socket, a -q/--quiet
+ * (virsh's: no table headers, no "Network X started") into *ret_quiet.
+ * 0; 1 when --help was asked (usage printed); -1 after an error message on
+ * stderr.
  */
-int netdctl_args_parse(const struct netdctl_verb *v, int *argc, char **argv, char ***ret_argv, const char **ret_socket);
+int netdctl_args_parse(const struct netdctl_verb *v, int *argc, char **argv, char ***ret_argv, const char **ret_socket,
+		       bool *ret_quiet);
 void netdctl_verb_usage(const struct netdctl_verb *v, FILE *f);

@@ -17,12 +17,28 @@
 #include "common/nd-cleanup.h"
 #include "common/nd-version.h"
 #include "netd/client/netdctl-args.h"
+#include "netd/client/netdctl-domif.h"
 #include "common/nd-file.h"
 #include "netd/client/netd-doctor.h"
 #include "netd/lib/netd-client.h"
 #include "xml/netdef.h"
 
 static const char *socket_path = NETD_DEFAULT_SOCKET;
+
+static bool quiet; /* -q: no table headers, no "Network X started" */
+
+/* what virsh prints unless -q: a verb's report of what it did */
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void say(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (quiet)
+		return;
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+}
 
 static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int fail(const char *fmt, ...)
@@ -139,7 +155,7 @@ static int simple(const char *method, int argc, char **argv, const char *done_fm
 	if (!call(method, name_params(name), &reply))
 		return 1;
 	if (done_fmt)
-		printf(done_fmt, name);
+		say(done_fmt, name);
 	json_object_put(reply);
 	return 0;
 }
@@ -154,9 +170,9 @@ static int cmd_start(int argc, char **argv)
 	if (!(res = call("net-start", name_params(name), &reply)))
 		return 1;
 	if (str(res, "repaired")[0])
-		printf("Network %s repaired: %s\n", name, str(res, "repaired"));
+		say("Network %s repaired: %s\n", name, str(res, "repaired"));
 	else
-		printf("Network %s started\n", name);
+		say("Network %s started\n", name);
 	json_object_put(reply);
 	return 0;
 }
@@ -176,7 +192,7 @@ static int cmd_define(int argc, char **argv, const char *method, const char *don
 	json_object_object_add(p, "xml", json_object_new_string(xml));
 	if (!(res = call(method, p, &reply)))
 		return 1;
-	printf(done, str(res, "name"), file);
+	say(done, str(res, "name"), file);
 	json_object_put(reply);
 	return 0;
 }
@@ -203,7 +219,7 @@ static long long now_ms(void)
 static int cmd_event(int argc, char **argv)
 {
 	const char *name = positional(argc, argv, 0), *t = opt_value(argc, argv, "--timeout");
-	bool loop = has_opt(argc, argv, "--loop");
+	bool loop = has_opt(argc, argv, "--loop"), json = has_opt(argc, argv, "--json");
 	long long deadline = -1;
 	struct netd_conn *c = NULL;
 	struct nd_err err = { 0 };
@@ -246,8 +262,11 @@ static int cmd_event(int argc, char **argv)
 			continue;
 		}
 		ev = str(params, "event");
-		printf("event 'lifecycle' for network %s: %c%s\n", str(params, "name"), ev[0] ? ev[0] - 'a' + 'A' : '?',
-		       ev[0] ? ev + 1 : "");
+		if (json)
+			printf("%s\n", json_object_to_json_string_ext(params, JSON_C_TO_STRING_PLAIN));
+		else
+			printf("event 'lifecycle' for network %s: %c%s\n", str(params, "name"),
+			       ev[0] ? ev[0] - 'a' + 'A' : '?', ev[0] ? ev + 1 : "");
 		fflush(stdout);
 		json_object_put(msg);
 		count++;
@@ -255,7 +274,7 @@ static int cmd_event(int argc, char **argv)
 			break;
 	}
 	netd_conn_close(c);
-	if (!count || loop)
+	if ((!count || loop) && !json)
 		printf("events received: %u\n", count);
 	return 0;
 }
@@ -312,13 +331,16 @@ static int cmd_list(int argc, char **argv)
 		for (size_t i = 0; i < n; i++)
 			if ((int)strlen(str(v[i], "name")) > w)
 				w = (int)strlen(str(v[i], "name"));
-		printf(" %-*s %-10s %-12s %s\n", w, "Name", "State", "Autostart", "Persistent");
-		printf("%.*s\n", w + 38, "----------------------------------------------------------------------------------------"
-		       "----------------------------------------");
+		if (!quiet) {
+			printf(" %-*s %-10s %-12s %s\n", w, "Name", "State", "Autostart", "Persistent");
+			printf("%.*s\n", w + 38, "------------------------------------------------------------------------"
+			       "--------------------------------------------------------");
+		}
 		for (size_t i = 0; i < n; i++)
 			printf(" %-*s %-10s %-12s %s\n", w, str(v[i], "name"), list_state(v[i]),
 			       flag(v[i], "autostart") ? "yes" : "no", flag(v[i], "persistent") ? "yes" : "no");
-		printf("\n");
+		if (!quiet)
+			printf("\n");
 	}
 	free(v);
 	json_object_put(reply);
@@ -368,7 +390,12 @@ static int cmd_uuid_or_name(int argc, char **argv, bool want_uuid)
 		json_object *o = json_object_array_get_idx(res, i);
 
 		if (strcmp(str(o, want_uuid ? "name" : "uuid"), key) == 0) {
-			printf("%s\n", str(o, want_uuid ? "uuid" : "name"));
+			if (has_opt(argc, argv, "--json"))
+				printf("{ \"name\": %s, \"uuid\": %s }\n",
+				       json_object_to_json_string(json_object_object_get(o, "name")),
+				       json_object_to_json_string(json_object_object_get(o, "uuid")));
+			else
+				printf("%s\n", str(o, want_uuid ? "uuid" : "name"));
 			json_object_put(reply);
 			return 0;
 		}
@@ -388,7 +415,17 @@ static int cmd_dumpxml(int argc, char **argv)
 	json_object_object_add(p, "inactive", json_object_new_boolean(has_opt(argc, argv, "--inactive")));
 	if (!(res = call("net-dumpxml", p, &reply)))
 		return 1;
-	fputs(str(res, "xml"), stdout);
+	if (has_opt(argc, argv, "--json")) {
+		json_object *out = json_object_new_object();
+
+		json_object_object_add(out, "name", json_object_new_string(name));
+		json_object_object_add(out, "inactive", json_object_new_boolean(has_opt(argc, argv, "--inactive")));
+		json_object_object_add(out, "xml", json_object_new_string(str(res, "xml")));
+		printf("%s\n", json_object_to_json_string_ext(out, JSON_C_TO_STRING_PRETTY));
+		json_object_put(out);
+	} else {
+		fputs(str(res, "xml"), stdout);
+	}
 	json_object_put(reply);
 	return 0;
 }
@@ -405,7 +442,7 @@ static int cmd_autostart(int argc, char **argv)
 	json_object_object_add(p, "enable", json_object_new_boolean(!disable));
 	if (!call("net-autostart", p, &reply))
 		return 1;
-	printf("Network %s %s\n", name, disable ? "unmarked as autostarted" : "marked as autostarted");
+	say("Network %s %s\n", name, disable ? "unmarked as autostarted" : "marked as autostarted");
 	json_object_put(reply);
 	return 0;
 }
@@ -433,9 +470,12 @@ static int cmd_leases(int argc, char **argv)
 		json_object_put(reply);
 		return 0;
 	}
-	printf(" %-21s %-19s %-10s %-22s %-12s %s\n", "Expiry Time", "MAC address", "Protocol",
-	       "IP address", "Hostname", "Client ID or DUID");
-	printf("-----------------------------------------------------------------------------------------------------------\n");
+	if (!quiet) {
+		printf(" %-21s %-19s %-10s %-22s %-12s %s\n", "Expiry Time", "MAC address", "Protocol", "IP address",
+		       "Hostname", "Client ID or DUID");
+		printf("---------------------------------------------------------------------------------------------------"
+		       "--------\n");
+	}
 	for (size_t i = 0; i < json_object_array_length(res); i++) {
 		json_object *o = json_object_array_get_idx(res, i), *v;
 		char when[32] = "never", ip[64];
@@ -454,7 +494,8 @@ static int cmd_leases(int argc, char **argv)
 		       str(o, "type"), ip, str(o, "hostname")[0] ? str(o, "hostname") : "-",
 		       str(o, "clientid")[0] ? str(o, "clientid") : "-");
 	}
-	printf("\n");
+	if (!quiet)
+		printf("\n");
 	json_object_put(reply);
 	return 0;
 }
@@ -593,7 +634,7 @@ static int cmd_edit(int argc, char **argv)
 	netdef_free(def);
 	nd_file_read(path, 4u << 20, &xml, NULL, NULL);
 	if (xml && strcmp(xml, before) == 0) {
-		printf("Network %s XML configuration not changed.\n", name);
+		say("Network %s XML configuration not changed.\n", name);
 		unlink(path);
 		return 0;
 	}
@@ -601,7 +642,7 @@ static int cmd_edit(int argc, char **argv)
 	json_object_object_add(p, "xml", json_object_new_string(xml ? xml : ""));
 	rc = call("net-define", p, &reply) ? 0 : 1;
 	if (rc == 0) {
-		printf("Network %s XML configuration edited.\n", name);
+		say("Network %s XML configuration edited.\n", name);
 		json_object_put(reply);
 		unlink(path);
 	}
@@ -662,7 +703,7 @@ static int cmd_port_create(int argc, char **argv)
 	json_object_object_add(p, "persistent", json_object_new_boolean(persistent));
 	if (!(res = call("net-port-create", p, &reply)))
 		return 1;
-	printf("Port %s %s on network %s (mac %s)%s\n", str(res, "port"), ifname ? "attached" : "created", net,
+	say("Port %s %s on network %s (mac %s)%s\n", str(res, "port"), ifname ? "attached" : "created", net,
 	       str(res, "mac"), persistent ? "" : "; it is removed when netdctl exits: use --persistent, or netd-launch");
 	json_object_put(reply);
 	return 0;
@@ -684,9 +725,12 @@ static int cmd_port_list(int argc, char **argv)
 		json_object_put(reply);
 		return 0;
 	}
-	printf(" %-12s %-19s %-12s %-7s %-11s %-7s %-20s %s\n", "Port", "MAC address", "Portgroup", "Queues", "Persistent",
-	       "Owner", "VLAN", "Switch");
-	printf("--------------------------------------------------------------------------------------------------------\n");
+	if (!quiet) {
+		printf(" %-12s %-19s %-12s %-7s %-11s %-7s %-20s %s\n", "Port", "MAC address", "Portgroup", "Queues",
+		       "Persistent", "Owner", "VLAN", "Switch");
+		printf("-----------------------------------------------------------------------------------------------"
+		       "---------\n");
+	}
 	for (size_t i = 0; i < json_object_array_length(res); i++) {
 		json_object *o = json_object_array_get_idx(res, i);
 
@@ -695,7 +739,8 @@ static int cmd_port_list(int argc, char **argv)
 		       flag(o, "persistent") ? "yes" : "no", str(o, "owner_pid"), str(o, "vlan")[0] ? str(o, "vlan") : "-",
 		       flag(o, "ovs") ? "ovs" : "linux");
 	}
-	printf("\n");
+	if (!quiet)
+		printf("\n");
 	json_object_put(reply);
 	return 0;
 }
@@ -740,10 +785,20 @@ static int cmd_port_dumpxml(int argc, char **argv)
 	nd_buf_puts(&b, "'/>\n  <target dev='");
 	nd_buf_xml_escape(&b, str(o, "port"));
 	nd_buf_puts(&b, "'/>\n</networkport>\n");
-	json_object_put(reply);
-	if (nd_buf_error(&b) < 0)
+	if (nd_buf_error(&b) < 0) {
+		json_object_put(reply);
 		return fail("out of memory");
-	fputs(b.data, stdout);
+	}
+	if (has_opt(argc, argv, "--json")) {
+		json_object *out = json_object_get(o);
+
+		json_object_object_add(out, "xml", json_object_new_string(b.data));
+		printf("%s\n", json_object_to_json_string_ext(out, JSON_C_TO_STRING_PRETTY));
+		json_object_put(out);
+	} else {
+		fputs(b.data, stdout);
+	}
+	json_object_put(reply);
 	nd_buf_free(&b);
 	return 0;
 }
@@ -760,14 +815,73 @@ static int cmd_port_delete(int argc, char **argv)
 	json_object_object_add(p, "port", json_object_new_string(port));
 	if (!call("net-port-delete", p, &reply))
 		return 1;
-	printf("Port %s deleted\n", port);
+	say("Port %s deleted\n", port);
 	json_object_put(reply);
 	return 0;
 }
 
+/* the libvirt domain <interface> for this network, portgroup or netd port */
+static int cmd_domif(int argc, char **argv)
+{
+	const char *net = positional(argc, argv, 0), *pgname = opt_value(argc, argv, "--portgroup");
+	const char *portname = opt_value(argc, argv, "--port"), *mac = opt_value(argc, argv, "--mac"), *bridge;
+	json_object *reply = NULL, *info_reply = NULL, *ports_reply = NULL, *res, *info, *p;
+	struct netdctl_domif_port port = { 0 };
+	struct netdef *def = NULL;
+	struct nd_err err = { 0 };
+	char *out = NULL;
+	int r = 1;
+
+	if (portname && (pgname || mac))
+		return fail("--port: the port has its portgroup and MAC already (no --portgroup or --mac with it)");
+	if (mac && netdef_mac_parse(mac, (uint8_t[6]){ 0 }) < 0)
+		return fail("--mac '%s': expected a MAC address such as 52:54:00:12:34:56", mac);
+	p = name_params(net);
+	json_object_object_add(p, "inactive", json_object_new_boolean(false));
+	if (!(res = call("net-dumpxml", p, &reply)) || !(info = call("net-info", name_params(net), &info_reply)))
+		goto out;
+	if (netdef_parse_string(str(res, "xml"), strlen(str(res, "xml")), net, &def, &err) < 0) {
+		fail("%s: %s", err.where, err.msg);
+		goto out;
+	}
+	bridge = str(info, "bridge")[0] ? str(info, "bridge") : def->bridge.name ? def->bridge.name : "";
+	if (portname) {
+		json_object *list, *o = NULL;
+
+		p = json_object_new_object();
+		json_object_object_add(p, "network", json_object_new_string(net));
+		if (!(list = call("net-port-list", p, &ports_reply)))
+			goto out;
+		for (size_t i = 0; i < json_object_array_length(list) && !o; i++)
+			if (strcmp(str(json_object_array_get_idx(list, i), "port"), portname) == 0)
+				o = json_object_array_get_idx(list, i);
+		if (!o) {
+			fail("network '%s' has no port '%s'", net, portname);
+			goto out;
+		}
+		port.name = portname;
+		port.mac = str(o, "mac");
+		port.queues = (unsigned)json_object_get_int(json_object_object_get(o, "queues"));
+	}
+	if (netdctl_domif_render(def, bridge, pgname, portname ? &port : NULL, mac, &out, &err) < 0) {
+		fail("%s", err.msg);
+		goto out;
+	}
+	fputs(out, stdout);
+	r = 0;
+out:
+	free(out);
+	netdef_free(def);
+	json_object_put(reply);
+	json_object_put(info_reply);
+	json_object_put(ports_reply);
+	return r;
+}
+
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: netdctl [--socket PATH] COMMAND [ARGS] [OPTIONS]   (COMMAND --help: its options)\n");
+	fprintf(f, "usage: netdctl [--socket PATH] [-q] COMMAND [ARGS] [OPTIONS]   (COMMAND --help: its options)\n"
+		   "  -q, --quiet                 no table headers, no reports of what was done (as virsh -q)\n");
 	for (const struct netdctl_verb *v = netdctl_verbs; v->name; v++)
 		fprintf(f, "  %s%s%-*s %s\n", v->name, v->args[0] ? " " : "", (int)(26 - strlen(v->name)), v->args,
 			v->help);
@@ -782,10 +896,18 @@ int main(int argc, char **argv)
 
 	if (getenv("NETD_SOCKET"))
 		socket_path = getenv("NETD_SOCKET");
-	while (argc > 2 && strcmp(argv[1], "--socket") == 0) {
-		socket_path = argv[2];
-		argc -= 2;
-		argv += 2;
+	for (;;) { /* the options before the verb */
+		if (argc > 2 && strcmp(argv[1], "--socket") == 0) {
+			socket_path = argv[2];
+			argc -= 2;
+			argv += 2;
+		} else if (argc > 1 && (strcmp(argv[1], "-q") == 0 || strcmp(argv[1], "--quiet") == 0)) {
+			quiet = true;
+			argc--;
+			argv++;
+		} else {
+			break;
+		}
 	}
 	if (argc < 2) {
 		usage(stderr);
@@ -807,7 +929,7 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if ((r = netdctl_args_parse(verb, &argc, argv, &argv, &socket_path)) != 0)
+	if ((r = netdctl_args_parse(verb, &argc, argv, &argv, &socket_path, &quiet)) != 0)
 		return r > 0 ? 0 : 1;
 	if (strcmp(cmd, "net-validate") == 0) return cmd_validate(argc, argv);
 	if (strcmp(cmd, "net-define") == 0) return cmd_define(argc, argv, "net-define", "Network %s defined from %s\n");
@@ -830,6 +952,7 @@ int main(int argc, char **argv)
 	if (strcmp(cmd, "net-port-delete") == 0) return cmd_port_delete(argc, argv);
 	if (strcmp(cmd, "net-event") == 0) return cmd_event(argc, argv);
 	if (strcmp(cmd, "net-port-dumpxml") == 0) return cmd_port_dumpxml(argc, argv);
+	if (strcmp(cmd, "net-domif-xml") == 0) return cmd_domif(argc, argv);
 	fprintf(stderr, "error: unknown command '%s'\n", cmd);
 	usage(stderr);
 	return 2;

@@ -63,6 +63,18 @@ complete_words() { # complete_words WORDS...: what completing the last word offe
 }
 check "the completion offers every verb of netdctl --help" sh -c "for v in $verbs net-name; do echo ' $(complete_words netdctl '') ' | grep -q \" \$v \" || { echo \"missing \$v\"; exit 1; }; done"
 check "  and each verb's options (net-update --parent-index)" sh -c "echo '$(complete_words netdctl net-update --pa)' | grep -qx -- --parent-index"
+missing=
+for v in $verbs; do
+	offered=" $(complete_words netdctl "$v" --) "
+	for o in $("$BIN/netdctl" "$v" --help | sed -n 's/^  \(--[a-z-]*\).*/\1/p'); do
+		case "$offered" in *" $o "*) ;; *) missing="$missing $v:$o" ;; esac
+	done
+done
+check "  every option of every verb's --help (${missing:-none missing})" test -z "$missing"
+undocumented=
+for v in $verbs; do grep -q "^\.B[I]* ${v//-/\\\\-}\b" "$ROOT/docs/man/netdctl.1" || undocumented="$undocumented $v"; done
+check "netdctl(1) documents every verb (${undocumented:-none missing})" test -z "$undocumented"
+check "  -q before the verb" sh -c "echo ' $(complete_words netdctl --q) ' | grep -q ' --quiet '"
 start_netd || exit 1
 printf "<network><name>compl</name><bridge name='ndcm0'/></network>" >"$T/c.xml"
 "$BIN/netdctl" net-define "$T/c.xml" >/dev/null

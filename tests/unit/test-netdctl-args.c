@@ -12,7 +12,9 @@ static int parse(const char *verb, char **args, int n, char ***out, int *outc, c
 	for (int i = 0; i < n; i++)
 		argv[1 + i] = args[i];
 	*outc = n + 1;
-	return netdctl_args_parse(netdctl_verb_find(verb), outc, argv, out, sock);
+	bool quiet = false;
+
+	return netdctl_args_parse(netdctl_verb_find(verb), outc, argv, out, sock, &quiet);
 }
 
 START_TEST(test_unknown_options_refused)
@@ -54,6 +56,33 @@ START_TEST(test_order_and_values)
 		ck_assert_int_eq(parse("net-define", b, 1, &out, &n, &sock), 0);
 		ck_assert_str_eq(out[1], "-");
 		free(out);
+	}
+	/* -q anywhere is taken out, as --socket is */
+	{
+		char *c[] = { "lab", "-q", "--json" }, *argv[] = { "net-info", c[0], c[1], c[2] };
+		bool quiet = false;
+		int k = 4;
+
+		ck_assert_int_eq(netdctl_args_parse(netdctl_verb_find("net-info"), &k, argv, &out, &sock, &quiet), 0);
+		ck_assert(quiet);
+		ck_assert_int_eq(k, 3);
+		ck_assert_str_eq(out[1], "lab");
+		ck_assert_str_eq(out[2], "--json");
+		free(out);
+	}
+	/* every read verb speaks JSON */
+	{
+		static const char *const readers[] = { "net-list", "net-info", "net-dumpxml", "net-uuid", "net-name",
+						       "net-dhcp-leases", "net-port-list", "net-port-dumpxml",
+						       "net-event", "doctor" };
+
+		for (size_t i = 0; i < sizeof(readers) / sizeof(readers[0]); i++) {
+			bool json = false;
+
+			for (const struct netdctl_opt *o = netdctl_verb_find(readers[i])->opts; o->name; o++)
+				json |= strcmp(o->name, "--json") == 0;
+			ck_assert_msg(json, "%s has no --json", readers[i]);
+		}
 	}
 	/* every verb has a help line and its options a help each */
 	for (const struct netdctl_verb *v = netdctl_verbs; v->name; v++) {
