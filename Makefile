@@ -38,10 +38,11 @@ endif
 DEB_PKGS := build-essential pkg-config clang libclang-rt-14-dev \
 	libxml2-dev libnl-3-dev libnl-route-3-dev libmnl-dev libnftnl-dev libjson-c-dev check \
 	dnsmasq-base iproute2 nftables busybox-static procps util-linux \
-	qemu-system-x86 linux-image-amd64 xz-utils cpio openvswitch-switch iptables
+	qemu-system-x86 linux-image-amd64 xz-utils cpio openvswitch-switch iptables \
+	libvirt-daemon-driver-qemu libvirt-clients
 # what `make bench` adds: libvirt's network driver to compare against (run only
 # inside the bench's own namespaces; libvirt-daemon ships no service) and iperf3
-BENCH_PKGS := libvirt-daemon libvirt-clients iperf3 iputils-ping
+BENCH_PKGS := libvirt-daemon iperf3 iputils-ping
 
 pc = $(shell pkg-config --cflags $(1) 2>/dev/null)
 pl = $(shell pkg-config --libs $(1) 2>/dev/null)
