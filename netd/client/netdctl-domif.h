@@ -9,6 +9,8 @@
  * type='ethernet' on that TAP (<target dev managed='no'/>), its MAC and
  * queue count.
  */
+#include <stdbool.h>
+
 #include "common/nd-err.h"
 #include "xml/netdef.h"
 
@@ -19,6 +21,8 @@ struct netdctl_domif_port {
 };
 
 /* bridge: the running bridge's name; portgroup NULL: the default one (if any);
- * port NULL: a bridge interface; mac NULL: libvirt picks one */
+ * port NULL: a bridge interface; mac NULL: libvirt picks one; csum_off: the
+ * guest must compute its own checksums (OVS's userspace datapath) */
 int netdctl_domif_render(const struct netdef *def, const char *bridge, const char *portgroup,
-			 const struct netdctl_domif_port *port, const char *mac, char **ret, struct nd_err *err);
+			 const struct netdctl_domif_port *port, const char *mac, bool csum_off, char **ret,
+			 struct nd_err *err);

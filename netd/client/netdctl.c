@@ -827,6 +827,7 @@ static int cmd_domif(int argc, char **argv)
 	const char *portname = opt_value(argc, argv, "--port"), *mac = opt_value(argc, argv, "--mac"), *bridge;
 	json_object *reply = NULL, *info_reply = NULL, *ports_reply = NULL, *res, *info, *p;
 	struct netdctl_domif_port port = { 0 };
+	bool csum_off = false;
 	struct netdef *def = NULL;
 	struct nd_err err = { 0 };
 	char *out = NULL;
@@ -845,6 +846,7 @@ static int cmd_domif(int argc, char **argv)
 		goto out;
 	}
 	bridge = str(info, "bridge")[0] ? str(info, "bridge") : def->bridge.name ? def->bridge.name : "";
+	csum_off = json_object_object_get_ex(info, "guest_checksum_offload", NULL) && !flag(info, "guest_checksum_offload");
 	if (portname) {
 		json_object *list, *o = NULL;
 
@@ -862,8 +864,10 @@ static int cmd_domif(int argc, char **argv)
 		port.name = portname;
 		port.mac = str(o, "mac");
 		port.queues = (unsigned)json_object_get_int(json_object_object_get(o, "queues"));
+		csum_off = json_object_object_get_ex(o, "guest_checksum_offload", NULL) &&
+			   !flag(o, "guest_checksum_offload");
 	}
-	if (netdctl_domif_render(def, bridge, pgname, portname ? &port : NULL, mac, &out, &err) < 0) {
+	if (netdctl_domif_render(def, bridge, pgname, portname ? &port : NULL, mac, csum_off, &out, &err) < 0) {
 		fail("%s", err.msg);
 		goto out;
 	}

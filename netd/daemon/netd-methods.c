@@ -8,6 +8,7 @@
 
 #include "common/nd-cleanup.h"
 #include "dhcp/dhcp.h"
+#include "tapdev/tapdev.h"
 #include "netd/daemon/netd-control.h"
 #include "netd/daemon/netd-dnsmasq.h"
 #include "netd/daemon/netd-host.h"
@@ -136,6 +137,10 @@ static json_object *m_info(struct call *k)
 	o = net_summary(n);
 	json_object_object_add(o, "dnsmasq_pid", json_object_new_int(n->dnsmasq_pid));
 	json_object_object_add(o, "dnsmasq_restarts", json_object_new_int((int)n->dnsmasq_restarts));
+	/* as in port records: OVS's userspace datapath completes no checksum a guest leaves to the host */
+	json_object_object_add(o, "guest_checksum_offload",
+			       json_object_new_boolean(!(netdef_effective_vport(netd_net_def(n), NULL) ==
+							 NETDEF_VPORT_OPENVSWITCH && !tapdev_ovs_kernel_datapath())));
 	if (n->failure[0])
 		json_object_object_add(o, "failure", json_object_new_string(n->failure));
 	return rpc_ok(k, o);

@@ -28,6 +28,13 @@ cat >"$T/lab.xml" <<'XML'
 </network>
 XML
 check "define and start the lab" sh -c "'$BIN/netdctl' net-define '$T/lab.xml' && '$BIN/netdctl' net-start lab"
+"$BIN/netdctl" net-domif-xml lab --portgroup trunk >"$T/domif" 2>&1
+check "net-domif-xml on OVS: virtualport and the portgroup's trunk" sh -c "cat '$T/domif'; grep -q \"<virtualport type='openvswitch'/>\" '$T/domif' && grep -q \"<vlan trunk='yes'>\" '$T/domif' && grep -q \"<tag id='200'/>\" '$T/domif'"
+if [ -d /sys/module/openvswitch ]; then
+	check "  the kernel datapath: no checksum setting" sh -c "! grep -q csum '$T/domif'"
+else
+	check "  the userspace datapath: the guest computes its checksums (<host csum='off'/>)" grep -q "<host csum='off'/>" "$T/domif"
+fi
 # the userspace datapath forwards a packet whose checksum was left to the device without filling it
 # in: a namespace guest there turns its transmit checksum offload off, as a QEMU guest gets csum=off
 # from netd-launch (README, "Open vSwitch"); the kernel datapath (tests/kernel) needs nothing

@@ -28,7 +28,7 @@ START_TEST(test_linux_bridge)
 	char *out = NULL;
 
 	/* the default portgroup's bandwidth, the isolation, the bridge */
-	ck_assert_int_eq(netdctl_domif_render(def, "ndlab", NULL, NULL, "52:54:00:00:00:05", &out, &err), 0);
+	ck_assert_int_eq(netdctl_domif_render(def, "ndlab", NULL, NULL, "52:54:00:00:00:05", false, &out, &err), 0);
 	ck_assert_str_eq(out, "<interface type='bridge'>\n"
 			      "  <mac address='52:54:00:00:00:05'/>\n"
 			      "  <source bridge='ndlab'/>\n"
@@ -40,21 +40,21 @@ START_TEST(test_linux_bridge)
 			      "</interface>\n");
 	free(out);
 	/* a VLAN on a Linux bridge, a floor: only a netd port does them, and the error says how */
-	ck_assert_int_lt(netdctl_domif_render(def, "ndlab", "db", NULL, NULL, &out, &err), 0);
+	ck_assert_int_lt(netdctl_domif_render(def, "ndlab", "db", NULL, NULL, false, &out, &err), 0);
 	ck_assert_msg(strstr(err.msg, "portgroup 'db' carries a VLAN") &&
 			      strstr(err.msg, "net-port-create lab --persistent --portgroup db --name TAP"),
 		      "%s", err.msg);
 	err = (struct nd_err){ 0 };
-	ck_assert_int_lt(netdctl_domif_render(def, "ndlab", "gold", NULL, NULL, &out, &err), 0);
+	ck_assert_int_lt(netdctl_domif_render(def, "ndlab", "gold", NULL, NULL, false, &out, &err), 0);
 	ck_assert_msg(strstr(err.msg, "portgroup 'gold' has a floor"), "%s", err.msg);
 	err = (struct nd_err){ 0 };
-	ck_assert_int_lt(netdctl_domif_render(def, "ndlab", "nope", NULL, NULL, &out, &err), 0);
+	ck_assert_int_lt(netdctl_domif_render(def, "ndlab", "nope", NULL, NULL, false, &out, &err), 0);
 	ck_assert_str_eq(err.msg, "network 'lab' has no portgroup 'nope'");
 	/* on a netd port: ethernet, unmanaged, its MAC and queues */
 	{
 		struct netdctl_domif_port port = { "vnet-db1", "52:54:00:aa:bb:cc", 4 };
 
-		ck_assert_int_eq(netdctl_domif_render(def, "ndlab", NULL, &port, NULL, &out, &err), 0);
+		ck_assert_int_eq(netdctl_domif_render(def, "ndlab", NULL, &port, NULL, false, &out, &err), 0);
 		ck_assert_str_eq(out, "<interface type='ethernet'>\n"
 				      "  <mac address='52:54:00:aa:bb:cc'/>\n"
 				      "  <target dev='vnet-db1' managed='no'/>\n"
@@ -76,7 +76,7 @@ START_TEST(test_ovs)
 	struct nd_err err = { 0 };
 	char *out = NULL;
 
-	ck_assert_int_eq(netdctl_domif_render(def, "ovslab", "trunk", NULL, NULL, &out, &err), 0);
+	ck_assert_int_eq(netdctl_domif_render(def, "ovslab", "trunk", NULL, NULL, true, &out, &err), 0);
 	ck_assert_str_eq(out, "<interface type='bridge'>\n"
 			      "  <source bridge='ovslab'/>\n"
 			      "  <virtualport type='openvswitch'/>\n"
@@ -85,6 +85,9 @@ START_TEST(test_ovs)
 			      "    <tag id='20'/>\n"
 			      "  </vlan>\n"
 			      "  <model type='virtio'/>\n"
+			      "  <driver>\n"
+			      "    <host csum='off'/>\n"
+			      "  </driver>\n"
 			      "</interface>\n");
 	free(out);
 	netdef_free(def);
