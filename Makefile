@@ -322,6 +322,7 @@ install: all
 	install -m 0755 $(BUILD)/bin/netd-launch $(DESTDIR)$(BINDIR)/netd-launch
 	sed 's|^ExecStart=/usr/sbin/netd|ExecStart=$(SBINDIR)/netd|' netd/daemon/netd.service >$(DESTDIR)$(UNITDIR)/netd.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/netd.service
+	install -m 0644 netd/daemon/netd.socket $(DESTDIR)$(UNITDIR)/netd.socket
 	install -m 0644 netd/client/netdctl.bash-completion $(DESTDIR)$(COMPLETIONDIR)/netdctl
 	install -m 0644 docs/man/netd.8 $(DESTDIR)$(MANDIR)/man8/netd.8
 	install -m 0644 docs/man/netdctl.1 docs/man/netd-launch.1 $(DESTDIR)$(MANDIR)/man1/
@@ -338,7 +339,7 @@ install: all
 # what make install put there, but the options file (the admin's) and the user
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/netd $(DESTDIR)$(BINDIR)/netdctl $(DESTDIR)$(BINDIR)/netd-launch \
-		$(DESTDIR)$(UNITDIR)/netd.service $(DESTDIR)$(COMPLETIONDIR)/netdctl \
+		$(DESTDIR)$(UNITDIR)/netd.service $(DESTDIR)$(UNITDIR)/netd.socket $(DESTDIR)$(COMPLETIONDIR)/netdctl \
 		$(DESTDIR)$(MANDIR)/man8/netd.8 $(DESTDIR)$(MANDIR)/man1/netdctl.1 $(DESTDIR)$(MANDIR)/man1/netd-launch.1 \
 		$(DESTDIR)$(MANDIR)/man5/netd-network.5
 	@[ ! -e $(DESTDIR)$(SYSCONFDIR)/netd/netd.conf ] || echo "uninstall: $(DESTDIR)$(SYSCONFDIR)/netd/netd.conf kept (yours)"

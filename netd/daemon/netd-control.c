@@ -31,6 +31,34 @@
 
 static void client_close(struct netd *d, struct netd_client *c);
 
+/*
+ * systemd socket activation (netd.socket): the listening socket is fd 3 when
+ * LISTEN_PID names this process. Then clients queue while netd starts or
+ * restarts, and the path is systemd's: netd neither makes nor removes it.
+ * -1 when not activated; an error when the fd given is not a SEQPACKET socket.
+ */
+static int activated_fd(struct nd_err *err)
+{
+	const char *pid = getenv("LISTEN_PID"), *fds = getenv("LISTEN_FDS");
+	int type = 0, flags;
+	socklen_t len = sizeof(type);
+
+	if (!pid || !fds || strtol(pid, NULL, 10) != (long)getpid())
+		return -1;
+	unsetenv("LISTEN_PID");
+	unsetenv("LISTEN_FDS");
+	unsetenv("LISTEN_FDNAMES");
+	if (strtol(fds, NULL, 10) != 1)
+		return nd_err_set(err, -EINVAL, "LISTEN_FDS", "expected one socket from systemd, got '%s'", fds);
+	if (getsockopt(3, SOL_SOCKET, SO_TYPE, &type, &len) < 0 || type != SOCK_SEQPACKET)
+		return nd_err_set(err, -EINVAL, "LISTEN_FDS",
+				  "the socket from systemd is not a SOCK_SEQPACKET socket (netd.socket: ListenSequentialPacket=)");
+	flags = fcntl(3, F_GETFL);
+	if (flags < 0 || fcntl(3, F_SETFL, flags | O_NONBLOCK) < 0 || fcntl(3, F_SETFD, FD_CLOEXEC) < 0)
+		return nd_err_set(err, -errno, "LISTEN_FDS", "fd 3: %s", strerror(errno));
+	return 3;
+}
+
 int netd_control_listen(struct netd *d, struct nd_err *err)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
@@ -39,6 +67,14 @@ int netd_control_listen(struct netd *d, struct nd_err *err)
 	mode_t old;
 	int fd, r, one = 1;
 
+	if ((fd = activated_fd(err)) != -1) {
+		if (fd < 0)
+			return fd;
+		/* accepted sockets inherit it: every message arrives with its sender's credentials */
+		setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one));
+		d->socket_activated = true;
+		goto listening;
+	}
 	if (strlen(d->opts.socket_path) >= sizeof(sa.sun_path))
 		return nd_err_set(err, -ENAMETOOLONG, d->opts.socket_path, "socket path too long");
 	strcpy(sa.sun_path, d->opts.socket_path);
@@ -59,6 +95,7 @@ int netd_control_listen(struct netd *d, struct nd_err *err)
 		close(fd);
 		return nd_err_set(err, -e, d->opts.socket_path, "cannot listen: %s", strerror(e));
 	}
+listening:
 	ev.data.ptr = &listen_ev;
 	if (epoll_ctl(d->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
 		close(fd);

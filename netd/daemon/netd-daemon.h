@@ -70,6 +70,7 @@ struct netd {
 	struct netd_pending *pending; /* requests whose reply waits for a job */
 	int epfd, listen_fd, sig_fd, lock_fd, reserve_fd;
 	bool quit;
+	bool socket_activated; /* the control socket came from systemd (netd.socket) */
 	struct fw_conn *fw;  /* nf_tables, opened on first use (netd_fw), closed at exit */
 	uint32_t nft_seq;
 	/* the ruleset generation netd's own last commit left, and whether the

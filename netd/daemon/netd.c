@@ -546,7 +546,8 @@ int main(int argc, char **argv)
 	}
 	if (d.opts.daemonize && write_pidfile(&d, &err) < 0)
 		netd_log_err(NULL, "pidfile", &err);
-	netd_log(NETD_LOG_INFO, NULL, "ready on %s", d.opts.socket_path);
+	netd_log(NETD_LOG_INFO, NULL, "ready on %s%s", d.opts.socket_path,
+		 d.socket_activated ? " (the socket systemd listens on)" : "");
 	sd_notify_ready();
 	notify_parent(&notify, 0);
 	r = run(&d);

@@ -9,7 +9,8 @@
 need_root
 D=$T/dest
 check "make install into a DESTDIR" make -s -C "$ROOT" install DESTDIR="$D" PREFIX=/usr BUILD="$(dirname "$BIN")"
-for f in usr/sbin/netd usr/bin/netdctl usr/bin/netd-launch usr/lib/systemd/system/netd.service etc/netd/netd.conf \
+for f in usr/sbin/netd usr/bin/netdctl usr/bin/netd-launch usr/lib/systemd/system/netd.service \
+	usr/lib/systemd/system/netd.socket etc/netd/netd.conf \
 	usr/share/man/man8/netd.8 usr/share/man/man1/netdctl.1 usr/share/man/man1/netd-launch.1 \
 	usr/share/man/man5/netd-network.5 usr/share/bash-completion/completions/netdctl; do
 	check "installs $f" test -s "$D/$f"
@@ -17,7 +18,8 @@ done
 check "the unit is Type=notify and keeps guests up through a restart (KillMode=process)" sh -c "grep -qx 'Type=notify' '$D/usr/lib/systemd/system/netd.service' && grep -qx 'KillMode=process' '$D/usr/lib/systemd/system/netd.service'"
 if command -v systemd-analyze >/dev/null; then
 	sed "s|^ExecStart=.*|ExecStart=$D/usr/sbin/netd|" "$D/usr/lib/systemd/system/netd.service" >"$T/netd.service"
-	check "systemd-analyze verify accepts the unit" systemd-analyze verify --man=no "$T/netd.service"
+	cp "$D/usr/lib/systemd/system/netd.socket" "$T/netd.socket"
+	check "systemd-analyze verify accepts the units (service and socket)" systemd-analyze verify --man=no "$T/netd.service" "$T/netd.socket"
 elif [ "${CI:-}" = true ]; then
 	not_ok "systemd-analyze is missing (CI=true)"
 fi
@@ -79,4 +81,28 @@ start_netd || exit 1
 printf "<network><name>compl</name><bridge name='ndcm0'/></network>" >"$T/c.xml"
 "$BIN/netdctl" net-define "$T/c.xml" >/dev/null
 check "  and network names from netd" sh -c "NETD_SOCKET='$NETD_SOCKET' PATH='$BIN:$PATH' bash -c '. \"$ROOT/netd/client/netdctl.bash-completion\"; COMP_WORDS=(netdctl net-start co); COMP_CWORD=2; _netdctl; echo \"\${COMPREPLY[*]}\"' | grep -qx compl"
+
+# socket activation as netd.socket does it: the socket exists before netd; the
+# first client's request starts netd, which takes the socket (fd 3) and answers
+stop_netd
+rm -f "$NETD_SOCKET"
+systemd-socket-activate --seqpacket -l "$NETD_SOCKET" "$BIN/netd" --socket "$NETD_SOCKET" --config-dir "$T/etc" \
+	--run-dir "$T/run" --state-dir "$T/lib" --dnsmasq-log file 2>>"$T/netd-act.log" &
+act=$!
+NSPIDS+=($act)
+for _ in $(seq 100); do [ -S "$NETD_SOCKET" ] && break; sleep 0.02; done
+chmod 0666 "$NETD_SOCKET" # netd.socket's SocketMode=0666
+check "socket activation: a client's first request is answered by the netd it starts" sh -c "NETD_TIMEOUT=10 '$BIN/netdctl' net-list --all --name | grep -qx compl"
+check "  netd says it took the socket systemd listens on" grep -q "the socket systemd listens on" "$T/netd-act.log"
+check "  and the socket's credentials still decide (an unprivileged user cannot change things)" sh -c "setpriv --reuid=65534 --regid=65534 --clear-groups '$BIN/netdctl' net-start compl 2>&1 | grep -q 'permission denied'"
+kill "$act" 2>/dev/null; wait "$act" 2>/dev/null
+pkill -x netd 2>/dev/null
+rm -f "$NETD_SOCKET"
+# a socket of the wrong type from the service manager is refused, not worked around
+mkdir -p "$T/etc2" "$T/run2" "$T/lib2"
+out=$(bash -c 'export LISTEN_PID=$$ LISTEN_FDS=1; exec "$@" 3</dev/null' _ "$BIN/netd" --socket "$T/x.sock" \
+	--config-dir "$T/etc2" --run-dir "$T/run2" --state-dir "$T/lib2" --unsafe-dirs-for-tests 2>&1)
+echo "$out" | tail -2
+check "a LISTEN_FDS socket of the wrong type is an error naming it" grep -q "not a SOCK_SEQPACKET socket" <<<"$out"
+check "  and netd made no socket of its own" test ! -e "$T/x.sock"
 finish
