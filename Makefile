@@ -52,11 +52,11 @@ FW_PC     := libmnl libnftnl
 TAPDEV_PC := libnl-3.0 libnl-route-3.0 libmnl
 NETD_PC   := json-c $(XML_PC) $(FW_PC) $(TAPDEV_PC)
 
-COMMON_SRCS := common/nd-err.c common/nd-buf.c common/nd-file.c common/nd-hash.c
+COMMON_SRCS := common/nd-err.c common/nd-buf.c common/nd-file.c common/nd-hash.c common/nd-xdr.c
 XML_SRCS    := xml/netdef.c xml/netdef-addr.c xml/netdef-random-sys.c xml/netdef-parse.c \
 	xml/netdef-parse-util.c xml/netdef-parse-ip.c xml/netdef-parse-dns.c \
 	xml/netdef-parse-port.c xml/netdef-format.c xml/netdef-validate.c \
-	xml/netdef-update.c
+	xml/netdef-update.c xml/netdef-networkport.c
 FW_SRCS     := firewall/fw-expr.c firewall/fw-batch.c firewall/fw-build.c firewall/fw-rules.c \
 	firewall/fw-apply.c firewall/fw-inspect.c firewall/fw-coexist.c firewall/fw-socket.c
 TAPDEV_SRCS := tapdev/tapdev-nlerr.c tapdev/tapdev-names.c tapdev/tapdev-rtnl-build.c tapdev/tapdev-link-sys.c \
@@ -65,7 +65,7 @@ TAPDEV_SRCS := tapdev/tapdev-nlerr.c tapdev/tapdev-names.c tapdev/tapdev-rtnl-bu
 	tapdev/tapdev-accel-sys.c tapdev/tapdev-qos-build.c tapdev/tapdev-qos-sys.c
 DHCP_SRCS   := dhcp/dhcp-conf.c dhcp/dhcp-values.c dhcp/dhcp-leases.c dhcp/dhcp-proc-sys.c dhcp/dhcp-ports.c
 # netd/: each program has its own room; netd/lib/ is what they share
-NETDLIB_SRCS := netd/lib/netd-proto.c netd/lib/netd-client.c netd/lib/netd-listeners.c
+NETDLIB_SRCS := netd/lib/netd-proto.c netd/lib/netd-client.c netd/lib/netd-listeners.c netd/lib/netd-portxml.c
 NETD_SRCS   := netd/daemon/netd.c $(DAEMON_SRCS)
 # the daemon without its main: the netd binary and the unit tests link it
 DAEMON_SRCS := netd/daemon/netd-log.c netd/daemon/netd-paths.c \
@@ -74,7 +74,7 @@ DAEMON_SRCS := netd/daemon/netd-log.c netd/daemon/netd-paths.c \
 	netd/daemon/netd-dnsmasq.c netd/daemon/netd-dnsmasq-log.c netd/daemon/netd-control.c netd/daemon/netd-methods.c \
 	netd/daemon/netd-rpc.c netd/daemon/netd-ports.c netd/daemon/netd-ovs.c \
 	netd/daemon/netd-request.c netd/daemon/netd-portcheck.c netd/daemon/netd-coexist.c \
-	netd/daemon/netd-resolv.c netd/daemon/netd-jobs.c
+	netd/daemon/netd-resolv.c netd/daemon/netd-jobs.c netd/daemon/netd-virt.c netd/daemon/netd-virt-procs.c
 NETDCTL_SRCS := netd/client/netdctl.c netd/client/netdctl-args.c netd/client/netdctl-domif.c netd/client/netd-doctor.c netd/client/netd-doctor-legacy.c
 LAUNCH_SRCS := netd/launch/netd-launch.c
 
@@ -178,6 +178,10 @@ $(BUILD)/bin/nd-txcsum: $(call objs,tests/tools/nd-txcsum.c)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(LDSAN) $(LDFLAGS) -o $@ $^
 
+$(BUILD)/bin/nd-virtjunk: $(call objs,tests/tools/nd-virtjunk.c)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(LDSAN) $(LDFLAGS) -o $@ $^
+
 $(BUILD)/bin/nd-streamsink: $(call objs,tests/tools/nd-streamsink.c)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(LDSAN) $(LDFLAGS) -o $@ $^
@@ -230,7 +234,7 @@ guest: $(BUILD)/guest/stamp
 $(BUILD)/guest/stamp: tests/guest/build-guest.sh tests/lib/kernel-image.sh | $(BUILD)/.deps-ok
 	$(Q)bash tests/guest/build-guest.sh $(BUILD)/guest
 
-check-integration: $(BINS) $(BUILD)/bin/nd-call $(BUILD)/bin/nd-rawsend $(BUILD)/bin/nd-dnsq $(BUILD)/bin/nd-streamsink $(BUILD)/bin/nd-txcsum $(BUILD)/bin/nd-vlansniff $(BUILD)/guest/stamp
+check-integration: $(BINS) $(BUILD)/bin/nd-call $(BUILD)/bin/nd-rawsend $(BUILD)/bin/nd-dnsq $(BUILD)/bin/nd-streamsink $(BUILD)/bin/nd-virtjunk $(BUILD)/bin/nd-txcsum $(BUILD)/bin/nd-vlansniff $(BUILD)/guest/stamp
 	@echo "== integration tests (root, each in its own PID and network namespaces)"
 	$(Q)t0=$$(date +%s); BIN=$(abspath $(BUILD)/bin) NETD_GUEST_DIR=$(abspath $(BUILD)/guest) bash tests/integration/run.sh; \
 		rc=$$?; echo "integration lane took $$(( $$(date +%s) - t0 )) s"; exit $$rc

@@ -371,6 +371,19 @@ void netdef_vlan_clear(struct netdef_vlan *v);
 /* a port's own <bandwidth> (libvirt's <interface><bandwidth>) */
 int netdef_bandwidth_parse_string(const char *xml, struct netdef_bandwidth *ret, struct nd_err *err);
 
+/* -- netdef-networkport.c: libvirt's <networkport> -- */
+struct netdef_networkport {
+	char uuid[37];       /* "" when absent */
+	char owner_uuid[37]; /* "" when absent */
+	char *owner_name;
+	char mac[18];        /* required */
+	char *group;         /* the portgroup */
+	struct netdef_bandwidth bandwidth;
+	struct netdef_vlan vlan;
+};
+int netdef_networkport_parse_string(const char *xml, struct netdef_networkport *ret, struct nd_err *err);
+void netdef_networkport_clear(struct netdef_networkport *p);
+
 /* -- netdef-random-sys.c -- */
 int netdef_random_bytes(void *buf, size_t len);
 

@@ -18,6 +18,7 @@
 #include "common/nd-version.h"
 #include "netd/client/netdctl-args.h"
 #include "netd/client/netdctl-domif.h"
+#include "netd/lib/netd-portxml.h"
 #include "common/nd-file.h"
 #include "netd/client/netd-doctor.h"
 #include "netd/lib/netd-client.h"
@@ -762,29 +763,7 @@ static int cmd_port_dumpxml(int argc, char **argv)
 		json_object_put(reply);
 		return fail("network '%s' has no port '%s'", net, port);
 	}
-	nd_buf_puts(&b, "<networkport>\n  <uuid>");
-	nd_buf_xml_escape(&b, str(o, "iface_id"));
-	nd_buf_puts(&b, "</uuid>\n");
-	if (str(o, "vm_uuid")[0]) {
-		nd_buf_puts(&b, "  <owner>\n    <uuid>");
-		nd_buf_xml_escape(&b, str(o, "vm_uuid"));
-		nd_buf_puts(&b, "</uuid>\n  </owner>\n");
-	}
-	nd_buf_puts(&b, "  <mac address='");
-	nd_buf_xml_escape(&b, str(o, "mac"));
-	nd_buf_puts(&b, "'/>\n");
-	if (str(o, "portgroup")[0]) {
-		nd_buf_puts(&b, "  <group>");
-		nd_buf_xml_escape(&b, str(o, "portgroup"));
-		nd_buf_puts(&b, "</group>\n");
-	}
-	if (flag(o, "ovs"))
-		nd_buf_puts(&b, "  <virtualport type='openvswitch'/>\n");
-	nd_buf_puts(&b, "  <plug type='bridge' bridge='");
-	nd_buf_xml_escape(&b, str(o, "bridge"));
-	nd_buf_puts(&b, "'/>\n  <target dev='");
-	nd_buf_xml_escape(&b, str(o, "port"));
-	nd_buf_puts(&b, "'/>\n</networkport>\n");
+	netd_port_xml(o, &b);
 	if (nd_buf_error(&b) < 0) {
 		json_object_put(reply);
 		return fail("out of memory");

@@ -28,6 +28,7 @@
 #include "common/nd-file.h"
 #include "netd/daemon/netd-log.h"
 #include "netd/daemon/netd-request.h"
+#include "netd/daemon/netd-virt.h"
 
 static void client_close(struct netd *d, struct netd_client *c);
 
@@ -315,9 +316,12 @@ static bool flush(struct netd *d, struct netd_client *c)
 
 int netd_control_queue(struct netd *d, struct netd_client *c, json_object *msg, const int *fds, size_t n_fds)
 {
-	const char *text = json_object_to_json_string_ext(msg, JSON_C_TO_STRING_PLAIN);
+	const char *text;
 	int r;
 
+	if (c->deliver)
+		return c->deliver(d, c, msg, fds, n_fds);
+	text = json_object_to_json_string_ext(msg, JSON_C_TO_STRING_PLAIN);
 	if (c->out.bytes > NETD_CLIENT_QUEUE_MAX) {
 		for (size_t i = 0; i < n_fds; i++)
 			close(fds[i]);
@@ -350,6 +354,7 @@ void netd_event(struct netd *d, const char *net, const char *event)
 {
 	json_object *msg = NULL, *params;
 
+	netd_virt_event(d, net, event);
 	for (struct netd_client *c = d->clients; c; c = c->next) {
 		if (!c->events || c->closing || (c->events_net[0] && strcmp(c->events_net, net) != 0))
 			continue;

@@ -32,6 +32,9 @@ struct netd_client {
 	struct netd_outq out;
 	bool events;         /* net-event-register: lifecycle events are sent to it */
 	char events_net[65]; /* of this network only; "" for all */
+	/* set for a libvirt connection's stand-in (netd-virt.c): replies go here, not to fd */
+	int (*deliver)(struct netd *d, struct netd_client *c, json_object *msg, const int *fds, size_t n_fds);
+	void *owner;
 };
 
 /* the sender of one message, as the kernel saw it when it was sent */

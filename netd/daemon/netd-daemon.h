@@ -30,6 +30,7 @@ struct netd_opts {
 	const char *dnsmasq_log;    /* auto (NULL), journal or file: netd-dnsmasq-log.c */
 	const char *journal_socket; /* NULL: /run/systemd/journal/stdout */
 	unsigned long long dnsmasq_log_max; /* a log file's size before it is rotated */
+	const char *libvirt_socket; /* libvirt's RPC (netd-virt.c); NULL or "": none */
 };
 
 /* epoll tags */
@@ -42,6 +43,9 @@ enum netd_ev_kind {
 	NETD_EV_PORT_OWNER,
 	NETD_EV_REAP,
 	NETD_EV_JOB,
+	NETD_EV_VIRT_LISTEN,    /* libvirt's read-write socket */
+	NETD_EV_VIRT_LISTEN_RO, /* libvirt's read-only socket */
+	NETD_EV_VIRT_CONN,
 };
 struct netd_ev {
 	enum netd_ev_kind kind;
@@ -54,6 +58,7 @@ struct netd_client;
 struct netd_reap;
 struct netd_job;
 struct netd_pending;
+struct netd_virt_conn;
 
 struct netd_ops;
 struct fw_conn;
@@ -71,6 +76,10 @@ struct netd {
 	int epfd, listen_fd, sig_fd, lock_fd, reserve_fd;
 	bool quit;
 	bool socket_activated; /* the control socket came from systemd (netd.socket) */
+	/* libvirt's RPC: its two listeners and connections (netd-virt.c) */
+	int virt_fd, virt_ro_fd;
+	struct netd_ev virt_rw_ev, virt_ro_ev;
+	struct netd_virt_conn *virt_conns;
 	struct fw_conn *fw;  /* nf_tables, opened on first use (netd_fw), closed at exit */
 	uint32_t nft_seq;
 	/* the ruleset generation netd's own last commit left, and whether the

@@ -28,6 +28,7 @@
 #include "netd/daemon/netd-log.h"
 #include "netd/daemon/netd-net.h"
 #include "netd/daemon/netd-port.h"
+#include "netd/daemon/netd-virt.h"
 
 static void usage(FILE *f)
 {
@@ -51,6 +52,9 @@ static void usage(FILE *f)
 		"  --dnsmasq-log-max SIZE  a log file is kept as NAME.log.1 and emptied past SIZE\n"
 		"                       (bytes, K, M or G; default 1M)\n"
 		"  --journal-socket PATH  the journal's stream socket (default /run/systemd/journal/stdout)\n"
+		"  --libvirt-socket PATH  libvirt's RPC for virsh and libvirt's drivers, and PATH-ro read-only\n"
+		"                       (default /run/libvirt/virtnetworkd-sock, RUN_DIR/virtnetworkd-sock\n"
+		"                       with a --run-dir of its own; '' for none)\n"
 		"  --daemon             fork into the background: stdio detached, logs to syslog,\n"
 		"                       pidfile written; returns once the daemon is ready\n"
 		"  --pidfile PATH       with --daemon (default RUN_DIR/netd.pid)\n"
@@ -76,6 +80,7 @@ static const struct option longopts[] = {
 	{ "dnsmasq-log", required_argument, NULL, 'L' },
 	{ "dnsmasq-log-max", required_argument, NULL, 'X' },
 	{ "journal-socket", required_argument, NULL, 'J' },
+	{ "libvirt-socket", required_argument, NULL, 'B' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -183,6 +188,7 @@ static int parse_args(int argc, char **argv, struct netd_opts *o)
 	o->state_dir = "/var/lib/netd";
 	o->dnsmasq_bin = "/usr/sbin/dnsmasq";
 	o->resolv_conf = "/etc/resolv.conf";
+	o->libvirt_socket = NULL; /* decided below */
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's': o->socket_path = optarg; break;
@@ -216,6 +222,7 @@ static int parse_args(int argc, char **argv, struct netd_opts *o)
 			}
 			break;
 		case 'J': o->journal_socket = optarg; break;
+		case 'B': o->libvirt_socket = optarg; break;
 		case 'M':
 			o->max_clients_per_user = (unsigned)strtoul(optarg, &end, 10);
 			if (*end || !o->max_clients_per_user || o->max_clients_per_user > 100000) {
@@ -226,6 +233,18 @@ static int parse_args(int argc, char **argv, struct netd_opts *o)
 		case 'h': usage(stdout); exit(0);
 		case 'V': printf("netd %s\n", ND_VERSION); exit(0);
 		default: usage(stderr); return -EINVAL;
+		}
+	}
+	/* libvirt's place on a host; a netd with a run dir of its own (a test, a
+	 * sandbox) keeps libvirt's sockets in it too, away from the host's */
+	if (!o->libvirt_socket) {
+		static char sandboxed[4200];
+
+		if (strcmp(o->run_dir, "/run/netd") == 0) {
+			o->libvirt_socket = "/run/libvirt/virtnetworkd-sock";
+		} else {
+			snprintf(sandboxed, sizeof(sandboxed), "%s/virtnetworkd-sock", o->run_dir);
+			o->libvirt_socket = sandboxed;
 		}
 	}
 	if (optind < argc) {
@@ -354,6 +373,9 @@ static int run(struct netd *d)
 			case NETD_EV_PORT_OWNER: netd_port_owner_gone(d, ev->ptr); break;
 			case NETD_EV_REAP: netd_dnsmasq_reaped(d, ev->ptr); break;
 			case NETD_EV_JOB: netd_job_event(d, ev->ptr); break;
+			case NETD_EV_VIRT_LISTEN: netd_virt_accept(d, false); break;
+			case NETD_EV_VIRT_LISTEN_RO: netd_virt_accept(d, true); break;
+			case NETD_EV_VIRT_CONN: netd_virt_ready(d, ev->ptr, evs[i].events); break;
 			}
 		}
 		/* clients after the rest: a port whose owner ended above is gone before anyone lists it */
@@ -544,6 +566,10 @@ int main(int argc, char **argv)
 		netd_log_err(NULL, "cannot open the control socket", &err);
 		return 1;
 	}
+	if ((r = netd_virt_listen(&d, &err)) < 0) {
+		netd_log_err(NULL, "cannot open libvirt's sockets (--libvirt-socket; '' for none)", &err);
+		return 1;
+	}
 	if (d.opts.daemonize && write_pidfile(&d, &err) < 0)
 		netd_log_err(NULL, "pidfile", &err);
 	netd_log(NETD_LOG_INFO, NULL, "ready on %s%s", d.opts.socket_path,
@@ -553,6 +579,7 @@ int main(int argc, char **argv)
 	r = run(&d);
 	/* the connections close; networks, dnsmasqs and ports stay for the next netd */
 	netd_control_close_all(&d);
+	netd_virt_close_all(&d);
 	d.fw = fw_conn_close(d.fw);
 	return r < 0 ? 1 : 0;
 }

@@ -9,6 +9,7 @@
 #include "common/nd-buf.h"
 #include "common/nd-err.h"
 #include "common/nd-file.h"
+#include "common/nd-xdr.h"
 #include "tests/unit/suites.h"
 
 START_TEST(test_err_first_wins)
@@ -97,6 +98,72 @@ START_TEST(test_file_replace)
 }
 END_TEST
 
+/* XDR as libvirt's RPC has it: big-endian words, padded strings, optional values */
+START_TEST(test_xdr_round_trip)
+{
+	static const uint8_t want[] = { 0, 0, 0, 1, 0xff, 0xff, 0xff, 0xfe, 0, 0, 0, 2, 0, 0, 0, 3,
+					0, 0, 0, 5, 'h', 'e', 'l', 'l', 'o', 0, 0, 0, 0, 0, 0, 0,
+					0, 0, 0, 1, 0, 0, 0, 1, 'x', 0, 0, 0 };
+	struct nd_buf b = { 0 };
+	struct nd_xdr_in in;
+	bool present = true;
+	char *s;
+
+	nd_xdr_u32(&b, 1);
+	nd_xdr_i32(&b, -2);
+	nd_xdr_u64(&b, (2ULL << 32) | 3);
+	nd_xdr_string(&b, "hello");
+	nd_xdr_string_opt(&b, NULL);
+	nd_xdr_string_opt(&b, "x");
+	ck_assert_uint_eq(b.len, sizeof(want));
+	ck_assert(memcmp(b.data, want, sizeof(want)) == 0);
+	in = (struct nd_xdr_in){ .p = (const uint8_t *)b.data, .len = b.len };
+	ck_assert_uint_eq(nd_xdr_get_u32(&in), 1);
+	ck_assert_int_eq(nd_xdr_get_i32(&in), -2);
+	ck_assert(nd_xdr_get_u64(&in) == ((2ULL << 32) | 3));
+	s = nd_xdr_get_string(&in, 64);
+	ck_assert_str_eq(s, "hello");
+	free(s);
+	ck_assert_ptr_null(nd_xdr_get_string_opt(&in, 64, &present));
+	ck_assert(!present);
+	s = nd_xdr_get_string_opt(&in, 64, &present);
+	ck_assert(present && s && strcmp(s, "x") == 0);
+	free(s);
+	ck_assert(!in.bad);
+	/* past the end: latched, zeros from then on */
+	ck_assert_uint_eq(nd_xdr_get_u32(&in), 0);
+	ck_assert(in.bad);
+	nd_buf_free(&b);
+}
+END_TEST
+
+START_TEST(test_xdr_hostile)
+{
+	/* a string longer than allowed, one longer than the message, one with a NUL */
+	static const uint8_t too_long[] = { 0, 0, 0, 200, 'a', 'b', 'c', 'd' };
+	static const uint8_t huge[] = { 0xff, 0xff, 0xff, 0xff, 'a', 'b', 'c', 'd' };
+	static const uint8_t nul[] = { 0, 0, 0, 3, 'a', 0, 'c', 0 };
+	static const uint8_t flag2[] = { 0, 0, 0, 2 };
+	struct nd_xdr_in in = { .p = too_long, .len = sizeof(too_long) };
+	bool present;
+
+	ck_assert_ptr_null(nd_xdr_get_string(&in, 100));
+	ck_assert(in.bad);
+	in = (struct nd_xdr_in){ .p = too_long, .len = sizeof(too_long) };
+	ck_assert_ptr_null(nd_xdr_get_string(&in, 1000));
+	ck_assert(in.bad);
+	in = (struct nd_xdr_in){ .p = huge, .len = sizeof(huge) };
+	ck_assert_ptr_null(nd_xdr_get_string(&in, SIZE_MAX));
+	ck_assert(in.bad);
+	in = (struct nd_xdr_in){ .p = nul, .len = sizeof(nul) };
+	ck_assert_ptr_null(nd_xdr_get_string(&in, 100));
+	ck_assert(in.bad);
+	in = (struct nd_xdr_in){ .p = flag2, .len = sizeof(flag2) };
+	ck_assert_ptr_null(nd_xdr_get_string_opt(&in, 100, &present));
+	ck_assert(in.bad);
+}
+END_TEST
+
 Suite *make_common_suite(void)
 {
 	Suite *s = suite_create("common");
@@ -106,6 +173,8 @@ Suite *make_common_suite(void)
 	tcase_add_test(tc, test_buf_escape);
 	tcase_add_test(tc, test_buf_grows);
 	tcase_add_test(tc, test_file_replace);
+	tcase_add_test(tc, test_xdr_round_trip);
+	tcase_add_test(tc, test_xdr_hostile);
 	suite_add_tcase(s, tc);
 	return s;
 }
