@@ -108,7 +108,7 @@ listening:
 }
 
 /* the admin group in the process's groups now (/proc/PID/status), or as its primary group */
-static bool in_admin_group(struct netd *d, const struct ucred *cred)
+bool netd_control_in_admin_group(struct netd *d, const struct ucred *cred)
 {
 	_cleanup_free_ char *text = NULL;
 	char path[64], *line;
@@ -465,7 +465,7 @@ static int read_one(struct netd *d, struct netd_client *c)
 	if (r < 0)
 		return refuse(d, c, "request", NETD_PROTO_REQUEST_MAX);
 	/* decided once per whole message, from its last packet's sender */
-	who.admin = who.cred.uid == 0 || (who.cred.uid != (uid_t)-1 && in_admin_group(d, &who.cred));
+	who.admin = who.cred.uid == 0 || (who.cred.uid != (uid_t)-1 && netd_control_in_admin_group(d, &who.cred));
 	handle_message(d, c, &who, c->in.data, c->in.len);
 	netd_msgbuf_clear(&c->in);
 	return 1;

@@ -69,6 +69,8 @@ json_object *netd_reply_error(json_object *id, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 int netd_control_listen(struct netd *d, struct nd_err *err);
+/* the admin group among the process's groups now (/proc/PID/status), or its primary group */
+bool netd_control_in_admin_group(struct netd *d, const struct ucred *cred);
 void netd_control_accept(struct netd *d);
 /* a batch of ready clients: privileged ones first, one message each per round */
 void netd_control_clients_ready(struct netd *d, struct netd_client **ready, const uint32_t *events, size_t n);

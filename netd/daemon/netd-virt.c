@@ -305,25 +305,60 @@ json_object *netd_virt_method(struct netd_virt_call *k, const char *method, json
 	return reply;
 }
 
+static unsigned conns_of(struct netd *d, uid_t uid)
+{
+	unsigned n = 0;
+
+	for (struct netd_virt_conn *c = d->virt_conns; c; c = c->next)
+		n += c->cred.uid == uid;
+	return n;
+}
+
+/* out of fds: the reserve fd makes room to take the connection and close it
+ * (else the listener stays readable and the loop spins) */
+static void shed_one(struct netd *d, int listen_fd)
+{
+	int fd;
+
+	if (d->reserve_fd >= 0) {
+		close(d->reserve_fd);
+		d->reserve_fd = -1;
+	}
+	if ((fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC)) >= 0)
+		close(fd);
+	d->reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+}
+
 void netd_virt_accept(struct netd *d, bool readonly)
 {
+	int lfd = readonly ? d->virt_ro_fd : d->virt_fd;
+
 	for (int i = 0; i < 64; i++) {
 		struct epoll_event ev = { .events = EPOLLIN };
 		struct netd_virt_conn *c;
-		socklen_t len = sizeof(struct ucred);
-		int fd = accept4(readonly ? d->virt_ro_fd : d->virt_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+		struct ucred cred = { .uid = (uid_t)-1 };
+		socklen_t len = sizeof(cred);
+		int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 
-		if (fd < 0)
+		if (fd < 0) {
+			if (errno == EMFILE || errno == ENFILE)
+				shed_one(d, lfd);
 			return;
+		}
+		getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len);
+		/* the control socket's rule: an unprivileged user holds a bounded number of connections */
+		if (cred.uid != 0 && conns_of(d, cred.uid) >= d->opts.max_clients_per_user) {
+			close(fd);
+			continue;
+		}
 		if (!(c = calloc(1, sizeof(*c)))) {
 			close(fd);
 			continue;
 		}
-		c->cred.uid = (uid_t)-1;
-		getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &c->cred, &len);
+		c->cred = cred;
 		c->fd = fd;
 		c->readonly = readonly;
-		c->admin = !readonly && (c->cred.uid == 0 || (d->opts.have_admin_gid && c->cred.gid == d->opts.admin_gid));
+		c->admin = !readonly && (c->cred.uid == 0 || netd_control_in_admin_group(d, &c->cred));
 		c->shadow.fd = -1;
 		c->shadow.deliver = deliver;
 		c->shadow.owner = c;
@@ -437,20 +472,28 @@ static void handle(struct netd *d, struct netd_virt_conn *c, const uint8_t *msg,
 
 static void read_some(struct netd *d, struct netd_virt_conn *c)
 {
+	size_t limit = (c->readonly ? NETD_VIRT_RO_MSG_MAX : NETD_VIRT_MSG_MAX) + 65536;
+
 	for (int round = 0; round < 16 && !c->closing; round++) {
 		uint32_t want;
 		ssize_t k;
 
-		if (c->in_cap - c->in_len < 65536) {
-			size_t cap = c->in_cap ? c->in_cap * 2 : 131072;
+		if (c->in_cap - c->in_len < 65536 && c->in_cap < limit) {
+			size_t cap = c->in_cap ? c->in_cap * 2 : 65536;
 			uint8_t *p;
 
-			if (cap > NETD_VIRT_MSG_MAX + 65536 || !(p = realloc(c->in, cap))) {
+			if (cap > limit)
+				cap = limit;
+			if (!(p = realloc(c->in, cap))) {
 				c->closing = true;
 				return;
 			}
 			c->in = p;
 			c->in_cap = cap;
+		}
+		if (c->in_len == c->in_cap) { /* full, and no whole message in it */
+			c->closing = true;
+			return;
 		}
 		k = recv(c->fd, c->in + c->in_len, c->in_cap - c->in_len, MSG_DONTWAIT);
 		if (k < 0 && (errno == EAGAIN || errno == EINTR))
@@ -463,7 +506,8 @@ static void read_some(struct netd *d, struct netd_virt_conn *c)
 		/* every whole message in the buffer */
 		while (c->in_len >= 4 && !c->closing) {
 			want = (uint32_t)c->in[0] << 24 | (uint32_t)c->in[1] << 16 | (uint32_t)c->in[2] << 8 | c->in[3];
-			if (want < 28 || want > NETD_VIRT_MSG_MAX) {
+			/* a read-only connection can only ask: its calls are small */
+			if (want < 28 || want > (c->readonly ? NETD_VIRT_RO_MSG_MAX : NETD_VIRT_MSG_MAX)) {
 				netd_log(NETD_LOG_WARN, NULL, "libvirt client uid %d: message of %u bytes: closed",
 					 (int)c->cred.uid, want);
 				c->closing = true;

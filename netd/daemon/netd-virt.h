@@ -20,7 +20,8 @@
 
 #define NETD_VIRT_PROGRAM 0x20008086u
 #define NETD_VIRT_KEEPALIVE 0x6b656570u
-#define NETD_VIRT_MSG_MAX (8u << 20) /* a call's size, header included */
+#define NETD_VIRT_MSG_MAX (8u << 20)    /* a call's size, header included */
+#define NETD_VIRT_RO_MSG_MAX (64u << 10) /* on the read-only socket */
 
 /* virNetMessageType, virNetMessageStatus */
 enum { NETD_VIRT_CALL = 0, NETD_VIRT_REPLY = 1, NETD_VIRT_MESSAGE = 2 };

@@ -100,6 +100,8 @@ check "virsh errors as libvirt's: an unknown network" sh -c "v net-info nope 2>&
 # a hostile client on the read-only socket (any local user), then on the read-write one
 check "4000 malformed calls on the read-only socket (as nobody)" setpriv --reuid=65534 --regid=65534 --clear-groups "$BIN/nd-virtjunk" "$RW-ro" 4000 7
 check "  and 4000 on the read-write one (as root)" "$BIN/nd-virtjunk" "$RW" 4000 11
+held=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$BIN/nd-virtjunk" --hold 40 "$RW-ro")
+check "one user holds at most 32 connections (--max-clients-per-user): 40 tried, $held served" test "$held" = 32
 check "  netd still serves both protocols" sh -c "'$BIN/netdctl' net-list --all --name | grep -qx vn && v net-list --all --name | grep -qx vn"
 check "  nothing was changed by them" sh -c "'$BIN/netdctl' net-info vn | grep -q 'Active: *yes' && test \"\$('$BIN/netdctl' net-list --all --name | wc -l)\" -le 3"
 check "  and netd did not crash (its log has no sanitizer report)" sh -c "! grep -q 'ERROR: AddressSanitizer\|runtime error' '$T/netd.log' && kill -0 $NETD_PID"
@@ -108,6 +110,15 @@ check "virsh net-create (transient) and net-list --transient" sh -c "sed 's/>vn<
 check "virsh net-undefine" sh -c "v net-undefine vn | grep -qx 'Network vn has been undefined' && ! '$BIN/netdctl' net-list --all --name | grep -qx vn"
 wait "$EV"
 cat "$T/events"
+# the place libvirt's clients look first: /run/libvirt/virtnetworkd-sock (a
+# tmpfs here, private to this test's mount namespace)
+stop_netd
+mkdir -p /run/libvirt && mount -t tmpfs -o mode=0755 tmpfs /run/libvirt
+start_netd --libvirt-socket /run/libvirt/virtnetworkd-sock || exit 1
+"$BIN/netdctl" net-define "$T/vn.xml" >/dev/null
+check "plain 'virsh -c network:///system' finds netd on libvirt's own socket" sh -c "timeout 20 virsh -c network:///system net-list --all --name | grep -qx vn"
+check "  and 'virsh -r' the read-only one, as nobody" sh -c "setpriv --reuid=65534 --regid=65534 --clear-groups timeout 20 virsh -r -c network:///system net-list --all --name | grep -qx vn"
+"$BIN/netdctl" net-undefine vn >/dev/null
 check "virsh net-event --event lifecycle --loop: netd's lifecycle events as virsh prints them" sh -c "grep -q \"event 'lifecycle' for network vn: Stopped\" '$T/events' &&
 	grep -q \"event 'lifecycle' for network vt: Started\" '$T/events' && grep -q \"event 'lifecycle' for network vt: Stopped\" '$T/events' &&
 	grep -q \"event 'lifecycle' for network vn: Undefined\" '$T/events' && ! grep -q Disconnected '$T/events'"

@@ -5,6 +5,8 @@
  * and connection procedure, a keepalive ping, and a message cut in half;
  * replies are read and dropped. Deterministic (SEED). Exit 0 when it could
  * send; what matters is that netd answers afterwards.
+ * nd-virtjunk --hold N SOCKET: opens N connections at once, pings on each
+ * (keepalive) and prints how many got their PONG while all are open.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -67,6 +69,29 @@ static void send_all(int fd, const uint8_t *p, size_t n)
 	}
 }
 
+static int hold(int n, const char *path)
+{
+	int fds[256], answered = 0;
+	uint8_t ping[28];
+
+	put32(ping, 28), put32(ping + 4, 0x6b656570), put32(ping + 8, 1), put32(ping + 12, 1), put32(ping + 16, 2);
+	put32(ping + 20, 0), put32(ping + 24, 0);
+	for (int i = 0; i < n && i < 256; i++)
+		fds[i] = dial(path);
+	for (int i = 0; i < n && i < 256; i++) {
+		struct pollfd p = { .fd = fds[i], .events = POLLIN };
+		uint8_t reply[28];
+
+		if (send(fds[i], ping, sizeof(ping), MSG_NOSIGNAL) == (ssize_t)sizeof(ping) && poll(&p, 1, 2000) > 0 &&
+		    recv(fds[i], reply, sizeof(reply), MSG_WAITALL) == (ssize_t)sizeof(reply) && reply[15] == 2)
+			answered++;
+	}
+	printf("%d\n", answered);
+	for (int i = 0; i < n && i < 256; i++)
+		close(fds[i]);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const int procs[] = { 1, 2, 3, 4, 36, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 52, 59, 60,
@@ -75,8 +100,10 @@ int main(int argc, char **argv)
 	uint8_t msg[4096];
 	int count = argc > 2 ? atoi(argv[2]) : 2000, fd;
 
+	if (argc == 4 && strcmp(argv[1], "--hold") == 0)
+		return hold(atoi(argv[2]), argv[3]);
 	if (argc < 2) {
-		fprintf(stderr, "usage: nd-virtjunk SOCKET [COUNT [SEED]]\n");
+		fprintf(stderr, "usage: nd-virtjunk SOCKET [COUNT [SEED]] | --hold N SOCKET\n");
 		return 2;
 	}
 	if (argc > 3)
