@@ -223,6 +223,11 @@ libvirt-suite:
 	@echo "libvirt-suite: $(abspath $(BUILD)/libvirt-9.0.0) (make check uses it when ../shared has none)"
 
 # -- tests ------------------------------------------------------------------
+# libvirt's split QEMU daemon for itest-libvirt-qemu (tests/libvirt/build-virtqemud.sh says why and how)
+VIRTQEMUD_CACHE ?= $(HOME)/.cache/netd/virtqemud
+virtqemud:
+	$(Q)bash tests/libvirt/build-virtqemud.sh $(VIRTQEMUD_CACHE) $(LIBVIRT_ORIG_URL) $(LIBVIRT_ORIG_SHA256)
+
 check: check-unit check-unit-san check-headers check-layering check-fuzz check-integration check-kernel
 
 check-unit: $(UNIT_BIN) $(BINS)
@@ -236,7 +241,9 @@ $(BUILD)/guest/stamp: tests/guest/build-guest.sh tests/lib/kernel-image.sh | $(B
 
 check-integration: $(BINS) $(BUILD)/bin/nd-call $(BUILD)/bin/nd-rawsend $(BUILD)/bin/nd-dnsq $(BUILD)/bin/nd-streamsink $(BUILD)/bin/nd-virtjunk $(BUILD)/bin/nd-txcsum $(BUILD)/bin/nd-vlansniff $(BUILD)/guest/stamp
 	@echo "== integration tests (root, each in its own PID and network namespaces)"
-	$(Q)t0=$$(date +%s); BIN=$(abspath $(BUILD)/bin) NETD_GUEST_DIR=$(abspath $(BUILD)/guest) bash tests/integration/run.sh; \
+	$(Q)$(MAKE) --no-print-directory virtqemud || [ "$${CI:-}" != true ]
+	$(Q)t0=$$(date +%s); BIN=$(abspath $(BUILD)/bin) NETD_GUEST_DIR=$(abspath $(BUILD)/guest) \
+		VIRTQEMUD_DIR=$(VIRTQEMUD_CACHE)/libvirt-9.0.0/build/src bash tests/integration/run.sh; \
 		rc=$$?; echo "integration lane took $$(( $$(date +%s) - t0 )) s"; exit $$rc
 
 # the production-kernel lane: Debian's own kernel under QEMU TCG, the host's
@@ -352,7 +359,7 @@ clean:
 	rm -rf $(BUILD)
 
 
-.PHONY: all deps bench-deps bench demo guest libvirt-suite fuzz fuzz-build check-fuzz check check-integration check-unit check-unit-san check-headers check-layering install uninstall clean kvm check-kernel
+.PHONY: all deps bench-deps bench demo guest libvirt-suite virtqemud fuzz fuzz-build check-fuzz check check-integration check-unit check-unit-san check-headers check-layering install uninstall clean kvm check-kernel
 .DELETE_ON_ERROR:
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

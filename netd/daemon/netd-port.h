@@ -27,6 +27,9 @@ struct netd_port {
 	bool shaped;         /* a <bandwidth> is on it (tc) */
 	bool own_bandwidth;  /* its own, given at creation (else its portgroup's) */
 	bool unplugged;      /* its network is stopped: kept, put back on the bridge by net-start */
+	/* a libvirt port: a record only; its owner (libvirt's QEMU driver) makes the
+	 * TAP and plugs it as the record's <plug> says. No device of netd's. */
+	bool reserved;
 	char *own_vlan_xml;  /* its own <vlan> as asked (NULL: none), for putting it back */
 	char *own_bandwidth_xml; /* its own <bandwidth> as asked (NULL: none) */
 	unsigned floor_class;        /* its inbound floor's class 1:N on the bridge; 0: none */
@@ -34,6 +37,7 @@ struct netd_port {
 	char bridge[16];
 	char iface_id[37];   /* external_ids:iface-id on OVS */
 	char vm_uuid[37];    /* external_ids:vm-uuid on OVS, when the client gave one */
+	char vm_name[NETDEF_NAME_MAX + 1]; /* its owner's name (a libvirt domain's), when given */
 	char vlan[128];      /* what the port's VLAN settings came to, for listing */
 	pid_t owner_pid;     /* 0: persistent */
 	unsigned long long owner_start; /* the owner's start time (/proc/PID/stat), against pid reuse */

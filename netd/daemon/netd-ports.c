@@ -17,6 +17,7 @@
 #include <sys/pidfd.h>
 #include <unistd.h>
 
+#include "common/nd-buf.h"
 #include "common/nd-cleanup.h"
 #include "common/nd-file.h"
 #include "netd/daemon/netd-control.h"
@@ -61,6 +62,8 @@ static json_object *port_json(const struct netd_port *p)
 	json_object_object_add(o, "bridge", json_object_new_string(p->bridge));
 	json_object_object_add(o, "iface_id", json_object_new_string(p->iface_id));
 	json_object_object_add(o, "vm_uuid", json_object_new_string(p->vm_uuid));
+	json_object_object_add(o, "vm_name", json_object_new_string(p->vm_name));
+	json_object_object_add(o, "reserved", json_object_new_boolean(p->reserved));
 	json_object_object_add(o, "vlan", json_object_new_string(p->vlan));
 	json_object_object_add(o, "shaped", json_object_new_boolean(p->shaped));
 	json_object_object_add(o, "own_bandwidth", json_object_new_boolean(p->own_bandwidth));
@@ -88,7 +91,7 @@ static void record_save(struct netd *d, const struct netd_port *p)
 	if (nd_file_write_runtime(path, text, strlen(text), 0644, &err) < 0)
 		netd_log_err(p->network, "saving the port record", &err);
 	/* a persistent TAP outlives netd, not a reboot: its definition in the config dir makes it again */
-	if (p->persistent && !p->existing) {
+	if (p->persistent && !p->existing && !p->reserved) {
 		netd_path(d, NETD_PATH_PORT_CONFIG, p->name, path, sizeof(path));
 		if (nd_file_write_atomic(path, text, strlen(text), 0644, &err) < 0)
 			netd_log_err(p->network, "saving the port's definition", &err);
@@ -234,7 +237,7 @@ static void port_remove_answering(struct netd *d, struct netd_port *p, bool dele
 {
 	char path[4096];
 
-	if (delete_link) {
+	if (delete_link && !p->reserved) { /* a reservation has no device of netd's */
 		struct tapdev_nl *nl = NULL;
 
 		if (p->ovs)
@@ -336,7 +339,7 @@ int netd_ports_portgroups_changed(struct netd *d, struct netd_net *n, struct nd_
 		const struct netdef_bandwidth *bw = pg ? &pg->bandwidth : NULL;
 		struct tapdev_qos q = { 0 };
 
-		if (p->own_bandwidth) /* its own <bandwidth> wins over its portgroup's */
+		if (p->own_bandwidth || p->reserved) /* its own <bandwidth> wins; a reservation's is its owner's */
 			continue;
 		if (bw)
 			tapdev_qos_from_bandwidth(bw, &q);
@@ -396,9 +399,10 @@ static int port_settings(const struct netd_net *n, const char *pgname, const str
 }
 
 struct port_req {
-	const char *network, *mac_s, *pgname, *ifname, *vlan_xml, *iface_id, *vm_uuid, *bandwidth_xml, *name;
+	const char *network, *mac_s, *pgname, *ifname, *vlan_xml, *iface_id, *vm_uuid, *vm_name, *bandwidth_xml, *name;
 	long long queues;
 	int persistent;
+	int reserve; /* a libvirt port: a record, no TAP */
 };
 
 static int attach(struct netd *d, struct netd_net *n, struct netd_port *p, struct tapdev_nl *nl,
@@ -526,6 +530,8 @@ static int make_port(struct call *k, const struct port_req *q, struct netd_net *
 		}
 		netdef_uuid_format(u, p->vm_uuid);
 	}
+	if (q->vm_name)
+		snprintf(p->vm_name, sizeof(p->vm_name), "%s", q->vm_name);
 	if (iface_id) {
 		if (netdef_uuid_parse(iface_id, u) < 0) {
 			r = nd_err_set(err, -EINVAL, q->network, "interfaceid '%.40s' is not a UUID", iface_id);
@@ -543,6 +549,43 @@ static int make_port(struct call *k, const struct port_req *q, struct netd_net *
 	snprintf(p->bridge, sizeof(p->bridge), "%s", n->bridge);
 	snprintf(p->portgroup, sizeof(p->portgroup), "%s", pg ? pg->name : "");
 	netdef_vlan_describe(vlan, p->vlan, sizeof(p->vlan));
+	if (q->reserve) {
+		const struct netdef_bandwidth *bw = port_bandwidth(pg, &own_bw);
+		char hex[13];
+
+		/* libvirt's QEMU driver plugs its own TAP: a floor (a class on netd's bridge) needs netd's port */
+		if (bw && bw->inbound.present && bw->inbound.floor) {
+			r = nd_err_set(err, -EOPNOTSUPP, q->network, "a port with an inbound floor needs a TAP of netd's "
+				       "(netdctl net-port-create, or netd-launch)");
+			goto out;
+		}
+		/* its name in netd's tables: from its UUID, never a device's */
+		for (int i = 0, j = 0; p->iface_id[i] && j < 12; i++)
+			if (p->iface_id[i] != '-')
+				hex[j++] = p->iface_id[i];
+		hex[12] = '\0';
+		snprintf(p->name, sizeof(p->name), "lv%s", hex);
+		if (port_find(k->d, NULL, p->name)) {
+			r = nd_err_set(err, -EEXIST, q->network, "a port with UUID %s exists", p->iface_id);
+			goto out;
+		}
+		p->reserved = true;
+		/* what its owner applies, as libvirt's network driver tells it: the VLAN and bandwidth in force */
+		if (vlan && vlan->present) {
+			struct nd_buf b = { 0 };
+
+			netdef_format_vlan(&b, 1, vlan);
+			p->own_vlan_xml = nd_buf_steal(&b);
+		}
+		if (bw && (bw->inbound.present || bw->outbound.present)) {
+			struct nd_buf b = { 0 };
+
+			netdef_format_bandwidth(&b, 1, bw);
+			p->own_bandwidth_xml = nd_buf_steal(&b);
+		}
+		r = 0;
+		goto out;
+	}
 	if ((r = tapdev_nl_open(&nl, err)) < 0)
 		goto out;
 	if (p->existing) {
@@ -712,8 +755,10 @@ json_object *m_port_create(struct call *k)
 		.name = rpc_param_str(k, "name", false, &reply),
 		.iface_id = rpc_param_str(k, "interfaceid", false, &reply),
 		.vm_uuid = rpc_param_str(k, "vm_uuid", false, &reply),
+		.vm_name = rpc_param_str(k, "vm_name", false, &reply),
 		.queues = rpc_param_int(k, "queues", 1, 1, TAPDEV_MAX_QUEUES, &reply),
 		.persistent = rpc_param_bool(k, "persistent", false, &reply),
+		.reserve = rpc_param_bool(k, "reserve", false, &reply),
 	};
 	int fds[TAPDEV_MAX_QUEUES];
 	struct nd_err err = { 0 };
@@ -721,8 +766,11 @@ json_object *m_port_create(struct call *k)
 	struct netd_port *p;
 	char **del_argv = NULL, **add_argv = NULL;
 
-	if (reply || !q.network || q.queues < 0 || q.persistent < 0)
+	if (reply || !q.network || q.queues < 0 || q.persistent < 0 || q.reserve < 0)
 		return reply;
+	if (q.reserve && (q.ifname || q.name || !q.persistent))
+		return netd_reply_error(k->id, NETD_RPC_INVALID_PARAMS,
+					"reserve: a persistent record only (no ifname, no name)");
 	if (!(n = netd_net_lookup(k->d, q.network)) || !netd_net_is_active(n)) {
 		nd_err_set(&err, n ? -ENETDOWN : -ENOENT, q.network, "network '%.64s' %s", q.network,
 			   n ? "is not active" : "not found");
@@ -753,11 +801,20 @@ json_object *m_port_create(struct call *k)
 	snprintf(p->network, sizeof(p->network), "%s", netd_net_name(n));
 	p->queues = p->existing ? 0 : (unsigned)q.queues;
 	p->persistent = q.persistent;
-	p->own_vlan_xml = q.vlan_xml ? strdup(q.vlan_xml) : NULL;
-	p->own_bandwidth_xml = q.bandwidth_xml ? strdup(q.bandwidth_xml) : NULL;
+	if (!p->reserved) {
+		p->own_vlan_xml = q.vlan_xml ? strdup(q.vlan_xml) : NULL;
+		p->own_bandwidth_xml = q.bandwidth_xml ? strdup(q.bandwidth_xml) : NULL;
+	}
 	if (port_index(k->d, p) < 0) {
 		nd_err_set(&err, -ENOMEM, q.network, "out of memory");
 		return port_abandon(k, p, fds, del_argv, add_argv, &err);
+	}
+	if (p->reserved) {
+		p->queues = 0;
+		record_save(k->d, p);
+		netd_log(NETD_LOG_INFO, q.network, "port %s reserved for %s (mac %s)", p->iface_id,
+			 p->vm_name[0] ? p->vm_name : "a client", p->mac);
+		return rpc_ok(k, port_json(p));
 	}
 	record_save(k->d, p);
 	if (!p->existing && q.persistent && tapdev_tap_set_persist(fds[0], true, &err) < 0)
@@ -803,7 +860,7 @@ json_object *m_port_delete(struct call *k)
 		return reply;
 	if (!(p = port_find(k->d, network, port)))
 		return netd_reply_error(k->id, NETD_RPC_FAILED, "network '%.64s' has no port '%.16s'", network, port);
-	if (p->ovs) {
+	if (p->ovs && !p->reserved) {
 		/* answered once OVS has let go of it */
 		struct netd_pending *pend = netd_control_defer(k->d, k->c, k->id);
 
@@ -855,6 +912,10 @@ static void port_fields(json_object *o, struct netd_port *p)
 		snprintf(p->iface_id, sizeof(p->iface_id), "%s", json_object_get_string(v));
 	if (json_object_object_get_ex(o, "vm_uuid", &v))
 		snprintf(p->vm_uuid, sizeof(p->vm_uuid), "%s", json_object_get_string(v));
+	if (json_object_object_get_ex(o, "vm_name", &v))
+		snprintf(p->vm_name, sizeof(p->vm_name), "%s", json_object_get_string(v));
+	if (json_object_object_get_ex(o, "reserved", &v))
+		p->reserved = json_object_get_boolean(v);
 	if (json_object_object_get_ex(o, "vlan", &v))
 		snprintf(p->vlan, sizeof(p->vlan), "%s", json_object_get_string(v));
 	if (json_object_object_get_ex(o, "shaped", &v))
@@ -924,7 +985,7 @@ void netd_ports_load(struct netd *d)
 			free(p);
 			continue;
 		}
-		if (!netdef_ifname_is_valid(p->name, false) || !tapdev_link_exists(nl, p->name)) {
+		if (!p->reserved && (!netdef_ifname_is_valid(p->name, false) || !tapdev_link_exists(nl, p->name))) {
 			/* its QEMU ended while netd was away: the TAP went with it, an OVS row may not have */
 			netd_log(NETD_LOG_INFO, p->network, "port %s is gone: record removed", p->name);
 			port_remove(d, p, p->ovs);
@@ -1111,7 +1172,11 @@ void netd_ports_network_started(struct netd *d, struct netd_net *n)
 	FOR_PORTS_OF(d, netd_net_name(n), p, x, nx) {
 		struct nd_err err = { 0 };
 
-		if (p->unplugged && port_replug(d, n, p, nl, &err) < 0)
+		if (p->reserved) { /* its owner's TAP is among the others' interfaces put back below */
+			p->unplugged = false;
+			snprintf(p->bridge, sizeof(p->bridge), "%s", n->bridge);
+			record_save(d, p);
+		} else if (p->unplugged && port_replug(d, n, p, nl, &err) < 0)
 			netd_log_err(p->network, "plugging the port back in", &err);
 	}
 	for (size_t i = 0; i < n->n_foreign; i++) {

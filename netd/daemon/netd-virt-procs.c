@@ -414,10 +414,13 @@ static int port_create(struct netd_virt_call *k, struct netd_net *n)
 	json_object_object_add(p, "network", json_object_new_string(netd_net_name(n)));
 	json_object_object_add(p, "mac", json_object_new_string(np.mac));
 	json_object_object_add(p, "persistent", json_object_new_boolean(true));
+	json_object_object_add(p, "reserve", json_object_new_boolean(true));
 	if (np.uuid[0])
 		json_object_object_add(p, "interfaceid", json_object_new_string(np.uuid));
 	if (np.owner_uuid[0])
 		json_object_object_add(p, "vm_uuid", json_object_new_string(np.owner_uuid));
+	if (np.owner_name)
+		json_object_object_add(p, "vm_name", json_object_new_string(np.owner_name));
 	if (np.group)
 		json_object_object_add(p, "portgroup", json_object_new_string(np.group));
 	if (np.bandwidth.inbound.present || np.bandwidth.outbound.present) {

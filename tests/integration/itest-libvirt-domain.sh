@@ -11,6 +11,7 @@
 # Each TCG guest gets its lease from netd's dnsmasq and reaches the uplink
 # through NAT with TCP.
 . "$(dirname "$0")/lib.sh"
+. "$ROOT/tests/lib/libvirt-sandbox.sh"
 need_root
 GUEST=${NETD_GUEST_DIR:-$ROOT/build/guest}
 [ -r "$GUEST/vmlinux" ] && [ -r "$GUEST/initramfs.cpio" ] || { echo "not ok - no guest image in $GUEST (make guest)"; exit 1; }
@@ -25,13 +26,7 @@ make_uplink
 for d in /etc/libvirt /var/lib/libvirt /run/libvirt /var/log/libvirt /var/cache/libvirt; do
 	mkdir -p "$d" && mount -t tmpfs -o mode=0755 tmpfs "$d" || { echo "not ok - cannot make $d private"; exit 1; }
 done
-# libvirt's QEMU driver wants its user (libvirt-qemu) and group (kvm) to exist
-# even when qemu.conf says root: private copies of passwd and group carry them
-cp /etc/passwd /run/libvirt/passwd && cp /etc/group /run/libvirt/group
-grep -q "^libvirt-qemu:" /etc/passwd || echo "libvirt-qemu:x:64055:64055::/var/lib/libvirt:/usr/sbin/nologin" >>/run/libvirt/passwd
-grep -q "^kvm:" /etc/group || echo "kvm:x:64056:" >>/run/libvirt/group
-grep -q "^libvirt-qemu:" /etc/group || echo "libvirt-qemu:x:64055:" >>/run/libvirt/group
-mount --bind /run/libvirt/passwd /etc/passwd && mount --bind /run/libvirt/group /etc/group
+libvirt_sandbox_users || { echo "not ok - cannot give libvirt its user"; exit 1; }
 cat >/etc/libvirt/libvirtd.conf <<'CONF'
 unix_sock_group = "root"
 unix_sock_rw_perms = "0700"
@@ -39,18 +34,7 @@ auth_unix_rw = "none"
 auth_unix_ro = "none"
 log_outputs = "3:stderr"
 CONF
-# root, no cgroups, no private /dev, no SELinux/AppArmor, no virtlogd: what a
-# namespace sandbox allows; networking is netd's either way
-cat >/etc/libvirt/qemu.conf <<'CONF'
-user = "root"
-group = "root"
-dynamic_ownership = 0
-remember_owner = 0
-security_driver = "none"
-cgroup_controllers = [ ]
-namespaces = [ ]
-stdio_handler = "file"
-CONF
+libvirt_qemu_conf /etc/libvirt/qemu.conf
 libvirtd --config /etc/libvirt/libvirtd.conf >>"$T/libvirtd.log" 2>&1 &
 NSPIDS+=($!)
 virsh() { command virsh -c qemu:///system "$@"; }

@@ -62,7 +62,7 @@ fi
 check "a persistent port" "$BIN/netdctl" net-port-create pnet --persistent --mac 52:54:00:00:bb:01
 check "a port named by the client (a libvirt domain's <target dev='vm1-eth0' managed='no'/>)" sh -c "'$BIN/netdctl' net-port-create pnet --persistent --name vm1-eth0 &&
 	ip -d link show vm1-eth0 | grep -q 'tun type tap' && ip -o link show vm1-eth0 | grep -q 'master ndp0'"
-check "net-port-dumpxml shows it as libvirt's <networkport>" sh -c "out=\$('$BIN/netdctl' net-port-dumpxml pnet vm1-eth0); echo \"\$out\" | grep -q \"<target dev='vm1-eth0'/>\" && echo \"\$out\" | grep -q \"<plug type='bridge' bridge='ndp0'/>\""
+check "net-port-dumpxml shows it as libvirt's <networkport>" sh -c "out=\$('$BIN/netdctl' net-port-dumpxml pnet vm1-eth0); echo \"\$out\" | grep -q \"<target dev='vm1-eth0'/>\" && echo \"\$out\" | grep -q \"<plug type='network' bridge='ndp0' macTableManager='kernel'/>\""
 check "  a second port of that name is refused, naming it" sh -c "'$BIN/netdctl' net-port-create pnet --persistent --name vm1-eth0 2>&1 | grep -q \"port name 'vm1-eth0': an interface of that name exists\""
 check "  and deleted by name" sh -c "'$BIN/netdctl' net-port-delete pnet vm1-eth0 && ! ip link show vm1-eth0 2>/dev/null"
 pport=$("$BIN/netdctl" net-port-list pnet | awk '$2 == "52:54:00:00:bb:01" {print $1}')

@@ -75,7 +75,7 @@ XML
 check "virsh net-port-create" sh -c "v net-port-create vn '$T/port.xml' | tee /dev/stderr | grep -q 'Network port 5b6d9a3a-7c7e-4a6e-9f7d-111111111111 created'"
 check "virsh net-port-list shows its UUID" sh -c "v net-port-list vn | grep -q 5b6d9a3a-7c7e-4a6e-9f7d-111111111111"
 check "  netdctl shows the same port (MAC, portgroup)" sh -c "'$BIN/netdctl' net-port-list vn | grep '52:54:00:41:00:09' | grep -q pg1"
-check "virsh net-port-dumpxml: uuid, owner, mac, group, plug" sh -c "out=\$(v net-port-dumpxml vn 5b6d9a3a-7c7e-4a6e-9f7d-111111111111); echo \"\$out\"; echo \"\$out\" | grep -q '<uuid>5b6d9a3a-7c7e-4a6e-9f7d-222222222222</uuid>' && echo \"\$out\" | grep -q \"mac address='52:54:00:41:00:09'\" && echo \"\$out\" | grep -q '<group>pg1</group>' && echo \"\$out\" | grep -q \"plug type='bridge' bridge='ndvn0'\""
+check "virsh net-port-dumpxml: uuid, owner, mac, group, plug" sh -c "out=\$(v net-port-dumpxml vn 5b6d9a3a-7c7e-4a6e-9f7d-111111111111); echo \"\$out\"; echo \"\$out\" | grep -q '<uuid>5b6d9a3a-7c7e-4a6e-9f7d-222222222222</uuid>' && echo \"\$out\" | grep -q \"mac address='52:54:00:41:00:09'\" && echo \"\$out\" | grep -q '<group>pg1</group>' && echo \"\$out\" | grep -q \"plug type='network' bridge='ndvn0'\""
 stop_netd
 start_netd || exit 1
 timeout 30 virsh -c "network:///system?socket=$RW" net-event --event lifecycle --loop --timeout 15 >"$T/events" 2>&1 &
