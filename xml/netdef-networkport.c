@@ -1,8 +1,8 @@
 /*
  * libvirt's <networkport> (virsh net-port-create, the QEMU driver's port
- * request): uuid, owner, mac, group (the portgroup), bandwidth, vlan. A
- * <plug> is what the network answers, not what a client asks: refused, as
- * every element netd does not know.
+ * request): uuid, owner, mac, group (the portgroup), bandwidth, vlan.
+ * <plug>, <virtualport> and <rxfilters> are read past: what the network
+ * answers, not what a client decides. Any other element is refused by name.
  */
 #include <errno.h>
 #include <libxml/parser.h>
@@ -82,8 +82,10 @@ static int parse_networkport(struct pctx *c, const xmlNode *root, struct netdef_
 			r = parse_bandwidth(c, ch, &p->bandwidth);
 		} else if (node_is(ch, "vlan")) {
 			r = parse_vlan(c, ch, &p->vlan);
-		} else if (node_is(ch, "rxfilters") || node_is(ch, "virtualport")) {
-			r = 0; /* trustGuestRxFilters and the network's own virtualport: nothing for a client to set here */
+		} else if (node_is(ch, "rxfilters") || node_is(ch, "virtualport") || node_is(ch, "plug")) {
+			/* trustGuestRxFilters, the virtualport, and the plug a restarted QEMU driver sends
+			 * back (VIR_NETWORK_PORT_CREATE_RECLAIM): the network decides them, not the client */
+			r = 0;
 		} else {
 			r = unknown_element(c, root, ch);
 		}

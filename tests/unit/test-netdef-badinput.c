@@ -243,6 +243,41 @@ START_TEST(test_missing_file)
 }
 END_TEST
 
+/* libvirt's <networkport>: what the QEMU driver sends is taken, what nobody knows is refused by name */
+START_TEST(test_networkport)
+{
+	static const char libvirt_sends[] =
+		"<networkport><uuid>5b6d9a3a-7c7e-4a6e-9f7d-111111111111</uuid>"
+		"<owner><name>vm1</name><uuid>5b6d9a3a-7c7e-4a6e-9f7d-222222222222</uuid></owner>"
+		"<group>web</group><mac address='52:54:00:AA:bb:01'/>"
+		"<bandwidth><inbound average='100'/></bandwidth><vlan><tag id='7'/></vlan>"
+		"<rxfilters trustGuest='no'/><plug type='network' bridge='virbr0'/></networkport>";
+	struct netdef_networkport p;
+	struct nd_err err = { 0 };
+
+	ck_assert_msg(netdef_networkport_parse_string(libvirt_sends, &p, &err) == 0, "%s", err.msg);
+	ck_assert_str_eq(p.uuid, "5b6d9a3a-7c7e-4a6e-9f7d-111111111111");
+	ck_assert_str_eq(p.owner_uuid, "5b6d9a3a-7c7e-4a6e-9f7d-222222222222");
+	ck_assert_str_eq(p.owner_name, "vm1");
+	ck_assert_str_eq(p.group, "web");
+	ck_assert_str_eq(p.mac, "52:54:00:aa:bb:01");
+	ck_assert(p.bandwidth.inbound.present && p.bandwidth.inbound.average == 100);
+	ck_assert(p.vlan.present && p.vlan.n_tags == 1 && p.vlan.tags[0].id == 7);
+	netdef_networkport_clear(&p);
+	err = (struct nd_err){ 0 };
+	ck_assert_int_lt(netdef_networkport_parse_string("<networkport><mac address='52:54:00:00:00:01'/><frob/>"
+							 "</networkport>", &p, &err), 0);
+	ck_assert_msg(strstr(err.msg, "frob"), "%s", err.msg);
+	err = (struct nd_err){ 0 };
+	ck_assert_int_lt(netdef_networkport_parse_string("<networkport><uuid>x</uuid></networkport>", &p, &err), 0);
+	err = (struct nd_err){ 0 };
+	ck_assert_int_lt(netdef_networkport_parse_string("<networkport/>", &p, &err), 0);
+	ck_assert_msg(strstr(err.msg, "mac"), "%s", err.msg);
+	err = (struct nd_err){ 0 };
+	ck_assert_int_lt(netdef_networkport_parse_string("<network/>", &p, &err), 0);
+}
+END_TEST
+
 Suite *make_netdef_badinput_suite(void)
 {
 	Suite *s = suite_create("netdef-badinput");
@@ -250,6 +285,7 @@ Suite *make_netdef_badinput_suite(void)
 
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, test_truncated_and_mutated_corpus);
+	tcase_add_test(tc, test_networkport);
 	tcase_add_test(tc, test_invalid_utf8);
 	tcase_add_test(tc, test_huge_attribute_values);
 	tcase_add_test(tc, test_huge_numbers_and_wrong_types);
