@@ -317,7 +317,9 @@ $(BUILD)/bin/nd-tapfloor: $(call objs,tests/tools/nd-tapfloor.c)
 
 BENCH_TOOLS := $(BUILD)/bin/nd-portbench $(BUILD)/bin/nd-tapfloor
 bench: bench-deps $(BINS) $(BENCH_TOOLS) $(BUILD)/guest/stamp
+	$(Q)$(MAKE) --no-print-directory virtqemud || echo "bench: no virtqemud: the domain part is skipped"
 	$(Q)BIN=$(abspath $(BUILD)/bin) NETD_GUEST_DIR=$(abspath $(BUILD)/guest) \
+		VIRTQEMUD_DIR=$(VIRTQEMUD_CACHE)/libvirt-9.0.0/build/src \
 		BENCH_OUT=$(abspath $(BUILD)/bench) bash tests/bench/bench.sh
 
 # -- demo ------------------------------------------------------------------------

@@ -8,10 +8,12 @@
 #   tests/bench/bench-netd.sh     lifecycle, kernel floor, scale, firewall, restart
 #   tests/bench/bench-ports.sh    ports per second, time to lease
 #   tests/bench/bench-libvirt.sh  libvirt's lifecycle and scale
+#   tests/bench/bench-domain.sh   a libvirt domain's start to lease: libvirt's network vs netd's
 # Knobs: BENCH_RUNS (20), BENCH_NETS (1000), BENCH_PORTS (1000),
 # BENCH_LIBVIRT_NETS (BENCH_NETS), BENCH_LIBVIRT_BUDGET (600 s),
 # BENCH_FW_RUNS (7), BENCH_FW_SECONDS (2), BENCH_LEASE_RUNS (10),
-# BENCH_PARTS ("netd ports libvirt"; "report" prints the last results again).
+# BENCH_DOMAIN_RUNS (5), BENCH_PARTS ("netd ports libvirt domain"; "report"
+# prints the last results again).
 # Prints a table and the comparisons with their targets; writes both to
 # $BENCH_OUT/bench.json (and the raw lines to results.tsv). The targets are
 # reported, never asserted: this is not a test.
@@ -34,7 +36,7 @@ settle() { echo "bench: waited $(wait_quiet) ms for a quiet machine (the last pa
 failed=
 ran=
 [ "${BENCH_PARTS:-}" = report ] && BENCH_PARTS=" "
-for part in ${BENCH_PARTS:-netd ports libvirt}; do
+for part in ${BENCH_PARTS:-netd ports libvirt domain}; do
 	ran=1
 	settle
 	echo "bench: == $part" >&2
@@ -122,6 +124,7 @@ END {
 	absolute("ports: create+attach+handover, 2 clients at once", val("ports", "2 clients at once: create+attach+handover"), ">=", 2000, "ports/s")
 	compare("ports: netd / kernel floor", pr, val("ports", "kernel floor: TAP create + join + up"), ">=", 0.5, "x")
 	absolute("time to lease: namespace guest, netd defaults", val("lease", "namespace guest (udhcpc), defaults median"), "<=", 500, "ms")
+	compare("libvirt domain start to lease: libvirt's network / netd's", val("domain", "start to lease, libvirtd's own network median"), val("domain", "start to lease, virtqemud + netd median"), ">=", 1, "x")
 	absolute("time to lease: QEMU guest, link up to lease", val("lease", "QEMU guest, link up to lease (guest clock)"), "<=", 500, "ms")
 	if (failed != "") print "\nparts that FAILED:" failed
 

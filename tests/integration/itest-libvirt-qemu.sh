@@ -99,5 +99,36 @@ check "the port outlives a netd restart" sh -c "'$BIN/netdctl' net-port-list def
 check "virsh destroy" vq destroy lq
 check "  libvirt gave the port back: netd has none left" sh -c "'$BIN/netdctl' net-port-list default >/dev/null && for i in \$(seq 50); do '$BIN/netdctl' net-port-list default --json | grep -q 52:54:00:27 || exit 0; sleep 0.1; done; exit 1"
 vq undefine lq >/dev/null 2>&1
+
+# -- on Open vSwitch: libvirt adds its TAP to netd's OVS bridge with the portgroup's VLAN and the
+# port's interface id, as netd's <plug type='bridge'> and <virtualport> say (ovs-vsctl, run by
+# libvirt, finds OVSDB where Debian's does: /run/openvswitch, bound to this test's OVS)
+start_ovs || exit 1
+mkdir -p /run/openvswitch && mount --bind "$T/ovs" /run/openvswitch
+cat >"$T/onet.xml" <<'XML'
+<network><name>onet</name><forward mode='nat'/><bridge name='ndlqo0'/><virtualport type='openvswitch'/>
+<ip address='192.168.228.1' prefix='24'><dhcp><range start='192.168.228.10' end='192.168.228.20'/></dhcp></ip>
+<portgroup name='v100'><vlan><tag id='100'/></vlan></portgroup>
+</network>
+XML
+check "netd's NAT network on OVS" sh -c "'$BIN/netdctl' net-define '$T/onet.xml' && '$BIN/netdctl' net-start onet"
+# the userspace datapath completes no checksum a guest leaves to the host: the guest computes its own
+sed "s/<name>lq</<name>lqo</; s/lq.console/lqo.console/; s/netd.target=10.99.0.2//;
+	s|<interface type='network'>.*</interface>|<interface type='network'><source network='onet'/><mac address='52:54:00:27:00:02'/><model type='virtio'/><driver><host csum='off'/></driver></interface><interface type='network'><source network='onet' portgroup='v100'/><mac address='52:54:00:27:00:03'/><model type='virtio'/></interface>|" \
+	"$T/dom.xml" >"$T/domo.xml"
+check "a domain with two interfaces on the OVS network starts" sh -c "vq define '$T/domo.xml' >/dev/null && vq start lqo"
+taps=$(vq domiflist lqo | awk '$3 == "onet" {print $1 " " $5}')
+echo "$taps"
+vtap=$(echo "$taps" | awk '$2 == "52:54:00:27:00:03" {print $1}')
+check "  libvirt put the portgroup's VLAN on its TAP ($vtap): tag=100" sh -c "test \"\$(ovs-vsctl --db=unix:$OVS_DB get port '$vtap' tag)\" = 100"
+check "  with the interface id of netd's record" sh -c "ovs-vsctl --db=unix:$OVS_DB get interface '$vtap' external_ids:iface-id | tr -d '\"' | grep -qx \"\$('$BIN/netdctl' net-port-list onet --json | tr -d ' \n' | sed 's/},{/}\n{/g' | grep 52:54:00:27:00:03 | sed 's/.*\"iface_id\":\"\([^\"]*\)\".*/\1/')\""
+for _ in $(seq 1200); do
+	grep -q "GUEST: done" "$T/lqo.console" 2>/dev/null && break
+	vq domstate lqo 2>/dev/null | grep -q running || break
+	sleep 0.1
+done
+check "  the guest got its lease from netd's dnsmasq through OVS" sh -c "grep -q 'GUEST: lease 192.168.228.[12][0-9]* gateway 192.168.228.1' '$T/lqo.console' || { cat '$T/lqo.console'; false; }"
+check "virsh destroy gives both ports back" sh -c "vq destroy lqo >/dev/null && sleep 0.5 && ! '$BIN/netdctl' net-port-list onet --json | grep -q 52:54:00:27"
+vq undefine lqo >/dev/null 2>&1
 grep -q "error :" "$T/virtqemud.log" && { echo "# virtqemud's errors:"; grep "error :" "$T/virtqemud.log" | grep -v "cgroup\|ethtool\|udev\|dmidecode\|DMI\|End of file while reading" | sed 's/^/#   /'; }
 finish
