@@ -61,6 +61,10 @@ out=$(v net-dhcp-leases vn)
 echo "$out"
 check "virsh net-dhcp-leases: both guests, ipv4, with the prefix" sh -c "echo '$out' | grep -q '52:54:00:41:00:01 *ipv4 *192.168.241.[0-9]*/24' && echo '$out' | grep -q '52:54:00:41:00:02'"
 check "virsh net-dhcp-leases --mac: that one" sh -c "out=\$(v net-dhcp-leases vn --mac 52:54:00:41:00:02); echo \"\$out\" | grep -q 52:54:00:41:00:02 && ! echo \"\$out\" | grep -q 52:54:00:41:00:01"
+check "virsh net-edit with no change" sh -c "EDITOR=true v net-edit vn | grep -q 'Network vn XML configuration not changed.'"
+printf '#!/bin/sh\nsed -i "s|</network>|<domain name=\\"edited.test\\"/></network>|" "$1"\n' >"$T/editor"
+chmod +x "$T/editor"
+check "virsh net-edit: the edited definition is netd's" sh -c "EDITOR='$T/editor' v net-edit vn | grep -q 'Network vn XML configuration edited.' && '$BIN/netdctl' net-dumpxml vn --inactive | grep -q edited.test"
 check "virsh net-autostart / --disable" sh -c "v net-autostart vn | grep -q 'marked as autostarted' && v net-list --autostart --name | grep -qx vn && v net-autostart vn --disable >/dev/null && ! v net-list --autostart --name | grep -qx vn"
 
 # ports
