@@ -28,7 +28,8 @@ check "a member of --admin-group may change things" as_member "$BIN/netdctl" net
 check "root starts it again" "$BIN/netdctl" net-start sec
 dpid=$(pgrep -x dnsmasq)
 check "dnsmasq does not run as root" sh -c "test \"\$(ps -o user= -p $dpid)\" != root"
-check "generated files are not writable by others" sh -c "! find '$T/run' '$T/etc' '$T/lib' -perm -o+w -not -type l -not -name '*.sock' | grep ."
+check "generated files are not writable by others (sockets aside: the read-only ones are for everyone)" sh -c "! find '$T/run' '$T/etc' '$T/lib' -perm -o+w -not -type l -not -type s | grep ."
+check "  libvirt's read-write socket is root's and the admin group's only" sh -c "stat -c '%a %G' '$T/run/virtnetworkd-sock' | grep -qx '660 $(getent group "$USERS_GID" | cut -d: -f1)'"
 
 # corrupt files: reported by name, skipped, the rest keeps working
 stop_netd
