@@ -80,7 +80,7 @@ for i in $(seq "$RUNS"); do
 	boot lv lvdom "$T/lv.us" || echo "bench: domain: libvirtd run $i failed" >&2
 	boot vq nddom "$T/nd.us" || echo "bench: domain: virtqemud + netd run $i failed" >&2
 done
-record_stats domain "start to lease, libvirtd's own network" "$T/lv.us" ||
-	record domain "start to lease, libvirtd's own network median" - ms "no lease"
+record_stats domain "start to lease, libvirtd own network" "$T/lv.us" ||
+	record domain "start to lease, libvirtd own network median" - ms "no lease"
 record_stats domain "start to lease, virtqemud + netd" "$T/nd.us" ||
 	record domain "start to lease, virtqemud + netd median" - ms "no lease"

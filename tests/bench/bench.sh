@@ -124,7 +124,7 @@ END {
 	absolute("ports: create+attach+handover, 2 clients at once", val("ports", "2 clients at once: create+attach+handover"), ">=", 2000, "ports/s")
 	compare("ports: netd / kernel floor", pr, val("ports", "kernel floor: TAP create + join + up"), ">=", 0.5, "x")
 	absolute("time to lease: namespace guest, netd defaults", val("lease", "namespace guest (udhcpc), defaults median"), "<=", 500, "ms")
-	compare("libvirt domain start to lease: libvirt's network / netd's", val("domain", "start to lease, libvirtd's own network median"), val("domain", "start to lease, virtqemud + netd median"), ">=", 1, "x")
+	compare("libvirt domain start to lease: libvirtd network / netd network", val("domain", "start to lease, libvirtd own network median"), val("domain", "start to lease, virtqemud + netd median"), ">=", 1, "x")
 	absolute("time to lease: QEMU guest, link up to lease", val("lease", "QEMU guest, link up to lease (guest clock)"), "<=", 500, "ms")
 	if (failed != "") print "\nparts that FAILED:" failed
 
