@@ -226,7 +226,8 @@ libvirt-suite:
 # libvirt's split QEMU daemon for itest-libvirt-qemu (tests/libvirt/build-virtqemud.sh says why and how)
 VIRTQEMUD_CACHE ?= $(HOME)/.cache/netd/virtqemud
 virtqemud:
-	$(Q)bash tests/libvirt/build-virtqemud.sh $(VIRTQEMUD_CACHE) $(LIBVIRT_ORIG_URL) $(LIBVIRT_ORIG_SHA256)
+	$(Q)bash tests/libvirt/build-virtqemud.sh $(VIRTQEMUD_CACHE) $(LIBVIRT_ORIG_URL) $(LIBVIRT_ORIG_SHA256) \
+		$(abspath $(BUILD)/virtqemud)
 
 check: check-unit check-unit-san check-headers check-layering check-fuzz check-integration check-kernel
 
@@ -243,7 +244,7 @@ check-integration: $(BINS) $(BUILD)/bin/nd-call $(BUILD)/bin/nd-rawsend $(BUILD)
 	@echo "== integration tests (root, each in its own PID and network namespaces)"
 	$(Q)$(MAKE) --no-print-directory virtqemud || [ "$${CI:-}" != true ]
 	$(Q)t0=$$(date +%s); BIN=$(abspath $(BUILD)/bin) NETD_GUEST_DIR=$(abspath $(BUILD)/guest) \
-		VIRTQEMUD_DIR=$(VIRTQEMUD_CACHE)/libvirt-9.0.0/build/src bash tests/integration/run.sh; \
+		VIRTQEMUD_DIR=$(abspath $(BUILD)/virtqemud) bash tests/integration/run.sh; \
 		rc=$$?; echo "integration lane took $$(( $$(date +%s) - t0 )) s"; exit $$rc
 
 # the production-kernel lane: Debian's own kernel under QEMU TCG, the host's
@@ -253,6 +254,7 @@ $(BUILD)/kvm/stamp: tests/kernel/build-vm.sh tests/lib/kernel-image.sh | $(BUILD
 	$(Q)bash tests/kernel/build-vm.sh $(BUILD)/kvm
 check-kernel: $(BINS) $(BUILD)/bin/nd-call $(BUILD)/kvm/stamp
 	@echo "== kernel lane (Debian's kernel in a TCG VM: 8021q, vlan_filtering, openvswitch, vhost_net, tc)"
+	$(Q)$(MAKE) --no-print-directory virtqemud || [ "$${CI:-}" != true ]
 	$(Q)t0=$$(date +%s); BIN=$(abspath $(BUILD)/bin) bash tests/kernel/run-vm.sh $(abspath $(BUILD)/kvm) tests/kernel/lane.sh; \
 		rc=$$?; echo "kernel lane took $$(( $$(date +%s) - t0 )) s"; exit $$rc
 
@@ -319,7 +321,7 @@ BENCH_TOOLS := $(BUILD)/bin/nd-portbench $(BUILD)/bin/nd-tapfloor
 bench: bench-deps $(BINS) $(BENCH_TOOLS) $(BUILD)/guest/stamp
 	$(Q)$(MAKE) --no-print-directory virtqemud || echo "bench: no virtqemud: the domain part is skipped"
 	$(Q)BIN=$(abspath $(BUILD)/bin) NETD_GUEST_DIR=$(abspath $(BUILD)/guest) \
-		VIRTQEMUD_DIR=$(VIRTQEMUD_CACHE)/libvirt-9.0.0/build/src \
+		VIRTQEMUD_DIR=$(abspath $(BUILD)/virtqemud) \
 		BENCH_OUT=$(abspath $(BUILD)/bench) bash tests/bench/bench.sh
 
 # -- demo ------------------------------------------------------------------------

@@ -41,6 +41,8 @@ const struct netdctl_verb netdctl_verbs[] = {
 	{ "net-port-list", "NETWORK", 1, 1, "a network's ports", { JSON } },
 	{ "net-port-delete", "NETWORK PORT", 2, 2, "remove a port", { { 0 } } },
 	{ "net-port-dumpxml", "NETWORK PORT", 2, 2, "a port as libvirt's <networkport>", { JSON } },
+	{ "net-port-bandwidth", "NETWORK PORT XML-OR-FILE", 3, 3,
+	  "a port's own <bandwidth>, changed live ('' clears it)", { { 0 } } },
 	{ "net-domif-xml", "NETWORK", 1, 1, "the <interface> a libvirt domain needs to use this network",
 	  { { "--portgroup", "PG", "on this portgroup (default: the default one)" },
 	    { "--mac", "MAC", "with this MAC" },

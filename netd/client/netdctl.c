@@ -861,6 +861,27 @@ out:
 	return r;
 }
 
+/* a port's own <bandwidth> (virsh domiftune's way, for netd's ports): XML inline, or a file */
+static int cmd_port_bandwidth(int argc, char **argv)
+{
+	const char *net = positional(argc, argv, 0), *port = positional(argc, argv, 1), *arg = positional(argc, argv, 2);
+	_cleanup_free_ char *text = NULL;
+	struct nd_err err = { 0 };
+	json_object *reply, *p;
+
+	if (arg[0] && arg[0] != '<' && nd_file_read_input(arg, 1 << 20, &text, NULL, &err) < 0)
+		return fail("%s: %s", err.where, err.msg);
+	p = json_object_new_object();
+	json_object_object_add(p, "network", json_object_new_string(net));
+	json_object_object_add(p, "port", json_object_new_string(port));
+	json_object_object_add(p, "bandwidth", json_object_new_string(text ? text : arg));
+	if (!call("net-port-bandwidth", p, &reply))
+		return 1;
+	say("Port %s bandwidth %s\n", port, arg[0] ? "changed" : "cleared");
+	json_object_put(reply);
+	return 0;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: netdctl [--socket PATH] [-q] COMMAND [ARGS] [OPTIONS]   (COMMAND --help: its options)\n"
@@ -936,6 +957,7 @@ int main(int argc, char **argv)
 	if (strcmp(cmd, "net-event") == 0) return cmd_event(argc, argv);
 	if (strcmp(cmd, "net-port-dumpxml") == 0) return cmd_port_dumpxml(argc, argv);
 	if (strcmp(cmd, "net-domif-xml") == 0) return cmd_domif(argc, argv);
+	if (strcmp(cmd, "net-port-bandwidth") == 0) return cmd_port_bandwidth(argc, argv);
 	fprintf(stderr, "error: unknown command '%s'\n", cmd);
 	usage(stderr);
 	return 2;

@@ -472,6 +472,7 @@ static const struct method methods[] = {
 	{ "net-destroy", m_destroy, true },    { "net-autostart", m_autostart, true },
 	{ "net-update", m_update, true },      { "net-port-create", m_port_create, true },
 	{ "net-port-list", m_port_list, false }, { "net-port-delete", m_port_delete, true },
+	{ "net-port-bandwidth", m_port_bandwidth, true },
 	{ "net-event-register", m_event_register, false },
 };
 

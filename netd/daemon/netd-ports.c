@@ -832,6 +832,58 @@ json_object *m_port_create(struct call *k)
 	return rpc_ok(k, port_json(p));
 }
 
+/*
+ * A port's own <bandwidth> changes (libvirt's domiftune reaches netd as
+ * NETWORK_PORT_SET_PARAMETERS): kept in its record; a TAP of netd's is
+ * shaped again, a libvirt port's owner shapes its own TAP. "" clears it
+ * (the portgroup's applies again at the next portgroup change). A floor
+ * changed live is refused: it is a class on the bridge set at creation.
+ */
+json_object *m_port_bandwidth(struct call *k)
+{
+	json_object *reply = NULL;
+	const char *network = rpc_param_str(k, "network", true, &reply);
+	const char *port = rpc_param_str(k, "port", true, &reply);
+	const char *xml = rpc_param_str(k, "bandwidth", true, &reply);
+	struct netdef_bandwidth bw = { 0 };
+	struct nd_err err = { 0 };
+	struct tapdev_nl *nl = NULL;
+	struct tapdev_qos q = { 0 };
+	struct netd_port *p;
+	int r = 0;
+
+	if (!network || !port || !xml)
+		return reply;
+	if (!(p = port_find(k->d, network, port)))
+		return netd_reply_error(k->id, NETD_RPC_FAILED, "network '%.64s' has no port '%.16s'", network, port);
+	if (*xml && netdef_bandwidth_parse_string(xml, &bw, &err) < 0)
+		return rpc_failed(k, &err);
+	if (bw.inbound.floor || bw.outbound.floor || p->floor_class) {
+		nd_err_set(&err, -EOPNOTSUPP, network, "port %s: a floor is set when the port is made, not changed live",
+			   p->name);
+		return rpc_failed(k, &err);
+	}
+	if (!p->reserved && !p->unplugged) {
+		tapdev_qos_from_bandwidth(&bw, &q);
+		if ((r = tapdev_nl_open(&nl, &err)) == 0) {
+			if (tapdev_qos_any(&q))
+				r = tapdev_qos_set(nl, p->name, &q, &err);
+			else if (p->shaped)
+				r = tapdev_qos_clear(nl, p->name, &err);
+			tapdev_nl_close(nl);
+		}
+		if (r < 0)
+			return rpc_failed(k, &err);
+		p->shaped = tapdev_qos_any(&q);
+	}
+	free(p->own_bandwidth_xml);
+	p->own_bandwidth_xml = *xml ? strdup(xml) : NULL;
+	p->own_bandwidth = *xml != '\0';
+	record_save(k->d, p);
+	netd_log(NETD_LOG_INFO, network, "port %s: bandwidth %s", p->name, *xml ? "changed" : "cleared");
+	return rpc_ok(k, port_json(p));
+}
+
 json_object *m_port_list(struct call *k)
 {
 	json_object *reply = NULL, *a;

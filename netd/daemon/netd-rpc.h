@@ -34,3 +34,4 @@ long long rpc_param_int(struct call *k, const char *key, long long dflt, long lo
 json_object *m_port_create(struct call *k);
 json_object *m_port_list(struct call *k);
 json_object *m_port_delete(struct call *k);
+json_object *m_port_bandwidth(struct call *k);

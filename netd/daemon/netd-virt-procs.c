@@ -441,6 +441,97 @@ static int port_create(struct netd_virt_call *k, struct netd_net *n)
 	return net_method(k, "net-port-create", p);
 }
 
+/* libvirt's port parameters (VIR_NETWORK_PORT_BANDWIDTH_*), all unsigned */
+static const char *const bw_fields[] = { "inbound.average", "inbound.peak", "inbound.burst", "inbound.floor",
+					 "outbound.average", "outbound.peak", "outbound.burst" };
+#define N_BW_FIELDS (sizeof(bw_fields) / sizeof(bw_fields[0]))
+
+static unsigned long long *field_slot(struct netdef_bandwidth *bw, size_t i)
+{
+	static const int which[] = { 0, 1, 2, 3, 0, 1, 2 };
+	struct netdef_bw_rate *r = i < 4 ? &bw->inbound : &bw->outbound;
+
+	switch (which[i]) {
+	case 0: return &r->average;
+	case 1: return &r->peak;
+	case 2: return &r->burst;
+	default: return &r->floor;
+	}
+}
+
+/* virsh domiftune on a network interface: libvirt's QEMU driver tells the network first */
+static int port_set_parameters(struct netd_virt_call *k, struct netd_net *n, json_object *port)
+{
+	uint32_t count = nd_xdr_get_u32(&k->args);
+	struct netdef_bandwidth bw = { 0 };
+	struct nd_buf b = { 0 };
+	json_object *p;
+
+	if (count > 16)
+		return netd_virt_error(k, VIRT_ERR_RPC, "too many parameters");
+	for (uint32_t i = 0; i < count; i++) {
+		char *field = nd_xdr_get_string(&k->args, 80);
+		int type = nd_xdr_get_i32(&k->args);
+		unsigned long long v = 0;
+		size_t f;
+		char *str;
+
+		switch (type) {
+		case 1: case 2: case 6: v = nd_xdr_get_u32(&k->args); break;
+		case 3: case 4: v = nd_xdr_get_u64(&k->args); break;
+		case 5: nd_xdr_get_u64(&k->args); break;
+		case 7: free(nd_xdr_get_string(&k->args, 4096)); break;
+		default: k->args.bad = true;
+		}
+		for (f = 0; field && f < N_BW_FIELDS && strcmp(field, bw_fields[f]); f++)
+			;
+		str = field;
+		if (k->args.bad || f == N_BW_FIELDS) {
+			int r = netd_virt_error(k, k->args.bad ? VIRT_ERR_RPC : VIRT_ERR_INVALID_ARG,
+						"parameter '%s' is not a network port's", str ? str : "");
+
+			free(str);
+			return r;
+		}
+		free(str);
+		*field_slot(&bw, f) = v;
+	}
+	nd_xdr_get_u32(&k->args);
+	bw.inbound.present = bw.inbound.average || bw.inbound.peak || bw.inbound.burst || bw.inbound.floor;
+	bw.outbound.present = bw.outbound.average || bw.outbound.peak || bw.outbound.burst;
+	netdef_format_bandwidth(&b, 1, &bw);
+	p = json_object_new_object();
+	json_object_object_add(p, "network", json_object_new_string(netd_net_name(n)));
+	json_object_object_add(p, "port", json_object_new_string(jstr(port, "port")));
+	json_object_object_add(p, "bandwidth", json_object_new_string(b.data ? b.data : ""));
+	nd_buf_free(&b);
+	return void_method(k, "net-port-bandwidth", p);
+}
+
+static int port_get_parameters(struct netd_virt_call *k, json_object *port)
+{
+	int want = nd_xdr_get_i32(&k->args);
+	struct netdef_bandwidth bw = { 0 };
+	struct nd_err err = { 0 };
+
+	nd_xdr_get_u32(&k->args);
+	if (jstr(port, "own_bandwidth_xml")[0])
+		netdef_bandwidth_parse_string(jstr(port, "own_bandwidth_xml"), &bw, &err);
+	if (want == 0) { /* how many there are */
+		nd_xdr_u32(k->ret, 0);
+		nd_xdr_i32(k->ret, (int)N_BW_FIELDS);
+		return 0;
+	}
+	nd_xdr_u32(k->ret, N_BW_FIELDS);
+	for (size_t i = 0; i < N_BW_FIELDS; i++) {
+		nd_xdr_string(k->ret, bw_fields[i]);
+		nd_xdr_i32(k->ret, 2); /* VIR_TYPED_PARAM_UINT */
+		nd_xdr_u32(k->ret, (uint32_t)*field_slot(&bw, i));
+	}
+	nd_xdr_i32(k->ret, (int)N_BW_FIELDS);
+	return 0;
+}
+
 int netd_virt_finish(struct netd_virt_call *k, json_object *reply)
 {
 	json_object *res;
@@ -561,10 +652,15 @@ int netd_virt_dispatch(struct netd_virt_call *k)
 	case PROC_NETWORK_PORT_GET_PARAMETERS:
 		if (!(port = port_arg(k, &n, &reply)))
 			return -1;
+		r = port_get_parameters(k, port);
 		json_object_put(reply);
-		nd_xdr_u32(k->ret, 0); /* its bandwidth is in its XML */
-		nd_xdr_i32(k->ret, 0);
-		return 0;
+		return r;
+	case PROC_NETWORK_PORT_SET_PARAMETERS:
+		if (!(port = port_arg(k, &n, &reply)))
+			return -1;
+		r = port_set_parameters(k, n, port);
+		json_object_put(reply);
+		return r;
 	default:
 		break;
 	}

@@ -11,7 +11,7 @@ in_own_namespaces "$@"
 . "$ROOT/tests/lib/libvirt-sandbox.sh"
 RUNS=${BENCH_DOMAIN_RUNS:-5}
 GUEST=${NETD_GUEST_DIR:-$ROOT/build/guest}
-VQ=${VIRTQEMUD_DIR:-$HOME/.cache/netd/virtqemud/libvirt-9.0.0/build/src}
+VQ=${VIRTQEMUD_DIR:-$ROOT/build/virtqemud}
 skip() {
 	echo "bench: domain: SKIP: $*" >&2
 	record domain skipped - - "$*"
@@ -21,24 +21,20 @@ command -v libvirtd >/dev/null && command -v virsh >/dev/null || skip "libvirtd 
 [ -x "$VQ/virtqemud" ] || skip "no virtqemud in $VQ (make virtqemud)"
 [ -r "$GUEST/vmlinux" ] || skip "no guest image (make guest)"
 bench_sandbox
-for d in /etc/libvirt /var/lib/libvirt /run/libvirt /var/log/libvirt /var/cache/libvirt /usr/local/etc /var/local; do
+for d in /etc/libvirt /var/lib/libvirt /run/libvirt /var/log/libvirt /var/cache/libvirt; do
 	mkdir -p "$d" && mount -t tmpfs -o mode=0755 tmpfs "$d" || skip "cannot make $d private"
 done
-mkdir -p /usr/local/etc/libvirt /var/local/run/libvirt /var/local/lib/libvirt /var/local/log/libvirt /var/local/cache/libvirt
-libvirt_sandbox_users || skip "cannot give libvirt its user"
-libvirt_qemu_conf /etc/libvirt/qemu.conf
-libvirt_qemu_conf /usr/local/etc/libvirt/qemu.conf
-printf 'unix_sock_rw_perms = "0700"\nauth_unix_rw = "none"\nauth_unix_ro = "none"\nlog_outputs = "3:stderr"\n' |
-	tee /etc/libvirt/libvirtd.conf >/usr/local/etc/libvirt/virtqemud.conf
 NSPIDS=()
+virtqemud_sandbox "$VQ" || skip "cannot give virtqemud its private directories"
+libvirt_qemu_conf /etc/libvirt/qemu.conf
+cp /usr/local/etc/libvirt/virtqemud.conf /etc/libvirt/libvirtd.conf
 libvirtd --config /etc/libvirt/libvirtd.conf >>"$T/libvirtd.log" 2>&1 &
 NSPIDS+=($!)
 "$BIN/netd" --socket "$NETD_SOCKET" --config-dir "$T/etc" --run-dir "$T/run" --state-dir "$T/lib" \
 	--libvirt-socket /var/local/run/libvirt/virtnetworkd-sock 2>>"$T/netd.log" &
 NETD_PID=$!
 wait_answer || exit 1
-LIBVIRT_DRIVER_DIR=$VQ "$VQ/virtqemud" --config /usr/local/etc/libvirt/virtqemud.conf >>"$T/virtqemud.log" 2>&1 &
-NSPIDS+=($!)
+virtqemud_start "$VQ" "$T/virtqemud.log" || skip "virtqemud did not start: $(tail -3 "$T/virtqemud.log")"
 lv() { timeout 60 virsh -q -c qemu:///system "$@"; }
 vq() { timeout 60 virsh -q -c "qemu:///system?socket=/var/local/run/libvirt/virtqemud-sock" "$@"; }
 for _ in $(seq 300); do lv version >/dev/null 2>&1 && vq version >/dev/null 2>&1 && break; sleep 0.1; done

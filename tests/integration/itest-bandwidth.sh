@@ -46,6 +46,10 @@ check "a port's own <bandwidth> wins over its portgroup's (1 Mbit/s)" sh -c "'$B
 check "net-update modify portgroup --live reshapes its ports at once (2 Mbit/s)" sh -c "'$BIN/netdctl' net-update bw modify portgroup \"<portgroup name='slow'><bandwidth><inbound average='250'/></bandwidth></portgroup>\" --live &&
 	tc class show dev h-s | grep -q 'htb 1:1 root .*rate 2Mbit'"
 check "  and keeps the port with its own <bandwidth> as it was" sh -c "tc class show dev h-o | grep -q 'rate 1Mbit'"
+check "net-port-bandwidth reshapes a port live (3 Mbit/s), its record says so" sh -c "'$BIN/netdctl' net-port-bandwidth bw h-o \"<bandwidth><inbound average='375'/></bandwidth>\" &&
+	tc class show dev h-o | grep -q 'htb 1:1 root .*rate 3Mbit' && '$BIN/netdctl' net-port-list bw --json | grep -q \"average='375'\""
+check "  '' clears it" sh -c "'$BIN/netdctl' net-port-bandwidth bw h-o '' && ! tc qdisc show dev h-o | grep -q htb"
+check "  a floor is refused live" sh -c "'$BIN/netdctl' net-port-bandwidth bw h-o \"<bandwidth><inbound average='100' floor='50'/></bandwidth>\" 2>&1 | grep -q 'a floor is set when the port is made'"
 check "net-port-delete gives the client's interface back unshaped" sh -c "'$BIN/netdctl' net-port-delete bw h-s && ! tc qdisc show dev h-s | grep -q htb"
 check "destroy" "$BIN/netdctl" net-destroy bw
 

@@ -8,12 +8,12 @@
 # dnsmasq, reaches the uplink through NAT with TCP; virsh domifaddr --source
 # lease reads netd's lease; the port outlives a netd restart and goes when
 # the domain stops. libvirt's state and sockets are tmpfs mounts private to
-# this test (virtqemud's paths: /usr/local/etc/libvirt, /var/local).
+# this test (virtqemud's paths: /usr/local/etc/libvirt, /var/local, ...).
 . "$(dirname "$0")/lib.sh"
 . "$ROOT/tests/lib/libvirt-sandbox.sh"
 need_root
 GUEST=${NETD_GUEST_DIR:-$ROOT/build/guest}
-VQ=${VIRTQEMUD_DIR:-$HOME/.cache/netd/virtqemud/libvirt-9.0.0/build/src}
+VQ=${VIRTQEMUD_DIR:-$ROOT/build/virtqemud}
 if [ ! -x "$VQ/virtqemud" ]; then
 	if [ "${CI:-}" = true ]; then echo "not ok - no virtqemud in $VQ (make virtqemud)"; exit 1; fi
 	echo "SKIP: no virtqemud in $VQ (make virtqemud builds it from Debian's libvirt 9.0.0, ~12 min once)"; exit 77
@@ -21,14 +21,7 @@ fi
 [ -r "$GUEST/vmlinux" ] || { echo "not ok - no guest image in $GUEST (make guest)"; exit 1; }
 ip link set lo up
 make_uplink
-for d in /usr/local/etc /var/local /run/libvirt; do
-	mkdir -p "$d" && mount -t tmpfs -o mode=0755 tmpfs "$d" || { echo "not ok - cannot make $d private"; exit 1; }
-done
-mkdir -p /usr/local/etc/libvirt /var/local/run/libvirt /var/local/lib/libvirt /var/local/log/libvirt /var/local/cache/libvirt
-libvirt_sandbox_users || { echo "not ok - cannot give libvirt its user"; exit 1; }
-libvirt_qemu_conf /usr/local/etc/libvirt/qemu.conf
-printf 'unix_sock_rw_perms = "0700"\nauth_unix_rw = "none"\nauth_unix_ro = "none"\nlog_outputs = "3:stderr"\n' \
-	>/usr/local/etc/libvirt/virtqemud.conf
+virtqemud_sandbox "$VQ" || { echo "not ok - cannot give virtqemud its private directories"; exit 1; }
 # netd where virtqemud's libvirt looks for the network daemon
 start_netd --libvirt-socket /var/local/run/libvirt/virtnetworkd-sock || exit 1
 # libvirt shapes with tc's HTB and SFQ itself: where the kernel lacks sch_sfq the portgroup carries no bandwidth
@@ -48,9 +41,7 @@ cat >"$T/net.xml" <<XML
 XML
 check "netd's network 'default'" "$BIN/netdctl" net-define "$T/net.xml"
 check "  started" "$BIN/netdctl" net-start default
-LIBVIRT_DRIVER_DIR=$VQ "$VQ/virtqemud" --config /usr/local/etc/libvirt/virtqemud.conf >>"$T/virtqemud.log" 2>&1 &
-NSPIDS+=($!)
-for _ in $(seq 150); do [ -S /var/local/run/libvirt/virtqemud-sock ] && break; sleep 0.1; done
+virtqemud_start "$VQ" "$T/virtqemud.log"
 # vq ARGS: virsh on virtqemud (a script: sh -c sees it too)
 printf '#!/bin/sh\nexec timeout 60 virsh -c "qemu:///system?socket=/var/local/run/libvirt/virtqemud-sock" "$@"\n' >"$T/vq"
 chmod +x "$T/vq"

@@ -10,7 +10,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 export ROOT BIN=${BIN:-$ROOT/build/bin}
 cd "$ROOT"
 pass=0; fail=0
-mods="bridge veth tun 8021q openvswitch vhost_net sch_htb sch_sfq sch_ingress act_police cls_u32 cls_matchall
+mods="bridge veth tun 8021q openvswitch vhost_net sch_htb sch_sfq sch_ingress act_police cls_u32 cls_matchall cls_fw
 	nf_tables nft_ct nft_nat nft_chain_nat nft_masq nft_reject_inet nf_conntrack"
 for m in $mods; do
 	if modprobe "$m" 2>/dev/null; then :; else echo "not ok - modprobe $m"; fail=$((fail + 1)); fi

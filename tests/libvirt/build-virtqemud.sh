@@ -5,10 +5,13 @@
 # network (its remote driver declines network:///system inside it), so the
 # split daemon is built from Debian's own libvirt 9.0.0 source: the QEMU
 # driver only, no other driver, no docs. Cached in VIRTQEMUD_CACHE (one build
-# per machine: ~12 min on 2 cores); a second run is a ninja no-op.
-# Usage: build-virtqemud.sh CACHE-DIR URL SHA256
+# per machine: ~12 min on 2 cores); a second run is a ninja no-op. What the
+# tests run is copied to STAGE-DIR (the daemon, the QEMU driver module and
+# the libraries they find next to themselves, the CPU map: ~27 MB), inside the repository
+# tree so that the production-kernel VM sees it too.
+# Usage: build-virtqemud.sh CACHE-DIR URL SHA256 STAGE-DIR
 set -eu
-cache=$1 url=$2 sha=$3
+cache=$1 url=$2 sha=$3 stage=$4
 src=$cache/libvirt-9.0.0
 pkgs="meson ninja-build libglib2.0-dev libgnutls28-dev libtirpc-dev libyajl-dev rpcsvc-proto python3-docutils
 	xsltproc libxml2-utils libxml2-dev libnl-3-dev libnl-route-3-dev"
@@ -35,4 +38,12 @@ if [ ! -f "$src/build/build.ninja" ]; then
 fi
 t0=$(date +%s)
 ninja -C "$src/build" src/virtqemud src/libvirt_driver_qemu.so >"$cache/ninja.log" 2>&1 || { tail -20 "$cache/ninja.log"; exit 1; }
-echo "virtqemud: $src/build/src/virtqemud (libvirt 9.0.0, QEMU driver only; $(( $(date +%s) - t0 )) s this run)"
+mkdir -p "$stage"
+for f in virtqemud libvirt_driver_qemu.so libvirt.so.0 libvirt.so.0.9000.0 libvirt-qemu.so.0 libvirt-qemu.so.0.9000.0 \
+	libvirt-lxc.so.0 libvirt-lxc.so.0.9000.0; do
+	cp -a "$src/build/src/$f" "$stage/"
+done
+# the CPU models it reads at a domain's start (installed as PREFIX/share/libvirt/cpu_map)
+rm -rf "$stage/cpu_map" && cp -a "$src/src/cpu_map" "$stage/cpu_map"
+rm -f "$stage/cpu_map/meson.build"
+echo "virtqemud: $stage/virtqemud (libvirt 9.0.0, QEMU driver only; built in $src/build, $(( $(date +%s) - t0 )) s this run)"
