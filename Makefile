@@ -74,7 +74,7 @@ DAEMON_SRCS := netd/daemon/netd-log.c netd/daemon/netd-paths.c \
 	netd/daemon/netd-dnsmasq.c netd/daemon/netd-dnsmasq-log.c netd/daemon/netd-control.c netd/daemon/netd-methods.c \
 	netd/daemon/netd-rpc.c netd/daemon/netd-ports.c netd/daemon/netd-ovs.c \
 	netd/daemon/netd-request.c netd/daemon/netd-portcheck.c netd/daemon/netd-coexist.c \
-	netd/daemon/netd-resolv.c netd/daemon/netd-jobs.c netd/daemon/netd-virt.c netd/daemon/netd-virt-procs.c
+	netd/daemon/netd-resolv.c netd/daemon/netd-jobs.c netd/daemon/netd-virt.c netd/daemon/netd-virt-procs.c netd/daemon/netd-virt-errors.c
 NETDCTL_SRCS := netd/client/netdctl.c netd/client/netdctl-args.c netd/client/netdctl-domif.c netd/client/netd-doctor.c netd/client/netd-doctor-legacy.c
 LAUNCH_SRCS := netd/launch/netd-launch.c
 

@@ -170,14 +170,6 @@ static void format_dns(struct nd_buf *b, const struct netdef_dns *dns)
 		attr_s(b, "value", dns->txts[i].value);
 		nd_buf_puts(b, "/>\n");
 	}
-	for (size_t i = 0; i < dns->n_hosts; i++) {
-		nd_buf_puts(b, "    <host");
-		attr_addr(b, "ip", &dns->hosts[i].ip);
-		nd_buf_puts(b, ">\n");
-		for (size_t j = 0; j < dns->hosts[i].n_hostnames; j++)
-			text_elem(b, 3, "hostname", dns->hosts[i].hostnames[j]);
-		nd_buf_puts(b, "    </host>\n");
-	}
 	for (size_t i = 0; i < dns->n_srvs; i++) {
 		const struct netdef_dns_srv *s = &dns->srvs[i];
 
@@ -193,6 +185,14 @@ static void format_dns(struct nd_buf *b, const struct netdef_dns *dns)
 		if (s->has_weight)
 			attr_u(b, "weight", s->weight);
 		nd_buf_puts(b, "/>\n");
+	}
+	for (size_t i = 0; i < dns->n_hosts; i++) {
+		nd_buf_puts(b, "    <host");
+		attr_addr(b, "ip", &dns->hosts[i].ip);
+		nd_buf_puts(b, ">\n");
+		for (size_t j = 0; j < dns->hosts[i].n_hostnames; j++)
+			text_elem(b, 3, "hostname", dns->hosts[i].hostnames[j]);
+		nd_buf_puts(b, "    </host>\n");
 	}
 	if (children)
 		nd_buf_puts(b, "  </dns>\n");
@@ -358,17 +358,12 @@ void netdef_format_bandwidth(struct nd_buf *b, int level, const struct netdef_ba
 
 static void format_portgroup(struct nd_buf *b, const struct netdef_portgroup *pg)
 {
-	bool children = pg->vlan.present || pg->virtualport.type != NETDEF_VPORT_NONE ||
-			pg->bandwidth.inbound.present || pg->bandwidth.outbound.present;
-
 	nd_buf_puts(b, "  <portgroup");
 	attr_s(b, "name", pg->name);
 	if (pg->is_default)
 		attr_s(b, "default", "yes");
 	attr_tri(b, "trustGuestRxFilters", pg->trust_guest_rx_filters, false);
-	nd_buf_puts(b, children ? ">\n" : "/>\n");
-	if (!children)
-		return;
+	nd_buf_puts(b, ">\n"); /* open and closed even when empty, as libvirt writes it */
 	netdef_format_vlan(b, 2, &pg->vlan);
 	format_virtualport(b, 2, &pg->virtualport);
 	netdef_format_bandwidth(b, 2, &pg->bandwidth);

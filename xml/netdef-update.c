@@ -321,7 +321,7 @@ static int apply(struct pctx *c, const struct netdef *def, xmlDocPtr doc, xmlNod
 			return pctx_error(c, req, -ENOENT, "%s: network '%s' has no entry like it", section_names[section],
 					  def->name);
 		if (n > 1)
-			return pctx_error(c, req, -EINVAL, "%s: %u entries of network '%s' match: name it exactly",
+			return pctx_error(c, req, -ENOTUNIQ, "%s: %u entries of network '%s' match: name it exactly",
 					  section_names[section], n, def->name);
 	}
 	if (cmd == NETDEF_UPDATE_DELETE) {

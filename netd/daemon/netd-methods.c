@@ -260,6 +260,17 @@ static json_object *m_destroy(struct call *k)
 	return by_name(k, netd_net_stop, false);
 }
 
+/* a NAT network with IPv4 and no <nat><port>: its masquerade maps to ports 1024-65535 (firewall/fw-rules.c) */
+static bool masquerades_default_ports(const struct netdef *def)
+{
+	bool ipv4 = false;
+
+	for (size_t i = 0; i < def->n_ips; i++)
+		ipv4 |= def->ips[i].family != AF_INET6;
+	return ipv4 && def->forward.mode == NETDEF_FORWARD_NAT && !def->forward.nat.port_start &&
+	       !def->forward.nat.port_end;
+}
+
 static json_object *m_dumpxml(struct call *k)
 {
 	json_object *reply = NULL, *o;
@@ -272,7 +283,16 @@ static json_object *m_dumpxml(struct call *k)
 	if (!n || inactive < 0)
 		return reply;
 	def = inactive && n->def ? n->def : netd_net_def(n);
-	if (netdef_format(def, &xml, &err) < 0)
+	if (!(inactive && n->def) && netd_net_is_active(n) && masquerades_default_ports(def)) {
+		/* the live state shows the source ports netd's masquerade uses, as libvirt's does */
+		struct netdef shown = *def;
+
+		shown.forward.nat.present = true;
+		shown.forward.nat.port_start = 1024;
+		shown.forward.nat.port_end = 65535;
+		if (netdef_format(&shown, &xml, &err) < 0)
+			return rpc_failed(k, &err);
+	} else if (netdef_format(def, &xml, &err) < 0)
 		return rpc_failed(k, &err);
 	o = json_object_new_object();
 	json_object_object_add(o, "xml", json_object_new_string(xml));

@@ -203,6 +203,11 @@ static int xml_call(struct netd_virt_call *k, const char *method, bool flags)
 		json_object_put(p);
 		return netd_virt_error(k, VIRT_ERR_RPC, "malformed XML argument");
 	}
+	if (netd_virt_check_wellformed(k, xml, "(network_definition)") < 0) {
+		free(xml);
+		json_object_put(p);
+		return -1;
+	}
 	json_object_object_add(p, "xml", json_object_new_string(xml));
 	free(xml);
 	return net_method(k, method, p);
@@ -220,7 +225,8 @@ static int update(struct netd_virt_call *k, struct netd_net *n)
 	int index = nd_xdr_get_i32(&k->args);
 	char *xml = nd_xdr_get_string(&k->args, XML_MAX_LEN);
 	uint32_t flags = nd_xdr_get_u32(&k->args);
-	json_object *p;
+	json_object *p, *reply;
+	int r;
 
 	if (k->args.bad || !xml) {
 		free(xml);
@@ -239,8 +245,12 @@ static int update(struct netd_virt_call *k, struct netd_net *n)
 	json_object_object_add(p, "parent_index", json_object_new_int(index));
 	json_object_object_add(p, "live", json_object_new_boolean(flags & 1));
 	json_object_object_add(p, "config", json_object_new_boolean(flags & 2));
+	reply = netd_virt_method(k, "net-update", p);
+	r = json_object_object_get_ex(reply, "error", NULL) ?
+		    netd_virt_update_error(k, reply, netd_net_name(n), sections[section], command, xml) : 0;
+	json_object_put(reply);
 	free(xml);
-	return void_method(k, "net-update", p);
+	return r;
 }
 
 static int leases(struct netd_virt_call *k, struct netd_net *n)
@@ -253,6 +263,12 @@ static int leases(struct netd_virt_call *k, struct netd_net *n)
 	size_t at;
 
 	nd_xdr_get_u32(&k->args);
+	if (!netd_net_is_active(n)) { /* libvirt lists an inactive network's leases: none */
+		free(mac);
+		nd_xdr_u32(k->ret, 0); /* no leases */
+		nd_xdr_u32(k->ret, 0); /* their count */
+		return 0;
+	}
 	reply = netd_virt_method(k, "net-dhcp-leases", name_params(n));
 	if (!json_object_object_get_ex(reply, "result", &res)) {
 		int r = netd_virt_error_from(k, reply);
@@ -685,7 +701,10 @@ int netd_virt_dispatch(struct netd_virt_call *k)
 		nd_xdr_string(k->ret, n->bridge[0] ? n->bridge
 				  : netd_net_def(n)->bridge.name ? netd_net_def(n)->bridge.name : "");
 		return 0;
-	case PROC_NETWORK_CREATE: return void_method(k, "net-start", name_params(n));
+	case PROC_NETWORK_CREATE:
+		if (netd_net_is_active(n))
+			return netd_virt_error(k, VIRT_ERR_OPERATION_INVALID, "network is already active");
+		return void_method(k, "net-start", name_params(n));
 	case PROC_NETWORK_DESTROY: return void_method(k, "net-destroy", name_params(n));
 	case PROC_NETWORK_UNDEFINE: return void_method(k, "net-undefine", name_params(n));
 	case PROC_NETWORK_SET_AUTOSTART:

@@ -196,7 +196,8 @@ static const char *err_prefix(int code)
 	case VIRT_ERR_INVALID_ARG: return "invalid argument: ";
 	case VIRT_ERR_NO_SUPPORT: return "this function is not supported by the connection driver: ";
 	case VIRT_ERR_OPERATION_UNSUPPORTED: return "Operation not supported: ";
-	case VIRT_ERR_RPC: return "";
+	case VIRT_ERR_RPC:
+	case VIRT_ERR_XML_DETAIL: return "";
 	default: return "internal error: ";
 	}
 }

@@ -34,6 +34,7 @@ enum {
 	VIRT_ERR_INVALID_ARG = 8,
 	VIRT_ERR_OPERATION_FAILED = 9,
 	VIRT_ERR_OPERATION_DENIED = 29,
+	VIRT_ERR_XML_DETAIL = 35,
 	VIRT_ERR_RPC = 39,
 	VIRT_ERR_NO_NETWORK = 43,
 	VIRT_ERR_OPERATION_INVALID = 55,
@@ -96,6 +97,13 @@ int netd_virt_error_from(struct netd_virt_call *k, json_object *reply);
 /* queues a whole message (header and payload) */
 void netd_virt_send(struct netd *d, struct netd_virt_conn *c, uint32_t prog, int proc, int type, uint32_t serial,
 		    int status, const struct nd_buf *payload);
+
+/* -- netd-virt-errors.c: libvirt's wording -- */
+/* 0 when xml is well-formed; else <0 after libvirt's parser error (first fatal error, its line, a pointer) */
+int netd_virt_check_wellformed(struct netd_virt_call *k, const char *xml, const char *what);
+/* net-update's refusal (reply) as libvirt's network driver words it; <0 */
+int netd_virt_update_error(struct netd_virt_call *k, json_object *reply, const char *net, const char *section,
+			   uint32_t command, const char *xml);
 
 /* -- netd-virt-procs.c -- */
 /* 0 with the reply's payload in k->ret; <0 after netd_virt_error; 1 when the reply was deferred */
