@@ -38,7 +38,7 @@ endif
 DEB_PKGS := build-essential pkg-config clang libclang-rt-14-dev \
 	libxml2-dev libnl-3-dev libnl-route-3-dev libmnl-dev libnftnl-dev libjson-c-dev check \
 	dnsmasq-base iproute2 nftables busybox-static procps util-linux \
-	qemu-system-x86 linux-image-amd64 xz-utils cpio openvswitch-switch iptables \
+	qemu-system-x86 linux-image-amd64 xz-utils cpio openvswitch-switch iptables ovn-central ovn-host ethtool \
 	libvirt-daemon-driver-qemu libvirt-clients
 # what `make bench` adds: libvirt's network driver to compare against (run only
 # inside the bench's own namespaces; libvirt-daemon ships no service) and iperf3
@@ -56,10 +56,10 @@ COMMON_SRCS := common/nd-err.c common/nd-buf.c common/nd-file.c common/nd-hash.c
 XML_SRCS    := xml/netdef.c xml/netdef-addr.c xml/netdef-random-sys.c xml/netdef-parse.c \
 	xml/netdef-parse-util.c xml/netdef-parse-ip.c xml/netdef-parse-dns.c \
 	xml/netdef-parse-port.c xml/netdef-format.c xml/netdef-validate.c \
-	xml/netdef-update.c xml/netdef-networkport.c
+	xml/netdef-update.c xml/netdef-networkport.c xml/netdef-parse-ovn.c xml/netdef-validate-ovn.c
 FW_SRCS     := firewall/fw-expr.c firewall/fw-batch.c firewall/fw-build.c firewall/fw-rules.c \
 	firewall/fw-apply.c firewall/fw-inspect.c firewall/fw-coexist.c firewall/fw-socket.c
-TAPDEV_SRCS := tapdev/tapdev-nlerr.c tapdev/tapdev-names.c tapdev/tapdev-rtnl-build.c tapdev/tapdev-link-sys.c \
+TAPDEV_SRCS := tapdev/tapdev-argv.c tapdev/tapdev-nlerr.c tapdev/tapdev-names.c tapdev/tapdev-rtnl-build.c tapdev/tapdev-link-sys.c \
 	tapdev/tapdev-addr-sys.c tapdev/tapdev-tun.c tapdev/tapdev-tun-sys.c tapdev/tapdev-port-sys.c \
 	tapdev/tapdev-fdpass.c tapdev/tapdev-launch.c tapdev/tapdev-ovs.c tapdev/tapdev-ovs-sys.c \
 	tapdev/tapdev-accel-sys.c tapdev/tapdev-qos-build.c tapdev/tapdev-qos-sys.c
@@ -74,7 +74,7 @@ DAEMON_SRCS := netd/daemon/netd-log.c netd/daemon/netd-paths.c \
 	netd/daemon/netd-dnsmasq.c netd/daemon/netd-dnsmasq-log.c netd/daemon/netd-control.c netd/daemon/netd-methods.c \
 	netd/daemon/netd-rpc.c netd/daemon/netd-ports.c netd/daemon/netd-ovs.c \
 	netd/daemon/netd-request.c netd/daemon/netd-portcheck.c netd/daemon/netd-coexist.c \
-	netd/daemon/netd-resolv.c netd/daemon/netd-jobs.c netd/daemon/netd-virt.c netd/daemon/netd-virt-procs.c netd/daemon/netd-virt-errors.c
+	netd/daemon/netd-resolv.c netd/daemon/netd-jobs.c netd/daemon/netd-virt.c netd/daemon/netd-virt-procs.c netd/daemon/netd-virt-errors.c netd/daemon/netd-ovn-nb.c netd/daemon/netd-ovn.c
 NETDCTL_SRCS := netd/client/netdctl.c netd/client/netdctl-args.c netd/client/netdctl-domif.c netd/client/netd-doctor.c netd/client/netd-doctor-legacy.c
 LAUNCH_SRCS := netd/launch/netd-launch.c
 
@@ -229,7 +229,7 @@ virtqemud:
 	$(Q)bash tests/libvirt/build-virtqemud.sh $(VIRTQEMUD_CACHE) $(LIBVIRT_ORIG_URL) $(LIBVIRT_ORIG_SHA256) \
 		$(abspath $(BUILD)/virtqemud)
 
-check: check-unit check-unit-san check-headers check-layering check-fuzz check-integration check-kernel
+check: check-unit check-unit-san check-headers check-layering check-fuzz check-integration check-ovn check-kernel
 
 check-unit: $(UNIT_BIN) $(BINS)
 	@echo "== unit tests ($(BUILD))"
@@ -257,6 +257,12 @@ check-kernel: $(BINS) $(BUILD)/bin/nd-call $(BUILD)/kvm/stamp
 	$(Q)$(MAKE) --no-print-directory virtqemud || [ "$${CI:-}" != true ]
 	$(Q)t0=$$(date +%s); BIN=$(abspath $(BUILD)/bin) bash tests/kernel/run-vm.sh $(abspath $(BUILD)/kvm) tests/kernel/lane.sh; \
 		rc=$$?; echo "kernel lane took $$(( $$(date +%s) - t0 )) s"; exit $$rc
+
+# one OVN network across two hosts (namespaces: a central, hosts A and B, an uplink), netd on each host
+check-ovn: $(BINS) $(BUILD)/bin/nd-dnsq $(BUILD)/guest/stamp
+	@echo "== OVN lab (central NB/SB/northd, two hosts with OVS userspace datapath + ovn-controller + netd)"
+	$(Q)t0=$$(date +%s); BIN=$(abspath $(BUILD)/bin) NETD_GUEST_DIR=$(abspath $(BUILD)/guest) bash tests/ovn/run.sh; \
+		rc=$$?; echo "OVN lab took $$(( $$(date +%s) - t0 )) s"; exit $$rc
 
 check-unit-san: | $(BUILD)/.deps-ok
 	@echo "== unit tests under AddressSanitizer + UndefinedBehaviorSanitizer"
@@ -363,7 +369,7 @@ clean:
 	rm -rf $(BUILD)
 
 
-.PHONY: all deps bench-deps bench demo guest libvirt-suite virtqemud fuzz fuzz-build check-fuzz check check-integration check-unit check-unit-san check-headers check-layering install uninstall clean kvm check-kernel
+.PHONY: all deps bench-deps bench demo guest libvirt-suite virtqemud fuzz fuzz-build check-fuzz check check-integration check-unit check-unit-san check-headers check-layering install uninstall clean kvm check-kernel check-ovn
 .DELETE_ON_ERROR:
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -31,7 +31,7 @@
 
 bool dhcp_needed(const struct netdef *def)
 {
-	if (def->forward.mode == NETDEF_FORWARD_BRIDGE || def->n_ips == 0)
+	if (def->forward.mode == NETDEF_FORWARD_BRIDGE || def->n_ips == 0 || def->ovn.present) /* OVN serves its own */
 		return false;
 	if (def->dns.enable != NETDEF_NO)
 		return true;

@@ -78,6 +78,8 @@ int fw_chain_name(const char *net, const char *kind, char *buf, size_t len)
 
 int fw_network_has_rules(const struct netdef *def)
 {
+	if (def->ovn.present) /* OVN does its NAT and filtering itself */
+		return 0;
 	return def->forward.mode == NETDEF_FORWARD_NAT || def->forward.mode == NETDEF_FORWARD_ROUTE ||
 	       def->forward.mode == NETDEF_FORWARD_NONE;
 }

@@ -22,14 +22,22 @@ static long long now_ms(void)
 
 int tapdev_ovs_run(char *const *argv, unsigned timeout_s, int *ret_status, struct nd_err *err)
 {
+	char out[1024];
+
+	return tapdev_ovs_run_out(argv, timeout_s, ret_status, out, sizeof(out), err);
+}
+
+int tapdev_ovs_run_out(char *const *argv, unsigned timeout_s, int *ret_status, char *out, size_t outlen,
+		       struct nd_err *err)
+{
 	static char *const envp[] = { "PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL };
-	char out[1024] = "";
 	size_t got = 0;
 	long long deadline;
 	int p[2], status = 0;
 	pid_t pid;
 
 	*ret_status = -1;
+	out[0] = '\0';
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return nd_err_set(err, -errno, "ovs-vsctl", "pipe: %s", strerror(errno));
 	pid = fork();
@@ -60,17 +68,17 @@ int tapdev_ovs_run(char *const *argv, unsigned timeout_s, int *ret_status, struc
 
 		if (left <= 0) {
 			kill(pid, SIGKILL);
-			snprintf(out, sizeof(out), "no answer within %u s", timeout_s + 2);
+			snprintf(out, outlen, "no answer within %u s", timeout_s + 2);
 			break;
 		}
 		if (poll(&pf, 1, (int)left) <= 0)
 			continue;
-		n = read(p[0], out + got, sizeof(out) - 1 - got);
+		n = read(p[0], out + got, outlen - 1 - got);
 		if (n <= 0)
 			break;
 		got += (size_t)n;
 		out[got] = '\0';
-		if (got >= sizeof(out) - 1)
+		if (got >= outlen - 1)
 			got = 0; /* keep the tail */
 	}
 	close(p[0]);

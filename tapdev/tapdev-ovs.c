@@ -13,63 +13,12 @@
 #include "common/nd-buf.h"
 #include "tapdev/tapdev.h"
 
-struct argv_b {
-	char **v;
-	size_t n, cap;
-	bool oom;
-};
-
-static void add(struct argv_b *a, const char *s)
+static void head(struct tapdev_argv *a, const struct tapdev_ovs *o)
 {
-	if (a->oom)
-		return;
-	if (a->n + 2 > a->cap) {
-		size_t cap = a->cap ? a->cap * 2 : 16;
-		char **v = realloc(a->v, cap * sizeof(char *));
-
-		if (!v) {
-			a->oom = true;
-			return;
-		}
-		a->v = v;
-		a->cap = cap;
-	}
-	if (!(a->v[a->n] = strdup(s))) {
-		a->oom = true;
-		return;
-	}
-	a->n++;
-	a->v[a->n] = NULL;
-}
-
-static void addf(struct argv_b *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void addf(struct argv_b *a, const char *fmt, ...)
-{
-	char buf[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	add(a, buf);
-}
-
-static void head(struct argv_b *a, const struct tapdev_ovs *o)
-{
-	add(a, o->vsctl ? o->vsctl : "ovs-vsctl");
-	addf(a, "--timeout=%u", o->timeout_s ? o->timeout_s : 5);
+	tapdev_argv_add(a, o->vsctl ? o->vsctl : "ovs-vsctl");
+	tapdev_argv_addf(a, "--timeout=%u", o->timeout_s ? o->timeout_s : 5);
 	if (o->db)
-		addf(a, "--db=unix:%s", o->db);
-}
-
-static int finish(struct argv_b *a, char ***ret, struct nd_err *err)
-{
-	if (a->oom) {
-		tapdev_argv_free(a->v);
-		return nd_err_set(err, -ENOMEM, "ovs-vsctl", "out of memory");
-	}
-	*ret = a->v;
-	return 0;
+		tapdev_argv_addf(a, "--db=unix:%s", o->db);
 }
 
 static int check_name(const char *what, const char *v, struct nd_err *err)
@@ -86,7 +35,7 @@ static int check_db(const struct tapdev_ovs *o, struct nd_err *err)
 	return 0;
 }
 
-static void vlan_settings(struct argv_b *a, const char *port, const struct netdef_vlan *v)
+static void vlan_settings(struct tapdev_argv *a, const char *port, const struct netdef_vlan *v)
 {
 	const struct netdef_vlan_tag *native = NULL;
 	struct nd_buf trunks = { 0 };
@@ -96,32 +45,32 @@ static void vlan_settings(struct argv_b *a, const char *port, const struct netde
 	for (size_t i = 0; i < v->n_tags; i++)
 		if (v->tags[i].native_mode != NETDEF_NATIVE_NONE)
 			native = &v->tags[i];
-	add(a, "--");
-	add(a, "set");
-	add(a, "Port");
-	add(a, port);
+	tapdev_argv_add(a, "--");
+	tapdev_argv_add(a, "set");
+	tapdev_argv_add(a, "Port");
+	tapdev_argv_add(a, port);
 	if (v->n_tags == 1 && v->trunk != NETDEF_YES && !native) {
-		addf(a, "tag=%u", v->tags[0].id);
-		add(a, "vlan_mode=access");
+		tapdev_argv_addf(a, "tag=%u", v->tags[0].id);
+		tapdev_argv_add(a, "vlan_mode=access");
 		return;
 	}
 	nd_buf_puts(&trunks, "trunks=");
 	for (size_t i = 0; i < v->n_tags; i++)
 		nd_buf_printf(&trunks, "%s%u", i ? "," : "", v->tags[i].id);
-	add(a, trunks.data ? trunks.data : "trunks=");
+	tapdev_argv_add(a, trunks.data ? trunks.data : "trunks=");
 	nd_buf_free(&trunks);
 	if (native) {
-		addf(a, "tag=%u", native->id);
-		add(a, native->native_mode == NETDEF_NATIVE_TAGGED ? "vlan_mode=native-tagged" : "vlan_mode=native-untagged");
+		tapdev_argv_addf(a, "tag=%u", native->id);
+		tapdev_argv_add(a, native->native_mode == NETDEF_NATIVE_TAGGED ? "vlan_mode=native-tagged" : "vlan_mode=native-untagged");
 	} else {
-		add(a, "vlan_mode=trunk");
+		tapdev_argv_add(a, "vlan_mode=trunk");
 	}
 }
 
 int tapdev_ovs_argv_add_port(const struct tapdev_ovs *o, const struct tapdev_ovs_port *p, char ***ret,
 			     struct nd_err *err)
 {
-	struct argv_b a = { 0 };
+	struct tapdev_argv a = { 0 };
 	uint8_t mac[6], u[16];
 	int r;
 
@@ -138,45 +87,45 @@ int tapdev_ovs_argv_add_port(const struct tapdev_ovs *o, const struct tapdev_ovs
 		if (p->vlan->tags[i].id > 4095)
 			return nd_err_set(err, -EINVAL, "ovs", "VLAN id %u is not 0..4095", p->vlan->tags[i].id);
 	head(&a, o);
-	add(&a, "--");
-	add(&a, "add-port");
-	add(&a, p->bridge);
-	add(&a, p->port);
-	add(&a, "--");
-	add(&a, "set");
-	add(&a, "Interface");
-	add(&a, p->port);
+	tapdev_argv_add(&a, "--");
+	tapdev_argv_add(&a, "add-port");
+	tapdev_argv_add(&a, p->bridge);
+	tapdev_argv_add(&a, p->port);
+	tapdev_argv_add(&a, "--");
+	tapdev_argv_add(&a, "set");
+	tapdev_argv_add(&a, "Interface");
+	tapdev_argv_add(&a, p->port);
 	if (p->iface_id)
-		addf(&a, "external_ids:iface-id=%s", p->iface_id);
+		tapdev_argv_addf(&a, "external_ids:iface-id=%s", p->iface_id);
 	if (p->attached_mac)
-		addf(&a, "external_ids:attached-mac=%s", p->attached_mac);
+		tapdev_argv_addf(&a, "external_ids:attached-mac=%s", p->attached_mac);
 	if (p->vm_uuid)
-		addf(&a, "external_ids:vm-uuid=%s", p->vm_uuid);
-	add(&a, "external_ids:iface-status=active");
+		tapdev_argv_addf(&a, "external_ids:vm-uuid=%s", p->vm_uuid);
+	tapdev_argv_add(&a, "external_ids:iface-status=active");
 	vlan_settings(&a, p->port, p->vlan);
-	return finish(&a, ret, err);
+	return tapdev_argv_finish(&a, "ovs-vsctl", ret, err);
 }
 
 /* "ovs-vsctl ... -- [--if-exists] VERB [BRIDGE] [PORT]" after the same checks as every command */
 static int one_verb(const struct tapdev_ovs *o, bool if_exists, const char *verb, const char *bridge,
 		    const char *port, char ***ret, struct nd_err *err)
 {
-	struct argv_b a = { 0 };
+	struct tapdev_argv a = { 0 };
 	int r;
 
 	if ((r = check_db(o, err)) < 0 || (bridge && (r = check_name("bridge", bridge, err)) < 0) ||
 	    (port && (r = check_name("port", port, err)) < 0))
 		return r;
 	head(&a, o);
-	add(&a, "--");
+	tapdev_argv_add(&a, "--");
 	if (if_exists)
-		add(&a, "--if-exists");
-	add(&a, verb);
+		tapdev_argv_add(&a, "--if-exists");
+	tapdev_argv_add(&a, verb);
 	if (bridge)
-		add(&a, bridge);
+		tapdev_argv_add(&a, bridge);
 	if (port)
-		add(&a, port);
-	return finish(&a, ret, err);
+		tapdev_argv_add(&a, port);
+	return tapdev_argv_finish(&a, "ovs-vsctl", ret, err);
 }
 
 int tapdev_ovs_argv_del_port(const struct tapdev_ovs *o, const char *bridge, const char *port, char ***ret,
@@ -190,7 +139,7 @@ int tapdev_ovs_argv_del_port(const struct tapdev_ovs *o, const char *bridge, con
 int tapdev_ovs_argv_add_br(const struct tapdev_ovs *o, const char *bridge, const char *datapath_type,
 			   char ***ret, struct nd_err *err)
 {
-	struct argv_b a = { 0 };
+	struct tapdev_argv a = { 0 };
 	int r;
 
 	if ((r = check_db(o, err)) < 0 || (r = check_name("bridge", bridge, err)) < 0)
@@ -198,16 +147,16 @@ int tapdev_ovs_argv_add_br(const struct tapdev_ovs *o, const char *bridge, const
 	if (strcmp(datapath_type, "system") != 0 && strcmp(datapath_type, "netdev") != 0)
 		return nd_err_set(err, -EINVAL, "ovs", "datapath type '%.16s' is not system or netdev", datapath_type);
 	head(&a, o);
-	add(&a, "--");
-	add(&a, "add-br");
-	add(&a, bridge);
-	add(&a, "--");
-	add(&a, "set");
-	add(&a, "Bridge");
-	add(&a, bridge);
-	addf(&a, "datapath_type=%s", datapath_type);
-	add(&a, "external_ids:netd-owned=true");
-	return finish(&a, ret, err);
+	tapdev_argv_add(&a, "--");
+	tapdev_argv_add(&a, "add-br");
+	tapdev_argv_add(&a, bridge);
+	tapdev_argv_add(&a, "--");
+	tapdev_argv_add(&a, "set");
+	tapdev_argv_add(&a, "Bridge");
+	tapdev_argv_add(&a, bridge);
+	tapdev_argv_addf(&a, "datapath_type=%s", datapath_type);
+	tapdev_argv_add(&a, "external_ids:netd-owned=true");
+	return tapdev_argv_finish(&a, "ovs-vsctl", ret, err);
 }
 
 int tapdev_ovs_argv_del_br(const struct tapdev_ovs *o, const char *bridge, char ***ret, struct nd_err *err)
@@ -230,4 +179,35 @@ const char *tapdev_ovs_default_db(char *buf, size_t len)
 
 	snprintf(buf, len, "%s/db.sock", rundir && *rundir ? rundir : "/var/run/openvswitch");
 	return buf;
+}
+
+int tapdev_ovs_argv_wait_ovn_installed(const struct tapdev_ovs *o, const char *port, char ***ret, struct nd_err *err)
+{
+	struct tapdev_argv a = { 0 };
+	int r;
+
+	if ((r = check_db(o, err)) < 0 || (r = check_name("port", port, err)) < 0)
+		return r;
+	head(&a, o);
+	tapdev_argv_add(&a, "wait-until");
+	tapdev_argv_add(&a, "Interface");
+	tapdev_argv_add(&a, port);
+	tapdev_argv_add(&a, "external_ids:ovn-installed=\"true\"");
+	return tapdev_argv_finish(&a, "ovs-vsctl", ret, err);
+}
+
+int tapdev_ovs_argv_system_id(const struct tapdev_ovs *o, char ***ret, struct nd_err *err)
+{
+	struct tapdev_argv a = { 0 };
+	int r;
+
+	if ((r = check_db(o, err)) < 0)
+		return r;
+	head(&a, o);
+	tapdev_argv_add(&a, "--if-exists");
+	tapdev_argv_add(&a, "get");
+	tapdev_argv_add(&a, "Open_vSwitch");
+	tapdev_argv_add(&a, ".");
+	tapdev_argv_add(&a, "external_ids:system-id");
+	return tapdev_argv_finish(&a, "ovs-vsctl", ret, err);
 }

@@ -210,6 +210,16 @@ struct tapdev_launch {
 };
 int tapdev_launch_argv(const struct tapdev_launch *l, char ***ret, struct nd_err *err);
 void tapdev_argv_free(char **argv);
+/* -- tapdev-argv.c: building an argument array -- */
+struct tapdev_argv {
+	char **v;
+	size_t n, cap;
+	bool oom;
+};
+void tapdev_argv_add(struct tapdev_argv *a, const char *s);
+void tapdev_argv_addf(struct tapdev_argv *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* the array in *ret, or -ENOMEM naming who (after an allocation failed or a value did not fit) */
+int tapdev_argv_finish(struct tapdev_argv *a, const char *who, char ***ret, struct nd_err *err);
 /* "kvm" when /dev/kvm opens and cpuinfo flags have vmx or svm, else "tcg"; why in ret_reason */
 const char *tapdev_pick_accel(const char *cpuinfo, bool kvm_openable, char *ret_reason, size_t len);
 /* tapdev-accel-sys.c: the same for this host */
@@ -241,7 +251,14 @@ const char *tapdev_ovs_default_db(char *buf, size_t len);
 
 /* -- tapdev-ovs-sys.c -- */
 /* runs argv; 0 on exit 0, -EIO etc. with ovs-vsctl's message; ret_status = exit code */
+/* OVN: until ovn-controller has installed the port's flows (external_ids:ovn-installed) */
+int tapdev_ovs_argv_wait_ovn_installed(const struct tapdev_ovs *o, const char *port, char ***ret, struct nd_err *err);
+/* this host's OVN chassis name (Open_vSwitch external_ids:system-id) */
+int tapdev_ovs_argv_system_id(const struct tapdev_ovs *o, char ***ret, struct nd_err *err);
 int tapdev_ovs_run(char *const *argv, unsigned timeout_s, int *ret_status, struct nd_err *err);
+/* the same, with the child's output (stdout and stderr, its tail when longer) in out */
+int tapdev_ovs_run_out(char *const *argv, unsigned timeout_s, int *ret_status, char *out, size_t outlen,
+		       struct nd_err *err);
 /* what an ovs-vsctl exit status and its output (trimmed in place) mean: 0, -ENOENT (no such bridge) or an error */
 int tapdev_ovs_result(const char *argv0, int status, char *out, unsigned timeout_s, struct nd_err *err);
 /* 1 when the kernel has the openvswitch module (datapath "system"), else 0 ("netdev") */

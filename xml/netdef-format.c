@@ -128,7 +128,7 @@ static void format_forward(struct nd_buf *b, const struct netdef_forward_def *f)
 static void format_bridge(struct nd_buf *b, const struct netdef *def)
 {
 	const struct netdef_bridge *br = &def->bridge;
-	bool ours = def->forward.mode != NETDEF_FORWARD_BRIDGE;
+	bool ours = def->forward.mode != NETDEF_FORWARD_BRIDGE && !def->ovn.present;
 
 	if (!br->present && !ours)
 		return;
@@ -370,6 +370,39 @@ static void format_portgroup(struct nd_buf *b, const struct netdef_portgroup *pg
 	nd_buf_puts(b, "  </portgroup>\n");
 }
 
+static void format_ovn(struct nd_buf *b, const struct netdef_ovn *ovn)
+{
+	char addr[64];
+
+	if (!ovn->present)
+		return;
+	nd_buf_puts(b, "  <netd:ovn");
+	attr_s(b, "nb", ovn->nb);
+	attr_s(b, "integration-bridge", ovn->integration_bridge);
+	if (ovn->underlay_mtu)
+		attr_u(b, "underlay-mtu", ovn->underlay_mtu);
+	if (!ovn->has_uplink && !ovn->n_gateways) {
+		nd_buf_puts(b, "/>\n");
+		return;
+	}
+	nd_buf_puts(b, ">\n");
+	if (ovn->has_uplink) {
+		nd_buf_puts(b, "    <netd:uplink");
+		attr_s(b, "network", ovn->uplink_network);
+		netdef_addr_format(&ovn->uplink_address, addr, sizeof(addr));
+		nd_buf_printf(b, " address='%s/%u'", addr, ovn->uplink_prefix);
+		attr_addr(b, "gateway", &ovn->uplink_gateway);
+		nd_buf_puts(b, "/>\n");
+	}
+	for (size_t i = 0; i < ovn->n_gateways; i++) {
+		nd_buf_puts(b, "    <netd:gateway");
+		attr_s(b, "chassis", ovn->gateways[i].chassis);
+		attr_u(b, "priority", ovn->gateways[i].priority);
+		nd_buf_puts(b, "/>\n");
+	}
+	nd_buf_puts(b, "  </netd:ovn>\n");
+}
+
 static void format_head(struct nd_buf *b, const struct netdef *def)
 {
 	char uuid[37];
@@ -377,6 +410,8 @@ static void format_head(struct nd_buf *b, const struct netdef *def)
 	nd_buf_puts(b, "<network");
 	if (def->n_dnsmasq_options)
 		attr_s(b, "xmlns:dnsmasq", "http://libvirt.org/schemas/network/dnsmasq/1.0");
+	if (def->ovn.present)
+		attr_s(b, "xmlns:netd", NETDEF_NETD_NS);
 	attr_tri(b, "ipv6", def->ipv6, false);
 	attr_tri(b, "trustGuestRxFilters", def->trust_guest_rx_filters, false);
 	nd_buf_puts(b, ">\n");
@@ -439,6 +474,7 @@ int netdef_format(const struct netdef *def, char **ret, struct nd_err *err)
 		}
 		nd_buf_puts(&b, "  </dnsmasq:options>\n");
 	}
+	format_ovn(&b, &def->ovn);
 	nd_buf_puts(&b, "</network>\n");
 	if (nd_buf_error(&b) < 0) {
 		nd_buf_free(&b);

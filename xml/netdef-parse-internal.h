@@ -53,3 +53,4 @@ int parse_virtualport(struct pctx *c, const xmlNode *n, struct netdef_virtualpor
 int parse_vlan(struct pctx *c, const xmlNode *n, struct netdef_vlan *vlan);
 int parse_bandwidth(struct pctx *c, const xmlNode *n, struct netdef_bandwidth *bw);
 int parse_portgroup(struct pctx *c, const xmlNode *n, struct netdef *def);
+int parse_ovn(struct pctx *c, const xmlNode *n, struct netdef_ovn *ovn);

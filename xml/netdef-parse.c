@@ -280,6 +280,9 @@ static int parse_network_child(struct pctx *c, xmlNode *root, xmlNode *ch, struc
 	if (ch->ns && strcmp((const char *)ch->ns->href, NETDEF_DNSMASQ_NS) == 0 &&
 	    strcmp((const char *)ch->name, "options") == 0)
 		return parse_dnsmasq_options(c, ch, def);
+	if (ch->ns && strcmp((const char *)ch->ns->href, NETDEF_NETD_NS) == 0 &&
+	    strcmp((const char *)ch->name, "ovn") == 0)
+		return parse_ovn(c, ch, &def->ovn);
 	if (ch->ns)
 		return unknown_element(c, root, ch);
 	if (node_is(ch, "name")) {

@@ -376,7 +376,7 @@ int netdef_validate(const struct netdef *def, const char *source, struct nd_err 
 	for (size_t i = 0; i < def->n_routes; i++)
 		if ((r = validate_route(&v, def, &def->routes[i])) < 0)
 			return r;
-	if ((r = validate_portgroups(&v, def)) < 0)
+	if ((r = validate_portgroups(&v, def)) < 0 || (r = netdef_validate_ovn(def, v.source, err)) < 0)
 		return r;
 	for (size_t i = 0; i < def->n_dnsmasq_options; i++)
 		if (!text_is_clean(def->dnsmasq_options[i]))

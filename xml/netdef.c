@@ -152,6 +152,12 @@ struct netdef *netdef_free(struct netdef *def)
 	free(def->portgroups);
 	free(def->vlan.tags);
 	strv_free(def->dnsmasq_options, def->n_dnsmasq_options);
+	free(def->ovn.nb);
+	free(def->ovn.integration_bridge);
+	free(def->ovn.uplink_network);
+	for (size_t i = 0; i < def->ovn.n_gateways; i++)
+		free(def->ovn.gateways[i].chassis);
+	free(def->ovn.gateways);
 	free(def);
 	return NULL;
 }

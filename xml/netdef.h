@@ -235,6 +235,31 @@ struct netdef_domain {
 	int line;
 };
 
+/* <netd:ovn>: the network is a logical switch (and router) in OVN's NB database */
+#define NETDEF_NETD_NS "http://netd.dev/schemas/network/1.0"
+#define NETDEF_OVN_UNDERLAY_MTU 1500
+#define NETDEF_OVN_GENEVE_OVERHEAD 58 /* OVN's Geneve encapsulation over IPv4 */
+struct netdef_ovn_gateway {
+	char *chassis;     /* OVN chassis name (the host's system-id) */
+	unsigned priority; /* higher wins; 1..32767 */
+};
+struct netdef_ovn {
+	bool present;
+	int line;
+	char *nb;                 /* OVSDB connection(s) to the NB database: tcp:IP:PORT or unix:PATH, comma-separated */
+	char *integration_bridge; /* each host's OVN bridge (default br-int) */
+	unsigned underlay_mtu;    /* 0 = NETDEF_OVN_UNDERLAY_MTU */
+	/* <netd:uplink>: how nat/route networks leave OVN */
+	bool has_uplink;
+	int uplink_line;
+	char *uplink_network;     /* the provider network name in ovn-bridge-mappings */
+	struct netdef_addr uplink_address; /* the router's address there */
+	unsigned uplink_prefix;
+	struct netdef_addr uplink_gateway; /* next hop to the outside */
+	struct netdef_ovn_gateway *gateways;
+	size_t n_gateways;
+};
+
 struct netdef {
 	char *name;
 	int name_line;
@@ -264,6 +289,7 @@ struct netdef {
 	enum netdef_tristate port_isolated; /* <port isolated='yes'/> */
 	char **dnsmasq_options; /* <dnsmasq:options><dnsmasq:option value/> */
 	size_t n_dnsmasq_options;
+	struct netdef_ovn ovn; /* <netd:ovn> */
 	unsigned extra_refs; /* netdef_ref: holders beyond the first */
 };
 
@@ -333,6 +359,8 @@ void netdef_format_bandwidth(struct nd_buf *b, int level, const struct netdef_ba
 
 /* -- netdef-validate.c -- */
 int netdef_validate(const struct netdef *def, const char *source, struct nd_err *err);
+/* -- netdef-validate-ovn.c: what a <netd:ovn> network may say (0 when it has none) -- */
+int netdef_validate_ovn(const struct netdef *def, const char *source, struct nd_err *err);
 /* a name usable as file name and in child arguments: [A-Za-z0-9_.+-], no leading '.' or '-' */
 bool netdef_name_is_safe(const char *name);
 /* an interface name (or %d template) that fits IFNAMSIZ once expanded */

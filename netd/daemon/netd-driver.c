@@ -61,7 +61,7 @@ static void remove_run_files(struct netd *d, const char *name)
 /* a host bridge (forward mode bridge) is used as it is: no steps */
 static bool has_steps(const struct netd_net *n)
 {
-	return n->live->forward.mode != NETDEF_FORWARD_BRIDGE;
+	return n->live->forward.mode != NETDEF_FORWARD_BRIDGE && !n->live->ovn.present; /* OVN: netd-ovn.c */
 }
 
 /* which steps do something for this network (the others need no undo either);
@@ -90,6 +90,8 @@ int netd_net_repair(struct netd *d, struct netd_net *n, char *ret_repairs, size_
 	int r;
 
 	ret_repairs[0] = '\0';
+	if (n->live->ovn.present)
+		return d->ops->ovn_repair(d, n, ret_repairs, len, err);
 	if (!has_steps(n))
 		return 0;
 	if (!d->ops->bridge_present(d, n)) {

@@ -6,6 +6,7 @@
  * dnsmasq. Each step has an undo; a failed undo is the caller's to remember.
  */
 #include "netd/daemon/netd-net.h"
+#include "netd/daemon/netd-ovn.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -517,6 +518,8 @@ static int real_prepare(struct netd *d, struct netd_net *n, struct nd_err *err)
 		return r;
 	if (n->live->forward.mode == NETDEF_FORWARD_BRIDGE) {
 		r = start_host_bridge(d, n, nl, err);
+	} else if (n->live->ovn.present) {
+		r = netd_ovn_start(d, n, err);
 	} else {
 		n->ovs = netd_def_uses_ovs(n->live);
 		if ((r = tapdev_pick_bridge_name(nl, n->live->bridge.name, n->bridge, err)) == 0 &&
@@ -573,4 +576,5 @@ const struct netd_ops netd_real_ops = {
 	.bridge_owner = real_bridge_owner,
 	.repair = real_repair,
 	.firewall_readopt = real_firewall_readopt,
+	.ovn_repair = netd_ovn_repair,
 };

@@ -21,6 +21,11 @@ int netd_ovs_bridge_run(struct netd *d, enum netd_ovs_br_verb verb, const char *
 int netd_ovs_port_argvs(struct netd *d, const struct tapdev_ovs_port *p, char ***ret_del, char ***ret_add,
 			struct nd_err *err);
 int netd_ovs_del_argv(struct netd *d, const char *port, char ***ret, struct nd_err *err);
+/* ovs-vsctl wait-until the port's flows are in (ovn-controller sets ovn-installed) */
+int netd_ovs_wait_ovn_installed_argv(struct netd *d, const char *port, unsigned timeout_s, char ***ret,
+				     struct nd_err *err);
+/* this host's OVN chassis name (synchronous, bounded) */
+int netd_ovs_system_id(struct netd *d, char *buf, size_t len, struct nd_err *err);
 #define NETD_OVS_TIMEOUT_S 5
 
 /* -- netd-portcheck.c -- */

@@ -76,6 +76,8 @@ struct netd_ops {
 	int (*repair)(struct netd *d, struct netd_net *n, char *ret, size_t len, struct nd_err *err);
 	/* the rules of every adopted network (fw_pending), in batches */
 	void (*firewall_readopt)(struct netd *d);
+	/* an active OVN network's NB objects converged again */
+	int (*ovn_repair)(struct netd *d, struct netd_net *n, char *ret, size_t len, struct nd_err *err);
 };
 extern const struct netd_ops netd_real_ops;
 

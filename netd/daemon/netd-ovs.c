@@ -1,5 +1,6 @@
 /* Open vSwitch through ovs-vsctl (argv from tapdev/tapdev-ovs.c). */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "netd/daemon/netd-log.h"
@@ -84,4 +85,44 @@ int netd_ovs_del_argv(struct netd *d, const char *port, char ***ret, struct nd_e
 
 	ovs_cfg(d, &o);
 	return tapdev_ovs_argv_del_port(&o, NULL, port, ret, err);
+}
+
+int netd_ovs_wait_ovn_installed_argv(struct netd *d, const char *port, unsigned timeout_s, char ***ret,
+				     struct nd_err *err)
+{
+	struct tapdev_ovs o;
+
+	ovs_cfg(d, &o);
+	o.timeout_s = timeout_s;
+	return tapdev_ovs_argv_wait_ovn_installed(&o, port, ret, err);
+}
+
+int netd_ovs_system_id(struct netd *d, char *buf, size_t len, struct nd_err *err)
+{
+	struct tapdev_ovs o;
+	char **argv, out[256];
+	int status, r;
+	size_t n;
+
+	ovs_cfg(d, &o);
+	if ((r = tapdev_ovs_argv_system_id(&o, &argv, err)) < 0)
+		return r;
+	r = tapdev_ovs_run_out(argv, o.timeout_s, &status, out, sizeof(out), err);
+	tapdev_argv_free(argv);
+	if (r < 0)
+		return r;
+	n = strcspn(out, "\n");
+	out[n] = '\0';
+	if (n >= 2 && out[0] == '"' && out[n - 1] == '"') { /* ovs-vsctl quotes some strings */
+		out[n - 1] = '\0';
+		memmove(out, out + 1, n - 1);
+	}
+	if (!out[0])
+		return nd_err_set(err, -ENOENT, "ovs-vsctl", "this host's Open vSwitch has no external_ids:system-id: "
+				  "OVN's chassis name (ovs-vsctl set open . external_ids:system-id=NAME)");
+	if (strlen(out) >= len || !netdef_name_is_safe(out))
+		return nd_err_set(err, -EINVAL, "ovs-vsctl", "system-id '%.64s': netd takes letters, digits and _.+- "
+				  "for a chassis name", out);
+	snprintf(buf, len, "%s", out);
+	return 0;
 }

@@ -23,12 +23,14 @@
 #include "netd/daemon/netd-control.h"
 #include "netd/daemon/netd-host.h"
 #include "netd/daemon/netd-jobs.h"
+#include "netd/daemon/netd-ovn.h"
 #include "netd/daemon/netd-log.h"
 #include "netd/daemon/netd-net.h"
 #include "netd/daemon/netd-rpc.h"
 #include "tapdev/tapdev.h"
 
 #define PORT_TEMPLATE "vnet%d"
+#define NETD_OVN_INSTALL_TIMEOUT_S 10
 
 struct ovs_del {
 	struct netd_pending *pend;
@@ -240,8 +242,12 @@ static void port_remove_answering(struct netd *d, struct netd_port *p, bool dele
 	if (delete_link && !p->reserved) { /* a reservation has no device of netd's */
 		struct tapdev_nl *nl = NULL;
 
+		struct netd_net *n = netd_net_find(d, p->network);
+
 		if (p->ovs)
 			ovs_del_spawn(d, p, pend);
+		if (p->ovs && n && n->live && n->live->ovn.present)
+			netd_ovn_port_forget(d, n, p);
 		if (tapdev_nl_open(&nl, NULL) == 0) {
 			floor_unplug(d, p, nl);
 			if (p->existing) {
@@ -427,6 +433,9 @@ static int attach(struct netd *d, struct netd_net *n, struct netd_port *p, struc
 	if ((r = tapdev_link_set_mac_mtu(nl, p->name, p->existing ? NULL : cfg.mac, n->live->mtu, err)) < 0 ||
 	    (!p->existing && (r = tapdev_link_set_alias(nl, p->name, mark, err)) < 0) ||
 	    (r = netd_sysctl_port_quiet(p->name, err)) < 0)
+		return r;
+	/* OVN: the logical port first, so that ovn-controller binds the interface as soon as it appears */
+	if (n->live->ovn.present && (r = netd_ovn_port_add(d, n, p, err)) < 0)
 		return r;
 	/* ovs-vsctl runs as jobs (m_port_create); the link comes up when OVS has the port */
 	return netd_ovs_port_argvs(d, &op, ret_del, ret_add, err);
@@ -657,6 +666,48 @@ static struct netd_port *ovs_add_port(struct netd *d, struct ovs_add *oa)
 	return port_find(d, oa->network, oa->port);
 }
 
+static bool ovn_port(struct netd *d, const struct netd_port *p)
+{
+	struct netd_net *n = netd_net_find(d, p->network);
+
+	return n && n->live && n->live->ovn.present;
+}
+
+/* ovn-controller has installed the port's flows: the fds go out now (not after a sleep) */
+static void ovn_installed_done(struct netd *d, void *ctx, int status, char *out)
+{
+	struct ovs_add *oa = ctx;
+	struct netd_port *p = ovs_add_port(d, oa);
+	struct nd_err err = { 0 };
+
+	if (tapdev_ovs_result("ovs-vsctl", status, out, NETD_OVN_INSTALL_TIMEOUT_S, &err) < 0)
+		nd_err_set(&err, -ETIMEDOUT, oa->network, "OVN did not install port %s within %d s (is ovn-controller "
+			   "running and connected to the SB database?)", oa->port, NETD_OVN_INSTALL_TIMEOUT_S);
+	else if (!p)
+		nd_err_set(&err, -ENODEV, oa->network, "port %s went away while OVN bound it", oa->port);
+	if (err.code) {
+		netd_log_err(oa->network, "binding the port in OVN", &err);
+		if (p)
+			port_remove(d, p, true);
+		netd_control_complete(d, oa->pend, NULL, &err, oa->fds, oa->n_fds);
+	} else {
+		netd_log(NETD_LOG_INFO, p->network, "port %s created for pid %d (mac %s, OVN logical port %s, up)",
+			 p->name, p->owner_pid, p->mac, p->iface_id);
+		netd_control_complete(d, oa->pend, port_json(p), NULL, oa->fds, oa->n_fds);
+	}
+	ovs_add_free(oa);
+}
+
+static int ovn_wait_spawn(struct netd *d, struct ovs_add *oa, const struct netd_port *p)
+{
+	struct nd_err err = { 0 };
+	char **argv;
+
+	if (netd_ovs_wait_ovn_installed_argv(d, p->name, NETD_OVN_INSTALL_TIMEOUT_S, &argv, &err) < 0)
+		return -1;
+	return netd_job_spawn(d, argv, NETD_OVN_INSTALL_TIMEOUT_S, ovn_installed_done, oa, &err);
+}
+
 static void ovs_add_done(struct netd *d, void *ctx, int status, char *out)
 {
 	struct ovs_add *oa = ctx;
@@ -676,6 +727,8 @@ static void ovs_add_done(struct netd *d, void *ctx, int status, char *out)
 			port_remove(d, p, true);
 		if (oa->pend)
 			netd_control_complete(d, oa->pend, NULL, &err, oa->fds, oa->n_fds);
+	} else if (oa->pend && ovn_port(d, p) && ovn_wait_spawn(d, oa, p) == 0) {
+		return; /* the reply once OVN has the port's flows in */
 	} else {
 		netd_log(NETD_LOG_INFO, p->network, "port %s %s for pid %d (mac %s, ovs%s%s)", p->name,
 			 oa->pend ? "created" : "back on OVS", p->owner_pid, p->mac, p->vlan[0] ? ", vlan " : "", p->vlan);

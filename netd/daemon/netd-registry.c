@@ -243,7 +243,7 @@ int netd_net_complete_def(struct netd *d, struct netdef *def, const struct netd_
 	if (same_uuid && same_uuid != self && strcmp(netd_net_name(same_uuid), def->name) != 0)
 		return nd_err_set(err, -EEXIST, def->name, "UUID %s is already network '%s'", uuid,
 				  netd_net_name(same_uuid));
-	if (def->forward.mode == NETDEF_FORWARD_BRIDGE)
+	if (def->forward.mode == NETDEF_FORWARD_BRIDGE || def->ovn.present) /* no bridge of netd's own */
 		return 0;
 	if (def->bridge.name && !strchr(def->bridge.name, '%') &&
 	    bridge_claimed(d, def->bridge.name, self ? self : same_name))

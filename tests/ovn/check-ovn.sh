@@ -1,0 +1,290 @@
+#!/usr/bin/env bash
+# make check-ovn: one OVN network across two hosts, built by each host's netd.
+# Runs as PID 1 of its own PID, mount and network namespaces (tests/ovn/run.sh):
+# a central (NB, SB, ovn-northd), hosts A and B (OVS userspace datapath,
+# ovn-controller, netd), an uplink namespace behind host A's br-ex, all joined
+# by an underlay switch. Closing line: "ovn: N passed, M failed".
+set -u
+ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
+BIN=${BIN:-$ROOT/build/bin}
+T=$(mktemp -d /tmp/netd-ovn.XXXXXX)
+chmod 755 "$T"
+PASSES=0
+FAILS=0
+. "$ROOT/tests/lib/netns.sh"
+. "$ROOT/tests/ovn/lab.sh"
+NETD_PIDS=()
+cleanup() {
+	for p in "${NETD_PIDS[@]}"; do kill "$p" 2>/dev/null; done
+	lab_stop_all
+	for p in "${NSPIDS[@]}"; do kill "$p" 2>/dev/null; done
+	rm -rf "$T"
+}
+trap cleanup EXIT
+ok() { PASSES=$((PASSES + 1)); echo "ok - $*"; }
+not_ok() { FAILS=$((FAILS + 1)); echo "not ok - $*"; }
+check() {
+	local what=$1; shift
+	if "$@" >"$T/last.out" 2>&1; then ok "$what"; else not_ok "$what"; sed 's/^/#   /' "$T/last.out" | head -20; fi
+}
+finish() {
+	echo "ovn: $PASSES passed, $FAILS failed"
+	[ "$FAILS" = 0 ]
+}
+for tool in ovn-nbctl ovn-northd ovn-controller ovsdb-server ovs-vswitchd ethtool busybox; do
+	command -v "$tool" >/dev/null || { not_ok "$tool is missing (make deps: ovn-central ovn-host openvswitch-switch ethtool)"; finish; exit 1; }
+done
+
+# netd on HOST: its own directories, the host's OVSDB; netdctl through hctl HOST
+start_netd_on() {
+	local h=$1 D=$T/$1/netd
+	mkdir -p "$D/etc" "$D/run" "$D/lib"
+	chmod 755 "$D" "$D/run"
+	in_ns "$h" "$BIN/netd" --socket "$D/netd.sock" --config-dir "$D/etc" --run-dir "$D/run" --state-dir "$D/lib" \
+		--ovs-db "$T/$h/ovs/db.sock" --libvirt-socket '' 2>>"$D/netd.log" &
+	NETD_PIDS+=($!)
+	eval "NETD_PID_$h=$!"
+	for _ in $(seq 200); do
+		NETD_SOCKET=$D/netd.sock "$BIN/netdctl" net-list >/dev/null 2>&1 && return 0
+		sleep 0.02
+	done
+	echo "# netd on $h did not come up:"; sed 's/^/#   /' "$D/netd.log"
+	return 1
+}
+hctl() { local h=$1; shift; NETD_SOCKET=$T/$h/netd/netd.sock in_ns "$h" "$BIN/netdctl" "$@"; }
+
+# a namespace guest G with MAC on HOST: a veth whose host end is netd's port (persistent)
+ns_guest() {
+	local g=$1 h=$2 mac=$3 net=$4
+	new_ns "$g"
+	local gv="NS_$g" hv="NS_$h"
+	ip link add "v-$g" type veth peer name g0 netns "${!gv}" || return 1
+	ip link set "v-$g" netns "${!hv}"
+	in_ns "$h" ethtool -K "v-$g" tx off >/dev/null
+	in_ns "$h" ip link set "v-$g" up
+	in_ns "$g" ip link set g0 address "$mac"
+	in_ns "$g" ethtool -K g0 tx off >/dev/null
+	in_ns "$g" ip link set g0 up
+	hctl "$h" net-port-create "$net" --ifname "v-$g" --mac "$mac" --persistent
+}
+cat >"$T/udhcpc.sh" <<'EOS'
+#!/bin/sh
+case "$1" in
+bound|renew)
+	ip addr flush dev "$interface"
+	ip addr add "$ip/$mask" dev "$interface"
+	[ -n "$router" ] && ip route replace default via "${router%% *}" dev "$interface"
+	echo "$ip $mtu $router $dns $domain" >"$LEASE_FILE" ;;
+esac
+EOS
+chmod +x "$T/udhcpc.sh"
+dhcp() { # dhcp GUEST: a lease from OVN's DHCP; "IP MTU ROUTER DNS DOMAIN" in $T/GUEST.lease
+	rm -f "$T/$1.lease"
+	in_ns "$1" env LEASE_FILE="$T/$1.lease" timeout 20 busybox udhcpc -i g0 -n -q -t 8 -T 1 -O mtu -O dns -O domain \
+		-s "$T/udhcpc.sh" >/dev/null 2>&1
+	[ -s "$T/$1.lease" ]
+}
+lease_ip() { awk '{ print $1 }' "$T/$1.lease"; }
+# tcp FROM ADDR NS-OF-LISTENER: a line over TCP, seen by the listener
+tcp() {
+	rm -f "$T/tcp.rx"
+	in_ns "$3" timeout 8 busybox nc -l -p 5001 >"$T/tcp.rx" &
+	local l=$!
+	sleep 0.3
+	echo "hello from $1" | in_ns "$1" timeout 6 busybox nc -w 3 "$2" 5001
+	wait $l 2>/dev/null
+	grep -q "hello from $1" "$T/tcp.rx"
+}
+# tcp_retry: the first packet to a new tunnel peer is lost (ENVIRONMENT.md): up to 3 tries
+tcp_retry() { for _ in 1 2 3; do tcp "$@" && return 0; done; return 1; }
+
+# -- the lab ---------------------------------------------------------------------
+ip link set lo up
+lab_underlay
+lab_central || { not_ok "OVN central (NB, SB, ovn-northd)"; cat "$T/central/err"; finish; exit 1; }
+lab_host hostA 172.31.0.11 physnet:br-ex || { not_ok "host A"; cat "$T/hostA/ovs/err"; finish; exit 1; }
+lab_host hostB 172.31.0.12 || { not_ok "host B"; cat "$T/hostB/ovs/err"; finish; exit 1; }
+lab_uplink hostA || { not_ok "uplink"; finish; exit 1; }
+for _ in $(seq 100); do [ "$(sbctl --bare --columns=name list Chassis | grep -c host)" = 2 ] && break; sleep 0.1; done
+check "the lab: central, hosts A and B registered as chassis" sh -c "[ \"\$(ovn-sbctl --db=unix:$T/central/sb.sock --bare --columns=name list Chassis | grep -c host)\" = 2 ]"
+start_netd_on hostA && start_netd_on hostB || { not_ok "netd on both hosts"; finish; exit 1; }
+ok "netd runs on both hosts"
+
+UUID=5d8a0e4e-8a1c-4d43-9d0b-0c5f0b3a7e01
+cat >"$T/tenant.xml" <<XML
+<network xmlns:netd='http://netd.dev/schemas/network/1.0'>
+  <name>tenant</name>
+  <uuid>$UUID</uuid>
+  <forward mode='nat'/>
+  <domain name='tenant.lab'/>
+  <dns><host ip='192.168.50.5'><hostname>db</hostname></host></dns>
+  <ip address='192.168.50.1' prefix='24'>
+    <dhcp>
+      <range start='192.168.50.10' end='192.168.50.99'/>
+      <host mac='52:54:00:50:00:07' name='seven' ip='192.168.50.7'/>
+    </dhcp>
+  </ip>
+  <netd:ovn nb='$OVN_NB'>
+    <netd:uplink network='physnet' address='10.99.0.10/24' gateway='10.99.0.2'/>
+    <netd:gateway chassis='hostA' priority='20'/>
+  </netd:ovn>
+</network>
+XML
+check "tenant defined on host A" hctl hostA net-define "$T/tenant.xml"
+check "tenant defined on host B" hctl hostB net-define "$T/tenant.xml"
+hctl hostA net-start tenant >"$T/sa" 2>&1 &
+sa=$!
+hctl hostB net-start tenant >"$T/sb" 2>&1
+rb=$?
+wait $sa
+ra=$?
+cat "$T/sa" "$T/sb"
+check "net-start on both hosts at once" test "$ra$rb" = 00
+LS=netd-$UUID
+check "NB: one logical switch, tagged with the network's name and UUID" sh -c "
+	[ \"\$(ovn-nbctl --db=unix:$T/central/nb.sock --bare --columns=name find Logical_Switch name=$LS | grep -c .)\" = 1 ] &&
+	ovn-nbctl --db=unix:$T/central/nb.sock get Logical_Switch $LS external_ids | grep -q 'netd-network=tenant'"
+check "NB: one router with the gateway 192.168.50.1/24 and the uplink port 10.99.0.10/24 on chassis hostA" sh -c "
+	nb() { ovn-nbctl --db=unix:$T/central/nb.sock \"\$@\"; }
+	[ \"\$(nb --bare --columns=name find Logical_Router name=$LS-lr | grep -c .)\" = 1 ] &&
+	nb get Logical_Router_Port $LS-lrp networks | grep -q 192.168.50.1/24 &&
+	nb get Logical_Router_Port $LS-lrp-ext networks | grep -q 10.99.0.10/24 &&
+	nb lrp-get-gateway-chassis $LS-lrp-ext | grep -q hostA"
+check "NB: SNAT of 192.168.50.0/24 to 10.99.0.10, default route to 10.99.0.2" sh -c "
+	ovn-nbctl --db=unix:$T/central/nb.sock lr-nat-list $LS-lr | grep -q 'snat.*10.99.0.10.*192.168.50.0/24' &&
+	ovn-nbctl --db=unix:$T/central/nb.sock lr-route-list $LS-lr | grep -q '0.0.0.0/0.*10.99.0.2'"
+check "NB: one DHCP_Options (router, lease, MTU 1442 = 1500 - Geneve) and one DNS row" sh -c "
+	nb() { ovn-nbctl --db=unix:$T/central/nb.sock \"\$@\"; }
+	[ \"\$(nb --bare --columns=_uuid find DHCP_Options external_ids:netd-uuid=$UUID | grep -c .)\" = 1 ] &&
+	[ \"\$(nb --bare --columns=_uuid find DNS external_ids:netd-uuid=$UUID | grep -c .)\" = 1 ] &&
+	nb --bare --columns=options find DHCP_Options external_ids:netd-uuid=$UUID | grep -q 'mtu=1442' &&
+	nb --bare --columns=records find DNS external_ids:netd-uuid=$UUID | grep -q 'db.tenant.lab'"
+check "netdctl net-list on host B: tenant active" sh -c "NETD_SOCKET=$T/hostB/netd/netd.sock nsenter -t $NS_hostB -n $BIN/netdctl net-list | grep -Eq '^ *tenant +active'"
+
+# -- guests ----------------------------------------------------------------------
+check "a namespace guest on host A gets a port" ns_guest gA hostA 52:54:00:50:00:0a tenant
+check "a namespace guest on host B gets a port" ns_guest gB hostB 52:54:00:50:00:0b tenant
+check "  its logical port is in NB, bound to host B only (requested-chassis), up" sh -c "
+	nb() { ovn-nbctl --db=unix:$T/central/nb.sock \"\$@\"; }
+	p=\$(nb --bare --columns=name find Logical_Switch_Port external_ids:netd-port=v-gB) && [ -n \"\$p\" ] &&
+	nb get Logical_Switch_Port \$p options | grep -q 'requested-chassis=hostB' && [ \"\$(nb get Logical_Switch_Port \$p up)\" = true ]"
+check "guest A: a lease from OVN's DHCP" dhcp gA
+check "guest B: a lease from OVN's DHCP" dhcp gB
+cat "$T/gA.lease" "$T/gB.lease" 2>/dev/null | sed 's/^/# lease: /'
+check "  in the range, MTU 1442, router 192.168.50.1, domain tenant.lab" sh -c "read ip mtu router dns dom <'$T/gA.lease' &&
+	case \$ip in 192.168.50.[1-9][0-9]) ;; *) exit 1;; esac && [ \$mtu = 1442 ] && [ \$router = 192.168.50.1 ] && [ \$dom = tenant.lab ]"
+check "a guest with a reserved MAC (<dhcp><host>) gets a port on host B" ns_guest g7 hostB 52:54:00:50:00:07 tenant
+check "  and a lease" dhcp g7
+check "  of its reserved address 192.168.50.7" sh -c "[ \"\$(awk '{print \$1}' '$T/g7.lease' 2>/dev/null)\" = 192.168.50.7 ]"
+for g in gA gB g7; do in_ns "$g" ip link set g0 mtu 1442; done
+
+# the Geneve tunnel, seen on the underlay switch
+nft -f - <<'NFT'
+table bridge lab {
+	counter c_geneve { }
+	chain ul_forward {
+		type filter hook forward priority 0;
+		udp dport 6081 counter name c_geneve
+	}
+}
+NFT
+ipB=$(lease_ip gB)
+check "guest A -> guest B across hosts with TCP ($ipB)" tcp_retry gA "$ipB" gB
+check "  carried by Geneve: UDP 6081 on the underlay between the hosts" sh -c "nft list counter bridge lab c_geneve | grep -Eq 'packets [1-9]'"
+check "guest B -> guest A with TCP" tcp_retry gB "$(lease_ip gA)" gA
+check "OVN's DNS answers db.tenant.lab (a <dns><host>) to guest A" nsenter -t "$NS_gA" -n "$BIN/nd-dnsq" 192.168.50.1 db.tenant.lab
+check "  and seven.tenant.lab (a <dhcp><host name>) to guest B" nsenter -t "$NS_gB" -n "$BIN/nd-dnsq" 192.168.50.1 seven.tenant.lab
+
+# SNAT to the uplink: the uplink sees 10.99.0.10
+nsenter -t "$NS_uplink" -n nft -f - <<'NFT'
+table inet lab {
+	counter c_snat { }
+	chain ul_input {
+		type filter hook input priority 0;
+		ip saddr 10.99.0.10 tcp dport 5001 counter name c_snat
+	}
+}
+NFT
+check "guest A (on the gateway chassis) reaches the uplink with TCP" tcp_retry gA 10.99.0.2 uplink
+check "guest B (the other host) reaches the uplink with TCP, through host A" tcp_retry gB 10.99.0.2 uplink
+check "  the uplink saw the SNAT address 10.99.0.10" sh -c "nsenter -t $NS_uplink -n nft list counter inet lab c_snat | grep -Eq 'packets [1-9]'"
+
+# -- a QEMU guest on each host (netd-launch: its TAP on br-int, handed over once OVN has it up) --
+GUEST=${NETD_GUEST_DIR:-$ROOT/build/guest}
+boot_on() { # boot_on HOST NAME TARGET: a TCG guest through that host's netd-launch
+	NETD_SOCKET=$T/$1/netd/netd.sock in_ns "$1" timeout 150 "$BIN/netd-launch" --network tenant --accel tcg -- \
+		-M pc -m 256 -nodefaults -display none -serial "file:$T/$2.console" -kernel "$GUEST/vmlinux" \
+		-initrd "$GUEST/initramfs.cpio" -append "console=ttyS0 quiet panic=-1 netd.target=$3" -no-reboot \
+		2>"$T/$2.launch"
+}
+console_has() { grep -q "$2" "$T/$1.console" || { echo "console of $1:"; cat "$T/$1.console" "$T/$1.launch"; return 1; }; }
+if [ -r "$GUEST/vmlinux" ] && [ -r "$GUEST/initramfs.cpio" ] && command -v qemu-system-x86_64 >/dev/null; then
+	# QEMU guest A sends TCP to namespace guest B (across the tunnel), QEMU guest B to the uplink (through A)
+	in_ns gB timeout 150 busybox nc -l -p 5001 >"$T/qA.tcp" &
+	in_ns uplink timeout 150 busybox nc -l -p 5001 >"$T/qB.tcp" &
+	sleep 0.3
+	boot_on hostA qA "$ipB" &
+	qa=$!
+	boot_on hostB qB 10.99.0.2
+	wait $qa
+	check "QEMU guest on host A: a lease from OVN's DHCP" console_has qA "GUEST: lease 192.168.50.[1-9][0-9]* gateway 192.168.50.1"
+	check "  its TCP reaches namespace guest B on host B" sh -c "grep -q GUEST-TCP-HELLO '$T/qA.tcp'"
+	check "QEMU guest on host B: a lease from OVN's DHCP" console_has qB "GUEST: lease 192.168.50.[1-9][0-9]* gateway 192.168.50.1"
+	check "  its TCP reaches the uplink through SNAT on host A" sh -c "grep -q GUEST-TCP-HELLO '$T/qB.tcp'"
+	check "  netd-launch handed the TAP over after OVN reported the port up" sh -c "grep -q 'OVN logical port .*, up' '$T/hostB/netd/netd.log'"
+	gone=
+	for _ in $(seq 40); do
+		[ -z "$(nbctl --bare --columns=name find Logical_Switch_Port external_ids:netd-port=vnet0)" ] && gone=1 && break
+		sleep 0.1
+	done
+	check "  the QEMU guests' logical ports left NB when QEMU ended" test -n "$gone"
+else
+	not_ok "no test guest image in $GUEST or no QEMU (make guest; make deps)"
+fi
+
+# -- an isolated OVN network ------------------------------------------------------
+cat >"$T/iso.xml" <<XML
+<network xmlns:netd='http://netd.dev/schemas/network/1.0'>
+  <name>iso</name>
+  <uuid>5d8a0e4e-8a1c-4d43-9d0b-0c5f0b3a7e02</uuid>
+  <ip address='192.168.51.1' prefix='24'><dhcp><range start='192.168.51.10' end='192.168.51.20'/></dhcp></ip>
+  <netd:ovn nb='$OVN_NB'/>
+</network>
+XML
+check "an isolated OVN network (no <forward>) on host A" sh -c "NETD_SOCKET=$T/hostA/netd/netd.sock nsenter -t $NS_hostA -n $BIN/netdctl net-create $T/iso.xml"
+check "  a guest on it gets a port" ns_guest gI hostA 52:54:00:51:00:0a iso
+check "  and a lease" dhcp gI
+in_ns gI ip link set g0 mtu 1442
+check "  in 192.168.51.0/24" sh -c "awk '{print \$1}' '$T/gI.lease' | grep -q '^192.168.51.'"
+check "  it reaches nothing outside: not the uplink" sh -c "! tcp gI 10.99.0.2 uplink"
+check "  and not the tenant network's guests" sh -c "! tcp gI $ipB gB"
+
+# -- netd restarted on host A: traffic goes on ------------------------------------
+in_ns gB timeout 30 busybox nc -l -p 5002 -e cat >/dev/null 2>&1 &
+for _ in $(seq 50); do in_ns gB ss -ltn | grep -q ':5002 ' && break; sleep 0.1; done
+(for i in $(seq 40); do echo "tick $i"; sleep 0.1; done) | in_ns gA timeout 20 busybox nc -w 5 "$ipB" 5002 >"$T/echo.rx" &
+echo_pid=$!
+sleep 0.5
+kill "$NETD_PID_hostA"; wait "$NETD_PID_hostA" 2>/dev/null
+start_netd_on hostA
+wait $echo_pid
+check "netd restarted on host A while guest A talked TCP to guest B: all 40 lines echoed" sh -c "[ \"\$(grep -c tick '$T/echo.rx')\" = 40 ]"
+check "  the restarted netd has tenant active and guest A's port" sh -c "NETD_SOCKET=$T/hostA/netd/netd.sock nsenter -t $NS_hostA -n $BIN/netdctl net-port-list tenant | grep -q v-gA"
+
+# -- NB, SB and northd stopped: existing guests keep talking -----------------------
+lab_central_stop
+check "central stopped: guest A -> guest B with TCP" tcp_retry gA "$ipB" gB
+check "  and guest B -> uplink through SNAT" tcp_retry gB 10.99.0.2 uplink
+lab_central_start
+for _ in $(seq 100); do nbctl show >/dev/null 2>&1 && break; sleep 0.1; done
+
+# -- ports leave NB with their host's netd ------------------------------------------
+check "net-port-delete on host B" sh -c "NETD_SOCKET=$T/hostB/netd/netd.sock nsenter -t $NS_hostB -n $BIN/netdctl net-port-delete tenant v-gB"
+gone=
+for _ in $(seq 50); do
+	[ -z "$(nbctl --bare --columns=name find Logical_Switch_Port external_ids:netd-port=v-gB)" ] && gone=1 && break
+	sleep 0.1
+done
+check "  its logical port is gone from NB" test -n "$gone"
+check "  guest A's port is still there" sh -c "[ -n \"\$(ovn-nbctl --db=unix:$T/central/nb.sock --bare --columns=name find Logical_Switch_Port external_ids:netd-port=v-gA)\" ]"
+finish

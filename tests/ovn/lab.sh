@@ -1,0 +1,118 @@
+# The OVN lab (sourced by tests/ovn/*.sh and tests/bench/bench-ovn.sh): a
+# central (NB and SB ovsdb-servers, ovn-northd) and hosts, each a network
+# namespace held by a process of the caller's PID namespace, joined by an
+# underlay switch (a Linux bridge in the caller's own namespace). Each host
+# runs its own ovsdb-server, ovs-vswitchd on the userspace datapath and
+# ovn-controller; its Geneve endpoint sits on br-phy, the OVS bridge that
+# holds its underlay NIC (ENVIRONMENT.md: no kernel geneve/openvswitch).
+# Needs T (a scratch directory) and tests/lib/netns.sh.
+OVN_CENTRAL_IP=172.31.0.10
+OVN_NB=tcp:$OVN_CENTRAL_IP:6641
+OVN_SB=tcp:$OVN_CENTRAL_IP:6642
+
+# lab_underlay: the underlay switch
+lab_underlay() {
+	ip link add ul type bridge && ip link set ul up
+}
+
+# lab_nic NS IFNAME: a veth from the underlay switch into namespace NS, named IFNAME there
+lab_nic() {
+	local var="NS_$1"
+	ip link add "ul-$1" type veth peer name "$2" netns "${!var}" || return 1
+	ip link set "ul-$1" master ul up
+	in_ns "$1" ip link set "$2" up
+	# what reaches OVS's userspace datapath carries whole checksums (ENVIRONMENT.md)
+	ethtool -K "ul-$1" tx off >/dev/null 2>&1
+	in_ns "$1" ethtool -K "$2" tx off >/dev/null 2>&1
+}
+
+# lab_central: NB and SB databases (TCP on the underlay, unix sockets beside
+# them) and ovn-northd, in namespace central
+lab_central() {
+	local D=$T/central
+	mkdir -p "$D"
+	new_ns central
+	lab_nic central eth0 || return 1
+	in_ns central ip addr add "$OVN_CENTRAL_IP/24" dev eth0
+	ovsdb-tool create "$D/nb.db" /usr/share/ovn/ovn-nb.ovsschema >/dev/null &&
+		ovsdb-tool create "$D/sb.db" /usr/share/ovn/ovn-sb.ovsschema >/dev/null || return 1
+	lab_central_start
+}
+# lab_central_start: (again) the central's daemons on their databases
+lab_central_start() {
+	local D=$T/central
+	in_ns central ovsdb-server "$D/nb.db" --remote="ptcp:6641:$OVN_CENTRAL_IP" --remote="punix:$D/nb.sock" \
+		--pidfile="$D/nb.pid" --unixctl="$D/nb.ctl" --log-file="$D/nb.log" --detach 2>>"$D/err" || return 1
+	in_ns central ovsdb-server "$D/sb.db" --remote="ptcp:6642:$OVN_CENTRAL_IP" --remote="punix:$D/sb.sock" \
+		--pidfile="$D/sb.pid" --unixctl="$D/sb.ctl" --log-file="$D/sb.log" --detach 2>>"$D/err" || return 1
+	in_ns central env OVN_RUNDIR="$D" ovn-northd --ovnnb-db="unix:$D/nb.sock" --ovnsb-db="unix:$D/sb.sock" \
+		--pidfile="$D/northd.pid" --unixctl="$D/northd.ctl" --log-file="$D/northd.log" --detach 2>>"$D/err"
+}
+# lab_central_stop: NB, SB and northd gone (guests must keep talking)
+lab_central_stop() {
+	local D=$T/central f
+	for f in northd nb sb; do [ -r "$D/$f.pid" ] && kill "$(cat "$D/$f.pid")" 2>/dev/null; done
+	for _ in $(seq 50); do
+		pgrep -f "$D/(nb|sb).db" >/dev/null || pgrep -f "$D/northd" >/dev/null || return 0
+		sleep 0.1
+	done
+}
+nbctl() { ovn-nbctl --db="unix:$T/central/nb.sock" --timeout=10 "$@"; }
+sbctl() { ovn-sbctl --db="unix:$T/central/sb.sock" --timeout=10 "$@"; }
+
+# lab_host NAME IP [BRIDGE-MAPPINGS]: a hypervisor with tunnel endpoint IP
+lab_host() {
+	local name=$1 ip=$2 D=$T/$1/ovs
+	mkdir -p "$D"
+	new_ns "$name"
+	lab_nic "$name" eth0 || return 1
+	ovsdb-tool create "$D/conf.db" /usr/share/openvswitch/vswitch.ovsschema || return 1
+	in_ns "$name" env OVS_RUNDIR="$D" OVS_DBDIR="$D" OVS_LOGDIR="$D" ovsdb-server "$D/conf.db" \
+		--remote="punix:$D/db.sock" --pidfile="$D/ovsdb.pid" --unixctl="$D/ovsdb.ctl" --log-file="$D/ovsdb.log" \
+		--detach 2>>"$D/err" || return 1
+	hvsctl "$name" --no-wait init || return 1
+	in_ns "$name" env OVS_RUNDIR="$D" OVS_DBDIR="$D" OVS_LOGDIR="$D" ovs-vswitchd "unix:$D/db.sock" \
+		--pidfile="$D/vswitchd.pid" --unixctl="$D/vswitchd.ctl" --log-file="$D/vswitchd.log" --detach 2>>"$D/err" ||
+		return 1
+	# the tunnel endpoint on br-phy, which holds the NIC; OVS's kernel-side ports must not answer ARP
+	in_ns "$name" sysctl -qw net.ipv4.conf.eth0.arp_ignore=8 net.ipv6.conf.all.disable_ipv6=1 \
+		net.ipv6.conf.default.disable_ipv6=1
+	hvsctl "$name" add-br br-phy -- set bridge br-phy datapath_type=netdev -- add-port br-phy eth0 || return 1
+	in_ns "$name" ip addr add "$ip/24" dev br-phy
+	in_ns "$name" ip link set br-phy up
+	in_ns "$name" ethtool -K br-phy tx off >/dev/null 2>&1
+	hvsctl "$name" set open . external_ids:system-id="$name" external_ids:ovn-remote="$OVN_SB" \
+		external_ids:ovn-encap-type=geneve external_ids:ovn-encap-ip="$ip" \
+		external_ids:ovn-bridge-datapath-type=netdev ${3:+external_ids:ovn-bridge-mappings=$3} || return 1
+	lab_controller_start "$name"
+}
+lab_controller_start() {
+	local D=$T/$1/ovs
+	in_ns "$1" env OVS_RUNDIR="$D" OVN_RUNDIR="$D" ovn-controller "unix:$D/db.sock" --pidfile="$D/controller.pid" \
+		--log-file="$D/controller.log" --detach 2>>"$D/err"
+}
+hvsctl() { local h=$1; shift; ovs-vsctl --db="unix:$T/$h/ovs/db.sock" --timeout=10 "$@"; }
+
+# lab_uplink HOST: namespace uplink (10.99.0.2/24, "the outside") on HOST's br-ex
+lab_uplink() {
+	new_ns uplink
+	local var="NS_$1"
+	hvsctl "$1" add-br br-ex -- set bridge br-ex datapath_type=netdev || return 1
+	ip link add up-ovn type veth peer name u0 netns "$NS_uplink" || return 1
+	ip link set up-ovn netns "${!var}"
+	in_ns "$1" sysctl -qw net.ipv4.conf.up-ovn.arp_ignore=8
+	in_ns "$1" ip link set up-ovn up
+	in_ns "$1" ethtool -K up-ovn tx off >/dev/null 2>&1
+	hvsctl "$1" add-port br-ex up-ovn || return 1
+	in_ns uplink ip addr add 10.99.0.2/24 dev u0
+	in_ns uplink ip link set u0 up
+	in_ns uplink ethtool -K u0 tx off >/dev/null 2>&1
+}
+
+# lab_stop_all: every daemon of the lab, before the namespaces go
+lab_stop_all() {
+	local f
+	for f in "$T"/*/ovs/*.pid "$T"/central/*.pid; do
+		[ -r "$f" ] && kill "$(cat "$f")" 2>/dev/null
+	done
+}
