@@ -83,7 +83,7 @@ UNIT_SRCS := tests/unit/check-unit.c tests/unit/test-netdef-corpus.c \
 	tests/unit/test-common.c tests/unit/test-netdef-update.c tests/unit/test-fw-build.c \
 	tests/unit/test-dhcp.c tests/unit/test-tapdev-build.c tests/unit/test-tapdev-launch.c \
 	tests/unit/test-tapdev-ovs.c tests/unit/test-util.c tests/unit/test-netd-driver.c \
-	tests/unit/test-netd-proto.c tests/unit/test-libvirt-suite.c tests/unit/test-netdctl-args.c tests/unit/test-netdctl-domif.c netd/client/netdctl-args.c netd/client/netdctl-domif.c
+	tests/unit/test-netd-proto.c tests/unit/test-libvirt-suite.c tests/unit/test-netdctl-args.c tests/unit/test-netdctl-domif.c tests/unit/test-netd-ovn.c netd/client/netdctl-args.c netd/client/netdctl-domif.c
 
 objs = $(patsubst %.c,$(BUILD)/%.o,$(1))
 

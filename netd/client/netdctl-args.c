@@ -47,6 +47,9 @@ const struct netdctl_verb netdctl_verbs[] = {
 	  { { "--portgroup", "PG", "on this portgroup (default: the default one)" },
 	    { "--mac", "MAC", "with this MAC" },
 	    { "--port", "TAP", "on this netd port: type='ethernet' (VLANs on a Linux bridge, floors)" } } },
+	{ "net-ovn-remove", "NETWORK", 1, 1, "an OVN network's switch, router, DHCP and DNS rows out of OVN's NB "
+	  "(inactive here; refused while other hosts have ports on it)",
+	  { { "--force", NULL, "even with other hosts' ports on it" } } },
 	{ "net-validate", "FILE", 1, 1, "check a definition offline, print it normalized", { { 0 } } },
 	{ "net-event", "[NETWORK]", 0, 1, "lifecycle events as they happen (the first one, or --loop)",
 	  { { "--loop", NULL, "every event until --timeout or interrupted" },

@@ -861,6 +861,19 @@ out:
 	return r;
 }
 
+static int cmd_ovn_remove(int argc, char **argv)
+{
+	const char *name = positional(argc, argv, 0);
+	json_object *reply, *p = name_params(name);
+
+	json_object_object_add(p, "force", json_object_new_boolean(has_opt(argc, argv, "--force")));
+	if (!call("net-ovn-remove", p, &reply))
+		return 1;
+	say("Network %s removed from OVN's NB database\n", name);
+	json_object_put(reply);
+	return 0;
+}
+
 /* a port's own <bandwidth> (virsh domiftune's way, for netd's ports): XML inline, or a file */
 static int cmd_port_bandwidth(int argc, char **argv)
 {
@@ -938,6 +951,7 @@ int main(int argc, char **argv)
 	if (strcmp(cmd, "net-validate") == 0) return cmd_validate(argc, argv);
 	if (strcmp(cmd, "net-define") == 0) return cmd_define(argc, argv, "net-define", "Network %s defined from %s\n");
 	if (strcmp(cmd, "net-create") == 0) return cmd_define(argc, argv, "net-create", "Network %s created from %s\n");
+	if (strcmp(cmd, "net-ovn-remove") == 0) return cmd_ovn_remove(argc, argv);
 	if (strcmp(cmd, "net-undefine") == 0) return simple("net-undefine", argc, argv, "Network %s has been undefined\n");
 	if (strcmp(cmd, "net-start") == 0) return cmd_start(argc, argv);
 	if (strcmp(cmd, "net-destroy") == 0) return simple("net-destroy", argc, argv, "Network %s destroyed\n");

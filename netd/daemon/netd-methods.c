@@ -14,6 +14,7 @@
 #include "netd/daemon/netd-host.h"
 #include "netd/daemon/netd-log.h"
 #include "netd/daemon/netd-net.h"
+#include "netd/daemon/netd-ovn.h"
 #include "netd/daemon/netd-port.h"
 #include "netd/daemon/netd-rpc.h"
 
@@ -223,6 +224,32 @@ static json_object *by_name(struct call *k, int (*op)(struct netd *, struct netd
 		return rpc_failed(k, &err);
 	/* after undefine or destroy the network may be gone: no summary then */
 	return r > 0 ? reply : rpc_ok(k, summary ? net_summary(n) : NULL);
+}
+
+/* an OVN network's objects leave NB: asked for, never a side effect of destroy or undefine */
+static json_object *m_ovn_remove(struct call *k)
+{
+	json_object *reply = NULL;
+	struct netd_net *n = find_net(k, &reply);
+	int force = rpc_param_bool(k, "force", false, &reply);
+	const struct netdef *def;
+	struct nd_err err = { 0 };
+	unsigned ports = 0;
+
+	if (!n || force < 0)
+		return reply;
+	def = n->def ? n->def : netd_net_def(n);
+	if (!def->ovn.present)
+		nd_err_set(&err, -EINVAL, netd_net_name(n), "network '%s' is not an OVN network", netd_net_name(n));
+	else if (netd_net_is_active(n))
+		nd_err_set(&err, -EBUSY, netd_net_name(n), "network '%s' is active on this host: net-destroy it first",
+			   netd_net_name(n));
+	else if (netd_ovn_foreign_ports(def, &ports, &err) == 0 && ports && !force)
+		nd_err_set(&err, -EBUSY, netd_net_name(n), "network '%s' still has %u port(s) in OVN (other hosts' "
+			   "guests): destroy it there first, or --force", netd_net_name(n), ports);
+	if (err.code || netd_ovn_remove(k->d, def, &err) < 0)
+		return rpc_failed(k, &err);
+	return rpc_ok(k, json_object_new_object());
 }
 
 static json_object *m_undefine(struct call *k)
@@ -488,7 +515,7 @@ static const struct method methods[] = {
 	{ "net-list", m_list, false },	       { "net-info", m_info, false },
 	{ "net-dumpxml", m_dumpxml, false },   { "net-dhcp-leases", m_leases, false },
 	{ "net-define", m_define, true },      { "net-create", m_create, true },
-	{ "net-undefine", m_undefine, true },  { "net-start", m_start, true },
+	{ "net-ovn-remove", m_ovn_remove, true }, { "net-undefine", m_undefine, true },  { "net-start", m_start, true },
 	{ "net-destroy", m_destroy, true },    { "net-autostart", m_autostart, true },
 	{ "net-update", m_update, true },      { "net-port-create", m_port_create, true },
 	{ "net-port-list", m_port_list, false }, { "net-port-delete", m_port_delete, true },

@@ -220,3 +220,10 @@ int netd_ovn_remove(struct netd *d, const struct netdef *def, struct nd_err *err
 	netd_log(NETD_LOG_INFO, def->name, "OVN: the network's switches, router, DHCP and DNS rows removed from NB");
 	return 0;
 }
+
+int netd_ovn_foreign_ports(const struct netdef *def, unsigned *count, struct nd_err *err)
+{
+	char first[37], rows[1][37];
+
+	return find_rows(def, "Logical_Switch_Port", NULL, first, count, rows, 0, err);
+}

@@ -71,3 +71,5 @@ int netd_ovn_port_add(struct netd *d, struct netd_net *n, const struct netd_port
 void netd_ovn_port_forget(struct netd *d, const struct netd_net *n, const struct netd_port *p);
 /* the network's objects leave NB: an explicit act (netdctl net-ovn-remove), never a side effect */
 int netd_ovn_remove(struct netd *d, const struct netdef *def, struct nd_err *err);
+/* how many logical ports netd put on the network's switch (any host's) */
+int netd_ovn_foreign_ports(const struct netdef *def, unsigned *count, struct nd_err *err);

@@ -1168,6 +1168,11 @@ void netd_ports_network_stopped(struct netd *d, struct netd_net *n)
 			port_remove(d, p, true);
 			continue;
 		}
+		/* OVN: the integration bridge stays, so the port leaves it, and its logical port leaves NB */
+		if (n->live->ovn.present && !p->reserved) {
+			ovs_del_spawn(d, p, NULL);
+			netd_ovn_port_forget(d, n, p);
+		}
 		/* its floor's class goes with the bridge; what it guaranteed stays in floor_kBps */
 		p->floor_class = 0;
 		p->unplugged = true;

@@ -287,4 +287,32 @@ for _ in $(seq 50); do
 done
 check "  its logical port is gone from NB" test -n "$gone"
 check "  guest A's port is still there" sh -c "[ -n \"\$(ovn-nbctl --db=unix:$T/central/nb.sock --bare --columns=name find Logical_Switch_Port external_ids:netd-port=v-gA)\" ]"
+
+# -- taking the network out of NB is an explicit act --------------------------------
+lsps() { nbctl --bare --columns=name find Logical_Switch_Port "external_ids:netd-uuid=$UUID" | grep -c .; }
+hctl hostA net-ovn-remove tenant >"$T/rm1" 2>&1
+check "net-ovn-remove while tenant is active on host A: refused" grep -q "active on this host: net-destroy it first" "$T/rm1"
+check "net-destroy on host A" hctl hostA net-destroy tenant
+for _ in $(seq 50); do [ "$(lsps)" = 1 ] && break; sleep 0.1; done
+check "  removed host A's ports from NB, not host B's (one left: guest 7's)" test "$(lsps)" = 1
+check "  guest A is cut off (its port left br-int): no TCP to guest 7" sh -c "! tcp gA 192.168.50.7 g7"
+check "  the switch and router stay (host B still uses them)" sh -c "[ -n \"\$(ovn-nbctl --db=unix:$T/central/nb.sock --bare --columns=name find Logical_Switch name=$LS)\" ]"
+check "  guest 7 on host B still reaches the uplink through host A's gateway chassis" tcp_retry g7 10.99.0.2 uplink
+hctl hostA net-ovn-remove tenant >"$T/rm2" 2>&1
+check "net-ovn-remove with host B's port on the switch: refused" grep -q "still has 1 port(s) in OVN" "$T/rm2"
+check "net-start on host A again: guest A's kept port is plugged back (in NB, TCP to guest 7)" sh -c "
+	NETD_SOCKET=$T/hostA/netd/netd.sock nsenter -t $NS_hostA -n $BIN/netdctl net-start tenant >/dev/null &&
+	for i in \$(seq 50); do [ -n \"\$(ovn-nbctl --db=unix:$T/central/nb.sock --bare --columns=name find Logical_Switch_Port external_ids:netd-port=v-gA)\" ] && exit 0; sleep 0.1; done; exit 1"
+check "  guest A -> guest 7 with TCP again" tcp_retry gA 192.168.50.7 g7
+check "net-destroy on host A again" hctl hostA net-destroy tenant
+check "net-destroy on host B" hctl hostB net-destroy tenant
+for _ in $(seq 50); do [ "$(lsps)" = 0 ] && break; sleep 0.1; done
+check "net-ovn-remove on host A" hctl hostA net-ovn-remove tenant
+check "  NB has no switch, router, DHCP or DNS row of tenant left" sh -c "
+	nb() { ovn-nbctl --db=unix:$T/central/nb.sock \"\$@\"; }
+	[ -z \"\$(nb --bare --columns=name find Logical_Switch external_ids:netd-uuid=$UUID)\" ] &&
+	[ -z \"\$(nb --bare --columns=name find Logical_Router external_ids:netd-uuid=$UUID)\" ] &&
+	[ -z \"\$(nb --bare --columns=_uuid find DHCP_Options external_ids:netd-uuid=$UUID)\" ] &&
+	[ -z \"\$(nb --bare --columns=_uuid find DNS external_ids:netd-uuid=$UUID)\" ]"
+check "  isolated network iso is untouched" sh -c "[ -n \"\$(ovn-nbctl --db=unix:$T/central/nb.sock --bare --columns=name find Logical_Switch external_ids:netd-network=iso)\" ]"
 finish

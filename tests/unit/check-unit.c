@@ -40,6 +40,7 @@ int main(void)
 	srunner_add_suite(sr, make_libvirt_suite());
 	srunner_add_suite(sr, make_netdctl_args_suite());
 	srunner_add_suite(sr, make_netdctl_domif_suite());
+	srunner_add_suite(sr, make_netd_ovn_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -16,3 +16,4 @@ Suite *make_netd_proto_suite(void);
 Suite *make_libvirt_suite(void);
 Suite *make_netdctl_args_suite(void);
 Suite *make_netdctl_domif_suite(void);
+Suite *make_netd_ovn_suite(void);
