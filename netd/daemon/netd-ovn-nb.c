@@ -418,3 +418,28 @@ int netd_ovn_argv_remove(const struct netd_ovn_tool *t, const struct netdef *def
 	cmd(&a, 3, "--if-exists", "ls-del", nm.ls);
 	return tapdev_argv_finish(&a, "ovn-nbctl", ret, err);
 }
+
+int netd_ovn_argv_port_get(const struct netd_ovn_tool *t, const char *lsp, const char *column, char ***ret,
+			   struct nd_err *err)
+{
+	struct tapdev_argv a = { 0 };
+
+	head(&a, t);
+	cmd(&a, 4, "get", "Logical_Switch_Port", lsp, column);
+	return tapdev_argv_finish(&a, "ovn-nbctl", ret, err);
+}
+
+int netd_ovn_argv_port_security(const struct netd_ovn_tool *t, const char *lsp, const char *mac, const char *ip,
+				char ***ret, struct nd_err *err)
+{
+	struct tapdev_argv a = { 0 };
+	struct netdef_addr check;
+	uint8_t m[6];
+
+	if (netdef_mac_parse(mac, m) < 0 || netdef_addr_parse(ip, AF_INET, &check) < 0)
+		return nd_err_set(err, -EINVAL, lsp, "not a MAC and an IPv4 address: '%.20s' '%.40s'", mac, ip);
+	head(&a, t);
+	cmd(&a, 2, "lsp-set-port-security", lsp);
+	tapdev_argv_addf(&a, "%s %s", mac, ip);
+	return tapdev_argv_finish(&a, "ovn-nbctl", ret, err);
+}

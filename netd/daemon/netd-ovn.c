@@ -227,3 +227,22 @@ int netd_ovn_foreign_ports(const struct netdef *def, unsigned *count, struct nd_
 
 	return find_rows(def, "Logical_Switch_Port", NULL, first, count, rows, 0, err);
 }
+
+int netd_ovn_port_secure(struct netd *d, struct netd_net *n, const struct netd_port *p, struct nd_err *err)
+{
+	struct netd_ovn_tool t;
+	char **argv, out[512], mac[32], ip[64];
+	int r;
+
+	(void)d;
+	tool(n->live, &t);
+	if ((r = netd_ovn_argv_port_get(&t, p->iface_id, "dynamic_addresses", &argv, err)) < 0 ||
+	    (r = nbctl(argv, out, sizeof(out), n->live->name, err)) < 0)
+		return r;
+	/* ["MAC IP"], or [] for a port with a static address (already held to it) */
+	if (sscanf(out, "\"%31s %63[0-9.]\"", mac, ip) != 2)
+		return 0;
+	if ((r = netd_ovn_argv_port_security(&t, p->iface_id, mac, ip, &argv, err)) < 0)
+		return r;
+	return nbctl(argv, out, sizeof(out), n->live->name, err);
+}

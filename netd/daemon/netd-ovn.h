@@ -54,6 +54,12 @@ int netd_ovn_argv_network(const struct netd_ovn_tool *t, const struct netdef *de
 			  const char *dhcp_uuid, const char *dns_uuid, char ***ret, struct nd_err *err);
 int netd_ovn_argv_port_add(const struct netd_ovn_tool *t, const struct netdef *def, const struct netd_ovn_port *p,
 			   char ***ret, struct nd_err *err);
+/* one column of a logical port (dynamic_addresses) */
+int netd_ovn_argv_port_get(const struct netd_ovn_tool *t, const char *lsp, const char *column, char ***ret,
+			   struct nd_err *err);
+/* port security: the port sends from this MAC and IPv4 address only */
+int netd_ovn_argv_port_security(const struct netd_ovn_tool *t, const char *lsp, const char *mac, const char *ip,
+				char ***ret, struct nd_err *err);
 int netd_ovn_argv_port_del(const struct netd_ovn_tool *t, const char *lsp, char ***ret, struct nd_err *err);
 int netd_ovn_argv_destroy(const struct netd_ovn_tool *t, const char *table, const char *row, char ***ret,
 			  struct nd_err *err);
@@ -73,3 +79,5 @@ void netd_ovn_port_forget(struct netd *d, const struct netd_net *n, const struct
 int netd_ovn_remove(struct netd *d, const struct netdef *def, struct nd_err *err);
 /* how many logical ports netd put on the network's switch (any host's) */
 int netd_ovn_foreign_ports(const struct netdef *def, unsigned *count, struct nd_err *err);
+/* once OVN's IPAM gave the port its address: port security holds the port to it as well as to its MAC */
+int netd_ovn_port_secure(struct netd *d, struct netd_net *n, const struct netd_port *p, struct nd_err *err);

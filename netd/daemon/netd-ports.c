@@ -689,11 +689,17 @@ static void ovn_installed_done(struct netd *d, void *ctx, int status, char *out)
 		netd_log_err(oa->network, "binding the port in OVN", &err);
 		if (p)
 			port_remove(d, p, true);
-		netd_control_complete(d, oa->pend, NULL, &err, oa->fds, oa->n_fds);
+		if (oa->pend)
+			netd_control_complete(d, oa->pend, NULL, &err, oa->fds, oa->n_fds);
 	} else {
-		netd_log(NETD_LOG_INFO, p->network, "port %s created for pid %d (mac %s, OVN logical port %s, up)",
-			 p->name, p->owner_pid, p->mac, p->iface_id);
-		netd_control_complete(d, oa->pend, port_json(p), NULL, oa->fds, oa->n_fds);
+		struct netd_net *n = netd_net_find(d, p->network);
+
+		if (n && netd_ovn_port_secure(d, n, p, &err) < 0)
+			netd_log_err(p->network, "holding the port to its OVN address (port security: MAC only)", &err);
+		netd_log(NETD_LOG_INFO, p->network, "port %s %s for pid %d (mac %s, OVN logical port %s, up)", p->name,
+			 oa->pend ? "created" : "back on OVN", p->owner_pid, p->mac, p->iface_id);
+		if (oa->pend)
+			netd_control_complete(d, oa->pend, port_json(p), NULL, oa->fds, oa->n_fds);
 	}
 	ovs_add_free(oa);
 }
@@ -727,8 +733,8 @@ static void ovs_add_done(struct netd *d, void *ctx, int status, char *out)
 			port_remove(d, p, true);
 		if (oa->pend)
 			netd_control_complete(d, oa->pend, NULL, &err, oa->fds, oa->n_fds);
-	} else if (oa->pend && ovn_port(d, p) && ovn_wait_spawn(d, oa, p) == 0) {
-		return; /* the reply once OVN has the port's flows in */
+	} else if (ovn_port(d, p) && ovn_wait_spawn(d, oa, p) == 0) {
+		return; /* the reply (and port security) once OVN has the port's flows in */
 	} else {
 		netd_log(NETD_LOG_INFO, p->network, "port %s %s for pid %d (mac %s, ovs%s%s)", p->name,
 			 oa->pend ? "created" : "back on OVS", p->owner_pid, p->mac, p->vlan[0] ? ", vlan " : "", p->vlan);

@@ -192,6 +192,20 @@ ipB=$(lease_ip gB)
 check "guest A -> guest B across hosts with TCP ($ipB)" tcp_retry gA "$ipB" gB
 check "  carried by Geneve: UDP 6081 on the underlay between the hosts" sh -c "nft list counter bridge lab c_geneve | grep -Eq 'packets [1-9]'"
 check "guest B -> guest A with TCP" tcp_retry gB "$(lease_ip gA)" gA
+# port security: a guest sends from its MAC and its address only
+ipA=$(lease_ip gA)
+check "port security: guest A's logical port holds it to its MAC and leased address ($ipA)" sh -c "
+	p=\$(ovn-nbctl --db=unix:$T/central/nb.sock --bare --columns=name find Logical_Switch_Port external_ids:netd-port=v-gA) &&
+	ovn-nbctl --db=unix:$T/central/nb.sock get Logical_Switch_Port \$p port_security | grep -q '52:54:00:50:00:0a $ipA'"
+in_ns gA ip addr add 192.168.50.222/24 dev g0
+in_ns gA ip route add "$ipB/32" dev g0 src 192.168.50.222
+no_tcp() { ! tcp "$@"; }
+check "  guest A's TCP from an address not its own (192.168.50.222) is dropped" no_tcp gA "$ipB" gB
+in_ns gA ip route del "$ipB/32"
+in_ns gA ip addr del 192.168.50.222/24 dev g0
+check "  nor from another MAC" sh -c "nsenter -t $NS_gA -n ip link set g0 address 52:54:00:50:00:99 &&
+	! nsenter -t $NS_gA -n ping -c 2 -W 1 $ipB >/dev/null; r=\$?; nsenter -t $NS_gA -n ip link set g0 address 52:54:00:50:00:0a; exit \$r"
+check "  its own address and MAC still work" tcp_retry gA "$ipB" gB
 check "OVN's DNS answers db.tenant.lab (a <dns><host>) to guest A" nsenter -t "$NS_gA" -n "$BIN/nd-dnsq" 192.168.50.1 db.tenant.lab
 check "  and seven.tenant.lab (a <dhcp><host name>) to guest B" nsenter -t "$NS_gB" -n "$BIN/nd-dnsq" 192.168.50.1 seven.tenant.lab
 
@@ -256,8 +270,8 @@ check "  a guest on it gets a port" ns_guest gI hostA 52:54:00:51:00:0a iso
 check "  and a lease" dhcp gI
 in_ns gI ip link set g0 mtu 1442
 check "  in 192.168.51.0/24" sh -c "awk '{print \$1}' '$T/gI.lease' | grep -q '^192.168.51.'"
-check "  it reaches nothing outside: not the uplink" sh -c "! tcp gI 10.99.0.2 uplink"
-check "  and not the tenant network's guests" sh -c "! tcp gI $ipB gB"
+check "  it reaches nothing outside: not the uplink" no_tcp gI 10.99.0.2 uplink
+check "  and not the tenant network's guests" no_tcp gI "$ipB" gB
 
 # -- netd restarted on host A: traffic goes on ------------------------------------
 in_ns gB timeout 30 busybox nc -l -p 5002 -e cat >/dev/null 2>&1 &
@@ -295,7 +309,7 @@ check "net-ovn-remove while tenant is active on host A: refused" grep -q "active
 check "net-destroy on host A" hctl hostA net-destroy tenant
 for _ in $(seq 50); do [ "$(lsps)" = 1 ] && break; sleep 0.1; done
 check "  removed host A's ports from NB, not host B's (one left: guest 7's)" test "$(lsps)" = 1
-check "  guest A is cut off (its port left br-int): no TCP to guest 7" sh -c "! tcp gA 192.168.50.7 g7"
+check "  guest A is cut off (its port left br-int): no TCP to guest 7" no_tcp gA 192.168.50.7 g7
 check "  the switch and router stay (host B still uses them)" sh -c "[ -n \"\$(ovn-nbctl --db=unix:$T/central/nb.sock --bare --columns=name find Logical_Switch name=$LS)\" ]"
 check "  guest 7 on host B still reaches the uplink through host A's gateway chassis" tcp_retry g7 10.99.0.2 uplink
 hctl hostA net-ovn-remove tenant >"$T/rm2" 2>&1
