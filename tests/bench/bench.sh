@@ -9,10 +9,11 @@
 #   tests/bench/bench-ports.sh    ports per second, time to lease
 #   tests/bench/bench-libvirt.sh  libvirt's lifecycle and scale
 #   tests/bench/bench-domain.sh   a libvirt domain's start to lease: libvirt's network vs netd's
+#   tests/bench/bench-ovn.sh      an OVN network on two hosts: start, netd-launch to port up, TCP
 # Knobs: BENCH_RUNS (20), BENCH_NETS (1000), BENCH_PORTS (1000),
 # BENCH_LIBVIRT_NETS (BENCH_NETS), BENCH_LIBVIRT_BUDGET (600 s),
 # BENCH_FW_RUNS (7), BENCH_FW_SECONDS (2), BENCH_LEASE_RUNS (10),
-# BENCH_DOMAIN_RUNS (5), BENCH_PARTS ("netd ports libvirt domain"; "report"
+# BENCH_DOMAIN_RUNS (5), BENCH_OVN_RUNS (10), BENCH_PARTS ("netd ports libvirt domain ovn"; "report"
 # prints the last results again).
 # Prints a table and the comparisons with their targets; writes both to
 # $BENCH_OUT/bench.json (and the raw lines to results.tsv). The targets are
@@ -36,7 +37,7 @@ settle() { echo "bench: waited $(wait_quiet) ms for a quiet machine (the last pa
 failed=
 ran=
 [ "${BENCH_PARTS:-}" = report ] && BENCH_PARTS=" "
-for part in ${BENCH_PARTS:-netd ports libvirt domain}; do
+for part in ${BENCH_PARTS:-netd ports libvirt domain ovn}; do
 	ran=1
 	settle
 	echo "bench: == $part" >&2
@@ -126,6 +127,8 @@ END {
 	absolute("time to lease: namespace guest, netd defaults", val("lease", "namespace guest (udhcpc), defaults median"), "<=", 500, "ms")
 	compare("libvirt domain start to lease: libvirtd network / netd network", val("domain", "start to lease, libvirtd own network median"), val("domain", "start to lease, virtqemud + netd median"), ">=", 1, "x")
 	absolute("time to lease: QEMU guest, link up to lease", val("lease", "QEMU guest, link up to lease (guest clock)"), "<=", 500, "ms")
+	compare("OVN: TCP across hosts / same host (our own bar)", val("ovn", "TCP, across hosts over Geneve (one stream)"), val("ovn", "TCP, same host (one stream)"), ">=", 0.5, "x")
+	absolute("OVN: netd-launch to port up (our own bar)", val("ovn", "netd-launch to port up in OVN (fds handed over at ovn-installed) median"), "<=", 500, "ms")
 	if (failed != "") print "\nparts that FAILED:" failed
 
 	printf "{\n  \"machine\": {\"kernel\": %s, \"cpus\": %s},\n  \"failed_parts\": %s,\n  \"results\": [\n", jstr(kernel), cpus, jstr(failed) > json

@@ -13,9 +13,7 @@ PASSES=0
 FAILS=0
 . "$ROOT/tests/lib/netns.sh"
 . "$ROOT/tests/ovn/lab.sh"
-NETD_PIDS=()
 cleanup() {
-	for p in "${NETD_PIDS[@]}"; do kill "$p" 2>/dev/null; done
 	lab_stop_all
 	for p in "${NSPIDS[@]}"; do kill "$p" 2>/dev/null; done
 	rm -rf "$T"
@@ -35,38 +33,6 @@ for tool in ovn-nbctl ovn-northd ovn-controller ovsdb-server ovs-vswitchd ethtoo
 	command -v "$tool" >/dev/null || { not_ok "$tool is missing (make deps: ovn-central ovn-host openvswitch-switch ethtool)"; finish; exit 1; }
 done
 
-# netd on HOST: its own directories, the host's OVSDB; netdctl through hctl HOST
-start_netd_on() {
-	local h=$1 D=$T/$1/netd
-	mkdir -p "$D/etc" "$D/run" "$D/lib"
-	chmod 755 "$D" "$D/run"
-	in_ns "$h" "$BIN/netd" --socket "$D/netd.sock" --config-dir "$D/etc" --run-dir "$D/run" --state-dir "$D/lib" \
-		--ovs-db "$T/$h/ovs/db.sock" --libvirt-socket '' 2>>"$D/netd.log" &
-	NETD_PIDS+=($!)
-	eval "NETD_PID_$h=$!"
-	for _ in $(seq 200); do
-		NETD_SOCKET=$D/netd.sock "$BIN/netdctl" net-list >/dev/null 2>&1 && return 0
-		sleep 0.02
-	done
-	echo "# netd on $h did not come up:"; sed 's/^/#   /' "$D/netd.log"
-	return 1
-}
-hctl() { local h=$1; shift; NETD_SOCKET=$T/$h/netd/netd.sock in_ns "$h" "$BIN/netdctl" "$@"; }
-
-# a namespace guest G with MAC on HOST: a veth whose host end is netd's port (persistent)
-ns_guest() {
-	local g=$1 h=$2 mac=$3 net=$4
-	new_ns "$g"
-	local gv="NS_$g" hv="NS_$h"
-	ip link add "v-$g" type veth peer name g0 netns "${!gv}" || return 1
-	ip link set "v-$g" netns "${!hv}"
-	in_ns "$h" ethtool -K "v-$g" tx off >/dev/null
-	in_ns "$h" ip link set "v-$g" up
-	in_ns "$g" ip link set g0 address "$mac"
-	in_ns "$g" ethtool -K g0 tx off >/dev/null
-	in_ns "$g" ip link set g0 up
-	hctl "$h" net-port-create "$net" --ifname "v-$g" --mac "$mac" --persistent
-}
 cat >"$T/udhcpc.sh" <<'EOS'
 #!/bin/sh
 case "$1" in
@@ -110,26 +76,15 @@ check "the lab: central, hosts A and B registered as chassis" sh -c "[ \"\$(ovn-
 start_netd_on hostA && start_netd_on hostB || { not_ok "netd on both hosts"; finish; exit 1; }
 ok "netd runs on both hosts"
 
-UUID=5d8a0e4e-8a1c-4d43-9d0b-0c5f0b3a7e01
-cat >"$T/tenant.xml" <<XML
-<network xmlns:netd='http://netd.dev/schemas/network/1.0'>
-  <name>tenant</name>
-  <uuid>$UUID</uuid>
-  <forward mode='nat'/>
-  <domain name='tenant.lab'/>
+UUID=$LAB_TENANT_UUID
+lab_tenant_xml "  <domain name='tenant.lab'/>
   <dns><host ip='192.168.50.5'><hostname>db</hostname></host></dns>
   <ip address='192.168.50.1' prefix='24'>
     <dhcp>
       <range start='192.168.50.10' end='192.168.50.99'/>
       <host mac='52:54:00:50:00:07' name='seven' ip='192.168.50.7'/>
     </dhcp>
-  </ip>
-  <netd:ovn nb='$OVN_NB'>
-    <netd:uplink network='physnet' address='10.99.0.10/24' gateway='10.99.0.2'/>
-    <netd:gateway chassis='hostA' priority='20'/>
-  </netd:ovn>
-</network>
-XML
+  </ip>" >"$T/tenant.xml"
 check "tenant defined on host A" hctl hostA net-define "$T/tenant.xml"
 check "tenant defined on host B" hctl hostB net-define "$T/tenant.xml"
 hctl hostA net-start tenant >"$T/sa" 2>&1 &

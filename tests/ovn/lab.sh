@@ -5,7 +5,7 @@
 # runs its own ovsdb-server, ovs-vswitchd on the userspace datapath and
 # ovn-controller; its Geneve endpoint sits on br-phy, the OVS bridge that
 # holds its underlay NIC (ENVIRONMENT.md: no kernel geneve/openvswitch).
-# Needs T (a scratch directory) and tests/lib/netns.sh.
+# Needs T (a scratch directory), BIN (netd's binaries) and tests/lib/netns.sh.
 OVN_CENTRAL_IP=172.31.0.10
 OVN_NB=tcp:$OVN_CENTRAL_IP:6641
 OVN_SB=tcp:$OVN_CENTRAL_IP:6642
@@ -111,8 +111,61 @@ lab_uplink() {
 
 # lab_stop_all: every daemon of the lab, before the namespaces go
 lab_stop_all() {
-	local f
+	local f p
+	for p in "${NETD_PIDS[@]}"; do kill "$p" 2>/dev/null; done
 	for f in "$T"/*/ovs/*.pid "$T"/central/*.pid; do
 		[ -r "$f" ] && kill "$(cat "$f")" 2>/dev/null
 	done
+}
+
+NETD_PIDS=()
+# netd on HOST: its own directories, the host's OVSDB; netdctl through hctl HOST
+start_netd_on() {
+	local h=$1 D=$T/$1/netd
+	mkdir -p "$D/etc" "$D/run" "$D/lib"
+	chmod 755 "$D" "$D/run"
+	in_ns "$h" "$BIN/netd" --socket "$D/netd.sock" --config-dir "$D/etc" --run-dir "$D/run" --state-dir "$D/lib" \
+		--ovs-db "$T/$h/ovs/db.sock" --libvirt-socket '' 2>>"$D/netd.log" &
+	NETD_PIDS+=($!)
+	eval "NETD_PID_$h=$!"
+	for _ in $(seq 200); do
+		NETD_SOCKET=$D/netd.sock "$BIN/netdctl" net-list >/dev/null 2>&1 && return 0
+		sleep 0.02
+	done
+	echo "# netd on $h did not come up:"; sed 's/^/#   /' "$D/netd.log"
+	return 1
+}
+hctl() { local h=$1; shift; NETD_SOCKET=$T/$h/netd/netd.sock in_ns "$h" "$BIN/netdctl" "$@"; }
+
+# a namespace guest G with MAC on HOST: a veth whose host end is netd's port (persistent)
+ns_guest() {
+	local g=$1 h=$2 mac=$3 net=$4
+	new_ns "$g"
+	local gv="NS_$g" hv="NS_$h"
+	ip link add "v-$g" type veth peer name g0 netns "${!gv}" || return 1
+	ip link set "v-$g" netns "${!hv}"
+	in_ns "$h" ethtool -K "v-$g" tx off >/dev/null
+	in_ns "$h" ip link set "v-$g" up
+	in_ns "$g" ip link set g0 address "$mac"
+	in_ns "$g" ethtool -K g0 tx off >/dev/null
+	in_ns "$g" ip link set g0 up
+	hctl "$h" net-port-create "$net" --ifname "v-$g" --mac "$mac" --persistent
+}
+
+# lab_tenant_xml BODY: network 'tenant' (NAT out through host A, the lab's
+# uplink), BODY being its <ip>, <dns>, <domain> ...
+LAB_TENANT_UUID=5d8a0e4e-8a1c-4d43-9d0b-0c5f0b3a7e01
+lab_tenant_xml() {
+	cat <<XML
+<network xmlns:netd='http://netd.dev/schemas/network/1.0'>
+  <name>tenant</name>
+  <uuid>$LAB_TENANT_UUID</uuid>
+  <forward mode='nat'/>
+$1
+  <netd:ovn nb='$OVN_NB'>
+    <netd:uplink network='physnet' address='10.99.0.10/24' gateway='10.99.0.2'/>
+    <netd:gateway chassis='hostA' priority='20'/>
+  </netd:ovn>
+</network>
+XML
 }
