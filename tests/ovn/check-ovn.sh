@@ -114,6 +114,9 @@ check "NB: one DHCP_Options (router, lease, MTU 1442 = 1500 - Geneve) and one DN
 	[ \"\$(nb --bare --columns=_uuid find DNS external_ids:netd-uuid=$UUID | grep -c .)\" = 1 ] &&
 	nb --bare --columns=options find DHCP_Options external_ids:netd-uuid=$UUID | grep -q 'mtu=1442' &&
 	nb --bare --columns=records find DNS external_ids:netd-uuid=$UUID | grep -q 'db.tenant.lab'"
+check "no dnsmasq and no nftables rules of netd's for an OVN network (OVN serves DHCP, DNS, NAT)" sh -c "
+	! pgrep -x dnsmasq >/dev/null && ! nsenter -t $NS_hostA -n nft list tables | grep -q netd &&
+	! nsenter -t $NS_hostB -n nft list tables | grep -q netd"
 check "netdctl net-list on host B: tenant active" sh -c "NETD_SOCKET=$T/hostB/netd/netd.sock nsenter -t $NS_hostB -n $BIN/netdctl net-list | grep -Eq '^ *tenant +active'"
 
 # -- guests ----------------------------------------------------------------------
@@ -234,10 +237,12 @@ for _ in $(seq 50); do in_ns gB ss -ltn | grep -q ':5002 ' && break; sleep 0.1; 
 (for i in $(seq 40); do echo "tick $i"; sleep 0.1; done) | in_ns gA timeout 20 busybox nc -w 5 "$ipB" 5002 >"$T/echo.rx" &
 echo_pid=$!
 sleep 0.5
-kill "$NETD_PID_hostA"; wait "$NETD_PID_hostA" 2>/dev/null
+old_netd=$NETD_PID_hostA
+kill "$old_netd"; wait "$old_netd" 2>/dev/null
 start_netd_on hostA
 wait $echo_pid
 check "netd restarted on host A while guest A talked TCP to guest B: all 40 lines echoed" sh -c "[ \"\$(grep -c tick '$T/echo.rx')\" = 40 ]"
+check "  it was another netd (pid $old_netd gone, $NETD_PID_hostA answering)" sh -c "! kill -0 $old_netd 2>/dev/null && kill -0 $NETD_PID_hostA && [ $old_netd != $NETD_PID_hostA ]"
 check "  the restarted netd has tenant active and guest A's port" sh -c "NETD_SOCKET=$T/hostA/netd/netd.sock nsenter -t $NS_hostA -n $BIN/netdctl net-port-list tenant | grep -q v-gA"
 
 # -- NB, SB and northd stopped: existing guests keep talking -----------------------
@@ -284,4 +289,10 @@ check "  NB has no switch, router, DHCP or DNS row of tenant left" sh -c "
 	[ -z \"\$(nb --bare --columns=_uuid find DHCP_Options external_ids:netd-uuid=$UUID)\" ] &&
 	[ -z \"\$(nb --bare --columns=_uuid find DNS external_ids:netd-uuid=$UUID)\" ]"
 check "  isolated network iso is untouched" sh -c "[ -n \"\$(ovn-nbctl --db=unix:$T/central/nb.sock --bare --columns=name find Logical_Switch external_ids:netd-network=iso)\" ]"
+
+# -- nothing left behind --------------------------------------------------------------
+lab_stop_all
+for _ in $(seq 50); do pgrep -x 'netd|ovsdb-server|ovs-vswitchd|ovn-controller|ovn-northd' >/dev/null || break; sleep 0.1; done
+check "the lab's daemons (netd, ovsdb-server, ovs-vswitchd, ovn-controller, ovn-northd) are all gone" \
+	sh -c "! pgrep -a -x 'netd|ovsdb-server|ovs-vswitchd|ovn-controller|ovn-northd'"
 finish

@@ -124,7 +124,9 @@ start_netd_on() {
 	local h=$1 D=$T/$1/netd
 	mkdir -p "$D/etc" "$D/run" "$D/lib"
 	chmod 755 "$D" "$D/run"
-	in_ns "$h" "$BIN/netd" --socket "$D/netd.sock" --config-dir "$D/etc" --run-dir "$D/run" --state-dir "$D/lib" \
+	local var="NS_$1"
+	# nsenter itself becomes netd (no subshell between): $! is netd's pid
+	nsenter -t "${!var}" -n "$BIN/netd" --socket "$D/netd.sock" --config-dir "$D/etc" --run-dir "$D/run" --state-dir "$D/lib" \
 		--ovs-db "$T/$h/ovs/db.sock" --libvirt-socket '' 2>>"$D/netd.log" &
 	NETD_PIDS+=($!)
 	eval "NETD_PID_$h=$!"
