@@ -133,9 +133,14 @@ int netdef_validate_ovn(const struct netdef *def, const char *src, struct nd_err
 		return refuse(err, src, 0, "<dnsmasq:options> (there is no dnsmasq)");
 	if (def->n_routes)
 		return refuse(err, src, def->routes[0].line, "<route>");
-	if (def->dns.n_forwarders || def->dns.n_srvs || def->dns.n_txts)
-		return refuse(err, src, def->dns.line, "<dns> <forwarder>, <srv> and <txt> (OVN's DNS answers A records of "
-			      "<host> only)");
+	for (size_t i = 0; i < def->dns.n_forwarders; i++)
+		if (def->dns.forwarders[i].domain || def->dns.forwarders[i].addr.family != AF_INET)
+			return oerr(err, src, def->dns.forwarders[i].line, "<dns><forwarder>: on an OVN network a "
+				    "forwarder is an IPv4 addr= only (the DNS server DHCP gives the guests; OVN answers "
+				    "the network's own names on the way)");
+	if (def->dns.n_srvs || def->dns.n_txts)
+		return refuse(err, src, def->dns.line, "<dns> <srv> and <txt> (OVN's DNS answers A records of <host> "
+			      "only)");
 	if (def->dns.enable == NETDEF_NO)
 		return refuse(err, src, def->dns.line, "<dns enable='no'>");
 	for (size_t i = 0; i < def->n_portgroups; i++) {

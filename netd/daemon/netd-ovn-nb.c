@@ -171,8 +171,18 @@ static int dhcp_options(const struct netdef *def, const struct netdef_ip *ip, co
 	n = snprintf(buf, len, "options:lease_time=%lld options:router=%s options:server_id=%s "
 		     "options:server_mac=%s options:mtu=%u", lease > 0 ? lease : 3600, gw, gw, nm->mac_int,
 		     netd_ovn_guest_mtu(def));
-	if (dns)
+	if (def->dns.n_forwarders) { /* the guests ask them; OVN answers the network's own names on the way */
+		n += snprintf(buf + n, (size_t)n < len ? len - (size_t)n : 0, " options:dns_server=\"{");
+		for (size_t i = 0; i < def->dns.n_forwarders; i++) {
+			char a[64];
+
+			netdef_addr_format(&def->dns.forwarders[i].addr, a, sizeof(a));
+			n += snprintf(buf + n, (size_t)n < len ? len - (size_t)n : 0, "%s%s", i ? ", " : "", a);
+		}
+		n += snprintf(buf + n, (size_t)n < len ? len - (size_t)n : 0, "}\"");
+	} else if (dns) {
 		n += snprintf(buf + n, (size_t)n < len ? len - (size_t)n : 0, " options:dns_server=\"{%s}\"", gw);
+	}
 	if (def->domain.name)
 		n += snprintf(buf + n, (size_t)n < len ? len - (size_t)n : 0, " options:domain_name=\"\\\"%s\\\"\"",
 			      def->domain.name);

@@ -78,7 +78,7 @@ ok "netd runs on both hosts"
 
 UUID=$LAB_TENANT_UUID
 lab_tenant_xml "  <domain name='tenant.lab'/>
-  <dns><host ip='192.168.50.5'><hostname>db</hostname></host></dns>
+  <dns><forwarder addr='10.99.0.2'/><host ip='192.168.50.5'><hostname>db</hostname></host></dns>
   <ip address='192.168.50.1' prefix='24'>
     <dhcp>
       <range start='192.168.50.10' end='192.168.50.99'/>
@@ -129,8 +129,9 @@ check "  its logical port is in NB, bound to host B only (requested-chassis), up
 check "guest A: a lease from OVN's DHCP" dhcp gA
 check "guest B: a lease from OVN's DHCP" dhcp gB
 cat "$T/gA.lease" "$T/gB.lease" 2>/dev/null | sed 's/^/# lease: /'
-check "  in the range, MTU 1442, router 192.168.50.1, domain tenant.lab" sh -c "read ip mtu router dns dom <'$T/gA.lease' &&
-	case \$ip in 192.168.50.[1-9][0-9]) ;; *) exit 1;; esac && [ \$mtu = 1442 ] && [ \$router = 192.168.50.1 ] && [ \$dom = tenant.lab ]"
+check "  in the range, MTU 1442, router 192.168.50.1, DNS server 10.99.0.2 (<forwarder>), domain tenant.lab" sh -c "
+	read ip mtu router dns dom <'$T/gA.lease' && case \$ip in 192.168.50.[1-9][0-9]) ;; *) exit 1;; esac &&
+	[ \$mtu = 1442 ] && [ \$router = 192.168.50.1 ] && [ \$dns = 10.99.0.2 ] && [ \$dom = tenant.lab ]"
 check "a guest with a reserved MAC (<dhcp><host>) gets a port on host B" ns_guest g7 hostB 52:54:00:50:00:07 tenant
 check "  and a lease" dhcp g7
 check "  of its reserved address 192.168.50.7" sh -c "[ \"\$(awk '{print \$1}' '$T/g7.lease' 2>/dev/null)\" = 192.168.50.7 ]"
@@ -164,8 +165,8 @@ in_ns gA ip addr del 192.168.50.222/24 dev g0
 check "  nor from another MAC" sh -c "nsenter -t $NS_gA -n ip link set g0 address 52:54:00:50:00:99 &&
 	! nsenter -t $NS_gA -n ping -c 2 -W 1 $ipB >/dev/null; r=\$?; nsenter -t $NS_gA -n ip link set g0 address 52:54:00:50:00:0a; exit \$r"
 check "  its own address and MAC still work" tcp_retry gA "$ipB" gB
-check "OVN's DNS answers db.tenant.lab (a <dns><host>) to guest A" nsenter -t "$NS_gA" -n "$BIN/nd-dnsq" 192.168.50.1 db.tenant.lab
-check "  and seven.tenant.lab (a <dhcp><host name>) to guest B" nsenter -t "$NS_gB" -n "$BIN/nd-dnsq" 192.168.50.1 seven.tenant.lab
+check "OVN's DNS answers db.tenant.lab (a <dns><host>) to guest A, asking its DNS server" nsenter -t "$NS_gA" -n "$BIN/nd-dnsq" 10.99.0.2 db.tenant.lab
+check "  and seven.tenant.lab (a <dhcp><host name>) to guest B" nsenter -t "$NS_gB" -n "$BIN/nd-dnsq" 10.99.0.2 seven.tenant.lab
 
 # SNAT to the uplink: the uplink sees 10.99.0.10
 nsenter -t "$NS_uplink" -n nft -f - <<'NFT'
@@ -292,7 +293,7 @@ check "  isolated network iso is untouched" sh -c "[ -n \"\$(ovn-nbctl --db=unix
 
 # -- nothing left behind --------------------------------------------------------------
 lab_stop_all
-for _ in $(seq 50); do pgrep -x 'netd|ovsdb-server|ovs-vswitchd|ovn-controller|ovn-northd' >/dev/null || break; sleep 0.1; done
-check "the lab's daemons (netd, ovsdb-server, ovs-vswitchd, ovn-controller, ovn-northd) are all gone" \
-	sh -c "! pgrep -a -x 'netd|ovsdb-server|ovs-vswitchd|ovn-controller|ovn-northd'"
+lab_daemons() { local d; for d in netd ovsdb-server ovs-vswitchd ovn-controller ovn-northd; do pgrep -a -x "$d"; done; }
+for _ in $(seq 50); do [ -z "$(lab_daemons)" ] && break; sleep 0.1; done
+check "the lab's daemons (netd, ovsdb-server, ovs-vswitchd, ovn-controller, ovn-northd) are all gone" test -z "$(lab_daemons)"
 finish

@@ -78,6 +78,8 @@ static const struct {
 	  OVN_NAT, "<bandwidth>" },
 	{ "<forward mode='nat'/><dns><txt name='t' value='v'/></dns><ip address='192.168.50.1' prefix='24'/>" OVN_NAT,
 	  "<txt>" },
+	{ "<forward mode='nat'/><dns><forwarder domain='corp' addr='10.0.0.53'/></dns><ip address='192.168.50.1' "
+	  "prefix='24'/>" OVN_NAT, "<dns><forwarder>: on an OVN network a forwarder is an IPv4 addr= only" },
 	{ "<forward mode='nat'/><ip address='192.168.50.1' prefix='24'/><netd:ovn nb='ssl:1.2.3.4:6641'/>",
 	  "<netd:ovn nb='ssl:1.2.3.4:6641'>" },
 	{ "<ip address='192.168.50.1' prefix='24'/><netd:ovn nb='tcp:1.2.3.4:6641 --db=x'/>", "expected tcp:IPV4:PORT" },
@@ -156,6 +158,16 @@ START_TEST(test_ovn_network_argv)
 	ck_assert_msg(strstr(s, "--may-exist lrp-add netd-" UUID "-lr netd-" UUID "-lrp"), "%s", s);
 	ck_assert_msg(strstr(s, "-- set DHCP_Options 11111111-2222-3333-4444-555555555555"), "%s", s);
 	ck_assert_msg(!strstr(s, "create"), "%s", s);
+	tapdev_argv_free(argv);
+	netdef_free(def);
+	/* forwarders: the guests' DNS servers (OVN still answers the network's own names on the way) */
+	def = ovn_def("<forward mode='nat'/><dns><forwarder addr='10.99.0.2'/><forwarder addr='10.99.0.3'/>"
+		      "<host ip='192.168.50.5'><hostname>db</hostname></host></dns>"
+		      "<ip address='192.168.50.1' prefix='24'><dhcp><range start='192.168.50.10' end='192.168.50.20'/>"
+		      "</dhcp></ip>" OVN_NAT, &err);
+	ck_assert_msg(def, "%s", err.msg);
+	ck_assert_int_eq(netd_ovn_argv_network(&tool, def, true, NULL, NULL, &argv, &err), 0);
+	ck_assert_msg(strstr(argv_joined(argv), "options:dns_server=\"{10.99.0.2, 10.99.0.3}\""), "%s", argv_joined(argv));
 	tapdev_argv_free(argv);
 	netdef_free(def);
 	/* route: no SNAT; isolated: no way out at all */
