@@ -239,7 +239,13 @@ static void port_remove_answering(struct netd *d, struct netd_port *p, bool dele
 {
 	char path[4096];
 
-	if (delete_link && !p->reserved) { /* a reservation has no device of netd's */
+	if (delete_link && p->reserved) { /* a reservation has no device of netd's; on OVN, a logical port */
+		struct netd_net *n = netd_net_find(d, p->network);
+
+		if (n && n->live && n->live->ovn.present)
+			netd_ovn_port_forget(d, n, p);
+	}
+	if (delete_link && !p->reserved) {
 		struct tapdev_nl *nl = NULL;
 
 		struct netd_net *n = netd_net_find(d, p->network);
@@ -592,7 +598,8 @@ static int make_port(struct call *k, const struct port_req *q, struct netd_net *
 			netdef_format_bandwidth(&b, 1, bw);
 			p->own_bandwidth_xml = nd_buf_steal(&b);
 		}
-		r = 0;
+		/* OVN: the logical port now; its owner's TAP on br-int carries the iface-id it binds to */
+		r = n->live->ovn.present ? netd_ovn_port_add(k->d, n, p, err) : 0;
 		goto out;
 	}
 	if ((r = tapdev_nl_open(&nl, err)) < 0)

@@ -182,6 +182,35 @@ check "guest A (on the gateway chassis) reaches the uplink with TCP" tcp_retry g
 check "guest B (the other host) reaches the uplink with TCP, through host A" tcp_retry gB 10.99.0.2 uplink
 check "  the uplink saw the SNAT address 10.99.0.10" sh -c "nsenter -t $NS_uplink -n nft list counter inet lab c_snat | grep -Eq 'packets [1-9]'"
 
+# -- libvirt's QEMU driver asks for a port (NETWORK_PORT_CREATE_XML, as virtqemud does at domain start) --
+if command -v virsh >/dev/null; then
+	V="network:///system?socket=$T/hostB/netd/run/virtnetworkd-sock"
+	cat >"$T/nport.xml" <<'XML'
+<networkport>
+  <uuid>0b3f6a3e-1111-4222-8333-944455556666</uuid>
+  <owner><name>vm1</name><uuid>7d1e3c1a-1111-4222-8333-944455556667</uuid></owner>
+  <mac address='52:54:00:50:00:44'/>
+</networkport>
+XML
+	check "virsh net-port-create on host B (what libvirt's QEMU driver sends)" timeout 20 virsh -q -c "$V" net-port-create tenant "$T/nport.xml"
+	check "  the plug: OVN's integration bridge, the port's UUID as interface id" sh -c "
+		x=\$(timeout 20 virsh -q -c '$V' net-port-dumpxml tenant 0b3f6a3e-1111-4222-8333-944455556666) &&
+		echo \"\$x\" | grep -q \"bridge='br-int'\" && echo \"\$x\" | grep -q \"interfaceid='0b3f6a3e-1111-4222-8333-944455556666'\""
+	check "  its logical port is in NB with the domain's MAC, bound to host B" sh -c "
+		nb() { ovn-nbctl --db=unix:$T/central/nb.sock \"\$@\"; }
+		nb get Logical_Switch_Port 0b3f6a3e-1111-4222-8333-944455556666 addresses | grep -q '52:54:00:50:00:44' &&
+		nb get Logical_Switch_Port 0b3f6a3e-1111-4222-8333-944455556666 options | grep -q 'requested-chassis=hostB'"
+	check "virsh net-port-delete (the domain stopped)" timeout 20 virsh -q -c "$V" net-port-delete tenant 0b3f6a3e-1111-4222-8333-944455556666
+	gone=
+	for _ in $(seq 50); do
+		nbctl --bare --columns=name find Logical_Switch_Port name=0b3f6a3e-1111-4222-8333-944455556666 | grep -q . || { gone=1; break; }
+		sleep 0.1
+	done
+	check "  its logical port left NB" test -n "$gone"
+else
+	not_ok "virsh is missing (make deps: libvirt-clients)"
+fi
+
 # -- a QEMU guest on each host (netd-launch: its TAP on br-int, handed over once OVN has it up) --
 GUEST=${NETD_GUEST_DIR:-$ROOT/build/guest}
 boot_on() { # boot_on HOST NAME TARGET: a TCG guest through that host's netd-launch

@@ -119,7 +119,7 @@ lab_stop_all() {
 }
 
 NETD_PIDS=()
-# netd on HOST: its own directories, the host's OVSDB; netdctl through hctl HOST
+# netd on HOST: its own directories (libvirt's socket in its run dir), the host's OVSDB; netdctl through hctl HOST
 start_netd_on() {
 	local h=$1 D=$T/$1/netd
 	mkdir -p "$D/etc" "$D/run" "$D/lib"
@@ -127,7 +127,7 @@ start_netd_on() {
 	local var="NS_$1"
 	# nsenter itself becomes netd (no subshell between): $! is netd's pid
 	nsenter -t "${!var}" -n "$BIN/netd" --socket "$D/netd.sock" --config-dir "$D/etc" --run-dir "$D/run" --state-dir "$D/lib" \
-		--ovs-db "$T/$h/ovs/db.sock" --libvirt-socket '' 2>>"$D/netd.log" &
+		--ovs-db "$T/$h/ovs/db.sock" 2>>"$D/netd.log" &
 	NETD_PIDS+=($!)
 	eval "NETD_PID_$h=$!"
 	for _ in $(seq 200); do
