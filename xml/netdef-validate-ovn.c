@@ -30,7 +30,7 @@ static int oerr(struct nd_err *err, const char *source, int line, const char *fm
 	return r;
 }
 
-/* tcp:IPV4:PORT or unix:/ABSOLUTE/PATH, comma-separated (a clustered NB) */
+/* tcp:IPV4:PORT, ssl:IPV4:PORT or unix:/ABSOLUTE/PATH, comma-separated (a clustered NB) */
 static bool nb_remote_ok(const char *nb)
 {
 	char buf[512];
@@ -45,9 +45,11 @@ static bool nb_remote_ok(const char *nb)
 					return false;
 			continue;
 		}
-		if (strncmp(tok, "tcp:", 4) != 0)
+		size_t skip = strncmp(tok, "tcp:", 4) == 0 || strncmp(tok, "ssl:", 4) == 0 ? 4 : 0;
+
+		if (!skip)
 			return false;
-		char *colon = strrchr(tok + 4, ':'), *end;
+		char *colon = strrchr(tok + skip, ':'), *end;
 		struct netdef_addr a;
 		unsigned long port;
 
@@ -55,7 +57,7 @@ static bool nb_remote_ok(const char *nb)
 			return false;
 		*colon = '\0';
 		port = strtoul(colon + 1, &end, 10);
-		if (netdef_addr_parse(tok + 4, AF_INET, &a) < 0 || *end || end == colon + 1 || port < 1 || port > 65535)
+		if (netdef_addr_parse(tok + skip, AF_INET, &a) < 0 || *end || end == colon + 1 || port < 1 || port > 65535)
 			return false;
 	}
 	return true;
@@ -83,8 +85,8 @@ int netdef_validate_ovn(const struct netdef *def, const char *src, struct nd_err
 	if (!o->present)
 		return 0;
 	if (!nb_remote_ok(o->nb))
-		return oerr(err, src, o->line, "<netd:ovn nb='%.128s'>: expected tcp:IPV4:PORT or unix:/PATH (comma-separated "
-			    "for a clustered NB)", o->nb ? o->nb : "");
+		return oerr(err, src, o->line, "<netd:ovn nb='%.128s'>: expected tcp:IPV4:PORT, ssl:IPV4:PORT or unix:/PATH "
+			    "(comma-separated for a clustered NB)", o->nb ? o->nb : "");
 	if (o->integration_bridge && !netdef_ifname_is_valid(o->integration_bridge, false))
 		return oerr(err, src, o->line, "<netd:ovn integration-bridge='%.64s'>: not a valid bridge name",
 			    o->integration_bridge);

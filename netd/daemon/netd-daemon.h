@@ -31,6 +31,7 @@ struct netd_opts {
 	const char *journal_socket; /* NULL: /run/systemd/journal/stdout */
 	unsigned long long dnsmasq_log_max; /* a log file's size before it is rotated */
 	const char *libvirt_socket; /* libvirt's RPC (netd-virt.c); NULL or "": none */
+	const char *ovn_private_key, *ovn_certificate, *ovn_ca_cert; /* ssl: NB connections (netd-ovn.c) */
 };
 
 /* epoll tags */

@@ -244,7 +244,7 @@ static json_object *m_ovn_remove(struct call *k)
 	else if (netd_net_is_active(n))
 		nd_err_set(&err, -EBUSY, netd_net_name(n), "network '%s' is active on this host: net-destroy it first",
 			   netd_net_name(n));
-	else if (netd_ovn_foreign_ports(def, &ports, &err) == 0 && ports && !force)
+	else if (netd_ovn_foreign_ports(k->d, def, &ports, &err) == 0 && ports && !force)
 		nd_err_set(&err, -EBUSY, netd_net_name(n), "network '%s' still has %u port(s) in OVN (other hosts' "
 			   "guests): destroy it there first, or --force", netd_net_name(n), ports);
 	if (err.code || netd_ovn_remove(k->d, def, &err) < 0)

@@ -131,6 +131,12 @@ static void head(struct tapdev_argv *a, const struct netd_ovn_tool *t)
 	tapdev_argv_add(a, t->nbctl ? t->nbctl : "ovn-nbctl");
 	tapdev_argv_addf(a, "--db=%s", t->nb);
 	tapdev_argv_addf(a, "--timeout=%u", t->timeout_s ? t->timeout_s : 5);
+	if (t->private_key)
+		tapdev_argv_addf(a, "--private-key=%s", t->private_key);
+	if (t->certificate)
+		tapdev_argv_addf(a, "--certificate=%s", t->certificate);
+	if (t->ca_cert)
+		tapdev_argv_addf(a, "--ca-cert=%s", t->ca_cert);
 }
 
 /* "--" and one command's words */

@@ -23,11 +23,23 @@
 
 #define OVN_TIMEOUT_S 5
 
-static void tool(const struct netdef *def, struct netd_ovn_tool *t)
+static void tool(const struct netd *d, const struct netdef *def, struct netd_ovn_tool *t)
 {
-	t->nbctl = "ovn-nbctl";
-	t->nb = def->ovn.nb;
-	t->timeout_s = OVN_TIMEOUT_S;
+	*t = (struct netd_ovn_tool){ .nbctl = "ovn-nbctl", .nb = def->ovn.nb, .timeout_s = OVN_TIMEOUT_S };
+	if (strstr(def->ovn.nb, "ssl:")) {
+		t->private_key = d->opts.ovn_private_key;
+		t->certificate = d->opts.ovn_certificate;
+		t->ca_cert = d->opts.ovn_ca_cert;
+	}
+}
+
+/* an ssl: NB needs this host's key, certificate and the CA */
+static int check_ssl(const struct netd *d, const struct netdef *def, struct nd_err *err)
+{
+	if (!strstr(def->ovn.nb, "ssl:") || (d->opts.ovn_private_key && d->opts.ovn_certificate && d->opts.ovn_ca_cert))
+		return 0;
+	return nd_err_set(err, -EINVAL, def->name, "NB '%s' is reached over SSL: start netd with --ovn-private-key, "
+			  "--ovn-certificate and --ovn-ca-cert (or set them in netd.conf)", def->ovn.nb);
 }
 
 static int nbctl(char **argv, char *out, size_t len, const char *net, struct nd_err *err)
@@ -43,15 +55,15 @@ static int nbctl(char **argv, char *out, size_t len, const char *net, struct nd_
 }
 
 /* rows of a table: the smallest _uuid and how many (condition NULL: the network's rows by external_ids) */
-static int find_rows(const struct netdef *def, const char *table, const char *condition, char first[37],
-		     unsigned *count, char extra[][37], size_t n_extra, struct nd_err *err)
+static int find_rows(const struct netd *d, const struct netdef *def, const char *table, const char *condition,
+		     char first[37], unsigned *count, char extra[][37], size_t n_extra, struct nd_err *err)
 {
 	struct netd_ovn_tool t;
 	struct netd_ovn_names nm;
 	char **argv, out[4096], cond[128];
 	int r;
 
-	tool(def, &t);
+	tool(d, def, &t);
 	netd_ovn_names(def, &nm);
 	first[0] = '\0';
 	*count = 0;
@@ -80,7 +92,7 @@ static int find_rows(const struct netdef *def, const char *table, const char *co
  * finds the rows, and only sets them. No duplicate switch can come of it
  * either: the switch is inserted in the same transaction.
  */
-static int converge(const struct netdef *def, struct nd_err *err)
+static int converge(const struct netd *d, const struct netdef *def, struct nd_err *err)
 {
 	struct netd_ovn_tool t;
 	struct netd_ovn_names nm;
@@ -88,14 +100,14 @@ static int converge(const struct netdef *def, struct nd_err *err)
 	unsigned n_dhcp, n_dns, n_lrp;
 	int r = 0;
 
-	tool(def, &t);
+	tool(d, def, &t);
 	netd_ovn_names(def, &nm);
 	snprintf(cond, sizeof(cond), "name=%s", nm.lrp);
 	for (int attempt = 0; attempt < 3; attempt++) {
 		memset(err, 0, sizeof(*err));
-		if ((r = find_rows(def, "Logical_Router_Port", cond, lrp, &n_lrp, rows, 0, err)) < 0 ||
-		    (r = find_rows(def, "DHCP_Options", NULL, dhcp, &n_dhcp, rows, 0, err)) < 0 ||
-		    (r = find_rows(def, "DNS", NULL, dns, &n_dns, rows, 0, err)) < 0 ||
+		if ((r = find_rows(d, def, "Logical_Router_Port", cond, lrp, &n_lrp, rows, 0, err)) < 0 ||
+		    (r = find_rows(d, def, "DHCP_Options", NULL, dhcp, &n_dhcp, rows, 0, err)) < 0 ||
+		    (r = find_rows(d, def, "DNS", NULL, dns, &n_dns, rows, 0, err)) < 0 ||
 		    (r = netd_ovn_argv_network(&t, def, n_lrp == 0, n_dhcp ? dhcp : NULL, n_dns ? dns : NULL, &argv,
 					       err)) < 0)
 			return r;
@@ -123,7 +135,7 @@ int netd_ovn_start(struct netd *d, struct netd_net *n, struct nd_err *err)
 				  "ovn-encap-ip)?", br);
 	if ((r = netd_ovs_system_id(d, chassis, sizeof(chassis), err)) < 0)
 		return r;
-	if ((r = converge(n->live, err)) < 0)
+	if ((r = check_ssl(d, n->live, err)) < 0 || (r = converge(d, n->live, err)) < 0)
 		return r;
 	n->ovs = true;
 	n->bridge_created = false;
@@ -136,8 +148,7 @@ int netd_ovn_start(struct netd *d, struct netd_net *n, struct nd_err *err)
 
 int netd_ovn_repair(struct netd *d, struct netd_net *n, char *ret, size_t len, struct nd_err *err)
 {
-	(void)d;
-	if (converge(n->live, err) < 0)
+	if (converge(d, n->live, err) < 0)
 		return err->code;
 	snprintf(ret, len, "%s", "");
 	return 0;
@@ -151,9 +162,9 @@ int netd_ovn_port_add(struct netd *d, struct netd_net *n, const struct netd_port
 	unsigned n_dhcp;
 	int r;
 
-	tool(n->live, &t);
+	tool(d, n->live, &t);
 	if ((r = netd_ovs_system_id(d, chassis, sizeof(chassis), err)) < 0 ||
-	    (r = find_rows(n->live, "DHCP_Options", NULL, dhcp, &n_dhcp, rows, 0, err)) < 0)
+	    (r = find_rows(d, n->live, "DHCP_Options", NULL, dhcp, &n_dhcp, rows, 0, err)) < 0)
 		return r;
 	op.chassis = chassis;
 	op.dhcp_uuid = n_dhcp ? dhcp : NULL;
@@ -189,7 +200,7 @@ void netd_ovn_port_forget(struct netd *d, const struct netd_net *n, const struct
 		return;
 	snprintf(x->network, sizeof(x->network), "%s", n->live->name);
 	snprintf(x->lsp, sizeof(x->lsp), "%s", p->iface_id);
-	tool(n->live, &t);
+	tool(d, n->live, &t);
 	if (netd_ovn_argv_port_del(&t, p->iface_id, &argv, &err) < 0 ||
 	    netd_job_spawn(d, argv, OVN_TIMEOUT_S, lsp_del_done, x, &err) < 0) {
 		netd_log_err(n->live->name, "removing the logical port from OVN's NB", &err);
@@ -206,11 +217,11 @@ int netd_ovn_remove(struct netd *d, const struct netdef *def, struct nd_err *err
 	int r;
 
 	(void)d;
-	tool(def, &t);
+	tool(d, def, &t);
 	if ((r = netd_ovn_argv_remove(&t, def, &argv, err)) < 0 || (r = nbctl(argv, out, sizeof(out), def->name, err)) < 0)
 		return r;
 	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
-		if ((r = find_rows(def, tables[i], NULL, first, &count, rows, 16, err)) < 0)
+		if ((r = find_rows(d, def, tables[i], NULL, first, &count, rows, 16, err)) < 0)
 			return r;
 		for (unsigned j = 0; j < count && j < 16; j++)
 			if ((r = netd_ovn_argv_destroy(&t, tables[i], rows[j], &argv, err)) < 0 ||
@@ -221,11 +232,11 @@ int netd_ovn_remove(struct netd *d, const struct netdef *def, struct nd_err *err
 	return 0;
 }
 
-int netd_ovn_foreign_ports(const struct netdef *def, unsigned *count, struct nd_err *err)
+int netd_ovn_foreign_ports(struct netd *d, const struct netdef *def, unsigned *count, struct nd_err *err)
 {
 	char first[37], rows[1][37];
 
-	return find_rows(def, "Logical_Switch_Port", NULL, first, count, rows, 0, err);
+	return find_rows(d, def, "Logical_Switch_Port", NULL, first, count, rows, 0, err);
 }
 
 int netd_ovn_port_secure(struct netd *d, struct netd_net *n, const struct netd_port *p, struct nd_err *err)
@@ -235,7 +246,7 @@ int netd_ovn_port_secure(struct netd *d, struct netd_net *n, const struct netd_p
 	int r;
 
 	(void)d;
-	tool(n->live, &t);
+	tool(d, n->live, &t);
 	if ((r = netd_ovn_argv_port_get(&t, p->iface_id, "dynamic_addresses", &argv, err)) < 0 ||
 	    (r = nbctl(argv, out, sizeof(out), n->live->name, err)) < 0)
 		return r;

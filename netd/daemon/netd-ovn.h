@@ -26,6 +26,7 @@ struct netd_ovn_tool {
 	const char *nbctl; /* default "ovn-nbctl" */
 	const char *nb;    /* the NB database connection(s) */
 	unsigned timeout_s;
+	const char *private_key, *certificate, *ca_cert; /* for ssl: connections, or NULL */
 };
 
 /* one of this host's ports in NB */
@@ -78,6 +79,6 @@ void netd_ovn_port_forget(struct netd *d, const struct netd_net *n, const struct
 /* the network's objects leave NB: an explicit act (netdctl net-ovn-remove), never a side effect */
 int netd_ovn_remove(struct netd *d, const struct netdef *def, struct nd_err *err);
 /* how many logical ports netd put on the network's switch (any host's) */
-int netd_ovn_foreign_ports(const struct netdef *def, unsigned *count, struct nd_err *err);
+int netd_ovn_foreign_ports(struct netd *d, const struct netdef *def, unsigned *count, struct nd_err *err);
 /* once OVN's IPAM gave the port its address: port security holds the port to it as well as to its MAC */
 int netd_ovn_port_secure(struct netd *d, struct netd_net *n, const struct netd_port *p, struct nd_err *err);

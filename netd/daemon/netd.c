@@ -44,6 +44,9 @@ static void usage(FILE *f)
 		"  --max-clients-per-user N  connections one unprivileged uid may hold (default 32)\n"
 		"  --dnsmasq PATH       dnsmasq binary (default /usr/sbin/dnsmasq)\n"
 		"  --ovs-db SOCKET      OVSDB socket (default $OVS_RUNDIR/db.sock, /var/run/openvswitch/db.sock)\n"
+		"  --ovn-private-key FILE, --ovn-certificate FILE, --ovn-ca-cert FILE\n"
+		"                       this host's key and certificate, and the CA, for OVN NB databases\n"
+		"                       reached over ssl: (<netd:ovn nb='ssl:IP:PORT'>)\n"
 		"  --dnsmasq-user USER  user dnsmasq drops to (default netd-dnsmasq, else nobody)\n"
 		"  --no-coexist         never add accept rules to Docker's DOCKER-USER (warn only)\n"
 		"  --resolv-conf PATH   upstream nameservers for dnsmasq, watched (default /etc/resolv.conf)\n"
@@ -81,6 +84,9 @@ static const struct option longopts[] = {
 	{ "dnsmasq-log-max", required_argument, NULL, 'X' },
 	{ "journal-socket", required_argument, NULL, 'J' },
 	{ "libvirt-socket", required_argument, NULL, 'B' },
+	{ "ovn-private-key", required_argument, NULL, 'K' },
+	{ "ovn-certificate", required_argument, NULL, 'E' },
+	{ "ovn-ca-cert", required_argument, NULL, 'Y' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -223,6 +229,9 @@ static int parse_args(int argc, char **argv, struct netd_opts *o)
 			break;
 		case 'J': o->journal_socket = optarg; break;
 		case 'B': o->libvirt_socket = optarg; break;
+		case 'K': o->ovn_private_key = optarg; break;
+		case 'E': o->ovn_certificate = optarg; break;
+		case 'Y': o->ovn_ca_cert = optarg; break;
 		case 'M':
 			o->max_clients_per_user = (unsigned)strtoul(optarg, &end, 10);
 			if (*end || !o->max_clients_per_user || o->max_clients_per_user > 100000) {

@@ -67,7 +67,7 @@ tcp_retry() { for _ in 1 2 3; do tcp "$@" && return 0; done; return 1; }
 # -- the lab ---------------------------------------------------------------------
 ip link set lo up
 lab_underlay
-lab_central || { not_ok "OVN central (NB, SB, ovn-northd)"; cat "$T/central/err"; finish; exit 1; }
+LAB_SSL=1 lab_central || { not_ok "OVN central (NB, SB, ovn-northd)"; cat "$T/central/err"; finish; exit 1; }
 lab_host hostA 172.31.0.11 physnet:br-ex || { not_ok "host A"; cat "$T/hostA/ovs/err"; finish; exit 1; }
 lab_host hostB 172.31.0.12 || { not_ok "host B"; cat "$T/hostB/ovs/err"; finish; exit 1; }
 lab_uplink hostA || { not_ok "uplink"; finish; exit 1; }
@@ -260,6 +260,30 @@ in_ns gI ip link set g0 mtu 1442
 check "  in 192.168.51.0/24" sh -c "awk '{print \$1}' '$T/gI.lease' | grep -q '^192.168.51.'"
 check "  it reaches nothing outside: not the uplink" no_tcp gI 10.99.0.2 uplink
 check "  and not the tenant network's guests" no_tcp gI "$ipB" gB
+
+# -- an NB reached over SSL ----------------------------------------------------------
+cat >"$T/secure.xml" <<XML
+<network xmlns:netd='http://netd.dev/schemas/network/1.0'>
+  <name>secure</name>
+  <uuid>5d8a0e4e-8a1c-4d43-9d0b-0c5f0b3a7e03</uuid>
+  <ip address='192.168.52.1' prefix='24'><dhcp><range start='192.168.52.10' end='192.168.52.20'/></dhcp></ip>
+  <netd:ovn nb='$OVN_NB_SSL'/>
+</network>
+XML
+check "a network whose NB is reached over SSL ($OVN_NB_SSL, this host's certificate) starts on host B" \
+	hctl hostB net-create "$T/secure.xml"
+check "  its switch is in NB" sh -c "[ -n \"\$(ovn-nbctl --db=unix:$T/central/nb.sock --bare --columns=name find Logical_Switch external_ids:netd-network=secure)\" ]"
+# a netd without a certificate (its own directories, on host A) says what it needs
+mkdir -p "$T/nossl/etc" "$T/nossl/run" "$T/nossl/lib" && chmod 755 "$T/nossl" "$T/nossl/run"
+nsenter -t "$NS_hostA" -n "$BIN/netd" --socket "$T/nossl/sock" --config-dir "$T/nossl/etc" --run-dir "$T/nossl/run" \
+	--state-dir "$T/nossl/lib" --ovs-db "$T/hostA/ovs/db.sock" 2>>"$T/nossl/log" &
+NETD_PIDS+=($!)
+for _ in $(seq 100); do NETD_SOCKET=$T/nossl/sock "$BIN/netdctl" net-list >/dev/null 2>&1 && break; sleep 0.05; done
+NETD_SOCKET=$T/nossl/sock "$BIN/netdctl" net-create "$T/secure.xml" >"$T/nossl/out" 2>&1
+check "  a netd without --ovn-private-key/--ovn-certificate/--ovn-ca-cert refuses it, saying so" \
+	grep -q "reached over SSL: start netd with --ovn-private-key, --ovn-certificate and --ovn-ca-cert" "$T/nossl/out"
+check "  and a port on it too" sh -c "NETD_SOCKET=$T/hostB/netd/netd.sock nsenter -t $NS_hostB -n $BIN/netdctl net-port-create secure --persistent --name sslp0 >/dev/null &&
+	[ -n \"\$(ovn-nbctl --db=unix:$T/central/nb.sock --bare --columns=name find Logical_Switch_Port external_ids:netd-port=sslp0)\" ]"
 
 # -- netd restarted on host A: traffic goes on ------------------------------------
 in_ns gB timeout 30 busybox nc -l -p 5002 -e cat >/dev/null 2>&1 &

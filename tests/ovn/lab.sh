@@ -31,6 +31,7 @@ lab_nic() {
 lab_central() {
 	local D=$T/central
 	mkdir -p "$D"
+	[ -z "${LAB_SSL:-}" ] || lab_pki || return 1
 	new_ns central
 	lab_nic central eth0 || return 1
 	in_ns central ip addr add "$OVN_CENTRAL_IP/24" dev eth0
@@ -38,10 +39,25 @@ lab_central() {
 		ovsdb-tool create "$D/sb.db" /usr/share/ovn/ovn-sb.ovsschema >/dev/null || return 1
 	lab_central_start
 }
+# lab_pki: a CA (ovs-pki), the NB server's certificate and one for the hosts, in $T/pki;
+# lab_central_start then also serves NB over SSL on port 6643, start_netd_on hands netd the host's
+lab_pki() {
+	local P=$T/pki r
+	mkdir -p "$P" && cd "$P" || return 1
+	ovs-pki --dir="$P/ca" init >/dev/null 2>&1 && ovs-pki --dir="$P/ca" req+sign nb controller >/dev/null 2>&1 &&
+		ovs-pki --dir="$P/ca" req+sign host switch >/dev/null 2>&1
+	r=$?
+	cd - >/dev/null
+	return $r
+}
+OVN_NB_SSL=ssl:$OVN_CENTRAL_IP:6643
 # lab_central_start: (again) the central's daemons on their databases
 lab_central_start() {
-	local D=$T/central
-	in_ns central ovsdb-server "$D/nb.db" --remote="ptcp:6641:$OVN_CENTRAL_IP" --remote="punix:$D/nb.sock" \
+	local D=$T/central P=$T/pki
+	local -a ssl=()
+	[ -r "$P/nb-cert.pem" ] && ssl=(--remote="pssl:6643:$OVN_CENTRAL_IP" --private-key="$P/nb-privkey.pem"
+		--certificate="$P/nb-cert.pem" --ca-cert="$P/ca/switchca/cacert.pem")
+	in_ns central ovsdb-server "$D/nb.db" --remote="ptcp:6641:$OVN_CENTRAL_IP" --remote="punix:$D/nb.sock" "${ssl[@]}" \
 		--pidfile="$D/nb.pid" --unixctl="$D/nb.ctl" --log-file="$D/nb.log" --detach 2>>"$D/err" || return 1
 	in_ns central ovsdb-server "$D/sb.db" --remote="ptcp:6642:$OVN_CENTRAL_IP" --remote="punix:$D/sb.sock" \
 		--pidfile="$D/sb.pid" --unixctl="$D/sb.ctl" --log-file="$D/sb.log" --detach 2>>"$D/err" || return 1
@@ -124,10 +140,13 @@ start_netd_on() {
 	local h=$1 D=$T/$1/netd
 	mkdir -p "$D/etc" "$D/run" "$D/lib"
 	chmod 755 "$D" "$D/run"
-	local var="NS_$1"
+	local var="NS_$1" P=$T/pki
+	local -a ssl=()
+	[ -r "$P/host-cert.pem" ] && ssl=(--ovn-private-key "$P/host-privkey.pem" --ovn-certificate "$P/host-cert.pem"
+		--ovn-ca-cert "$P/ca/controllerca/cacert.pem")
 	# nsenter itself becomes netd (no subshell between): $! is netd's pid
 	nsenter -t "${!var}" -n "$BIN/netd" --socket "$D/netd.sock" --config-dir "$D/etc" --run-dir "$D/run" --state-dir "$D/lib" \
-		--ovs-db "$T/$h/ovs/db.sock" 2>>"$D/netd.log" &
+		--ovs-db "$T/$h/ovs/db.sock" "${ssl[@]}" 2>>"$D/netd.log" &
 	NETD_PIDS+=($!)
 	eval "NETD_PID_$h=$!"
 	for _ in $(seq 200); do

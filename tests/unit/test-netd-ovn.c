@@ -80,8 +80,8 @@ static const struct {
 	  "<txt>" },
 	{ "<forward mode='nat'/><dns><forwarder domain='corp' addr='10.0.0.53'/></dns><ip address='192.168.50.1' "
 	  "prefix='24'/>" OVN_NAT, "<dns><forwarder>: on an OVN network a forwarder is an IPv4 addr= only" },
-	{ "<forward mode='nat'/><ip address='192.168.50.1' prefix='24'/><netd:ovn nb='ssl:1.2.3.4:6641'/>",
-	  "<netd:ovn nb='ssl:1.2.3.4:6641'>" },
+	{ "<forward mode='nat'/><ip address='192.168.50.1' prefix='24'/><netd:ovn nb='pssl:1.2.3.4:6641'/>",
+	  "<netd:ovn nb='pssl:1.2.3.4:6641'>" },
 	{ "<ip address='192.168.50.1' prefix='24'/><netd:ovn nb='tcp:1.2.3.4:6641 --db=x'/>", "expected tcp:IPV4:PORT" },
 	{ "<ip address='192.168.50.1' prefix='24'/><netd:ovn nb='tcp:1.2.3.4:6641' bogus='1'/>", "bogus" },
 	{ "<forward mode='nat'/><ip address='192.168.50.1' prefix='24'/><netd:ovn nb='tcp:1.2.3.4:6641'>"
