@@ -245,14 +245,18 @@ else
 fi
 
 # -- an isolated OVN network ------------------------------------------------------
-cat >"$T/iso.xml" <<XML
+# isolated_xml NAME UUID-TAIL THIRD-OCTET NB: an OVN network with DHCP and no way out
+isolated_xml() {
+	cat <<XML
 <network xmlns:netd='http://netd.dev/schemas/network/1.0'>
-  <name>iso</name>
-  <uuid>5d8a0e4e-8a1c-4d43-9d0b-0c5f0b3a7e02</uuid>
-  <ip address='192.168.51.1' prefix='24'><dhcp><range start='192.168.51.10' end='192.168.51.20'/></dhcp></ip>
-  <netd:ovn nb='$OVN_NB'/>
+  <name>$1</name>
+  <uuid>5d8a0e4e-8a1c-4d43-9d0b-0c5f0b3a7e$2</uuid>
+  <ip address='192.168.$3.1' prefix='24'><dhcp><range start='192.168.$3.10' end='192.168.$3.20'/></dhcp></ip>
+  <netd:ovn nb='$4'/>
 </network>
 XML
+}
+isolated_xml iso 02 51 "$OVN_NB" >"$T/iso.xml"
 check "an isolated OVN network (no <forward>) on host A" sh -c "NETD_SOCKET=$T/hostA/netd/netd.sock nsenter -t $NS_hostA -n $BIN/netdctl net-create $T/iso.xml"
 check "  a guest on it gets a port" ns_guest gI hostA 52:54:00:51:00:0a iso
 check "  and a lease" dhcp gI
@@ -262,14 +266,7 @@ check "  it reaches nothing outside: not the uplink" no_tcp gI 10.99.0.2 uplink
 check "  and not the tenant network's guests" no_tcp gI "$ipB" gB
 
 # -- an NB reached over SSL ----------------------------------------------------------
-cat >"$T/secure.xml" <<XML
-<network xmlns:netd='http://netd.dev/schemas/network/1.0'>
-  <name>secure</name>
-  <uuid>5d8a0e4e-8a1c-4d43-9d0b-0c5f0b3a7e03</uuid>
-  <ip address='192.168.52.1' prefix='24'><dhcp><range start='192.168.52.10' end='192.168.52.20'/></dhcp></ip>
-  <netd:ovn nb='$OVN_NB_SSL'/>
-</network>
-XML
+isolated_xml secure 03 52 "$OVN_NB_SSL" >"$T/secure.xml"
 check "a network whose NB is reached over SSL ($OVN_NB_SSL, this host's certificate) starts on host B" \
 	hctl hostB net-create "$T/secure.xml"
 check "  its switch is in NB" sh -c "[ -n \"\$(ovn-nbctl --db=unix:$T/central/nb.sock --bare --columns=name find Logical_Switch external_ids:netd-network=secure)\" ]"
