@@ -69,8 +69,8 @@ ip link set lo up
 lab_underlay
 LAB_SSL=1 lab_central || { not_ok "OVN central (NB, SB, ovn-northd)"; cat "$T/central/err"; finish; exit 1; }
 lab_host hostA 172.31.0.11 physnet:br-ex || { not_ok "host A"; cat "$T/hostA/ovs/err"; finish; exit 1; }
-lab_host hostB 172.31.0.12 || { not_ok "host B"; cat "$T/hostB/ovs/err"; finish; exit 1; }
-lab_uplink hostA || { not_ok "uplink"; finish; exit 1; }
+lab_host hostB 172.31.0.12 physnet:br-ex || { not_ok "host B"; cat "$T/hostB/ovs/err"; finish; exit 1; }
+lab_uplink hostA hostB || { not_ok "uplink"; finish; exit 1; }
 for _ in $(seq 100); do [ "$(sbctl --bare --columns=name list Chassis | grep -c host)" = 2 ] && break; sleep 0.1; done
 check "the lab: central, hosts A and B registered as chassis" sh -c "[ \"\$(ovn-sbctl --db=unix:$T/central/sb.sock --bare --columns=name list Chassis | grep -c host)\" = 2 ]"
 start_netd_on hostA && start_netd_on hostB || { not_ok "netd on both hosts"; finish; exit 1; }
@@ -340,6 +340,45 @@ check "  NB has no switch, router, DHCP or DNS row of tenant left" sh -c "
 	[ -z \"\$(nb --bare --columns=_uuid find DHCP_Options external_ids:netd-uuid=$UUID)\" ] &&
 	[ -z \"\$(nb --bare --columns=_uuid find DNS external_ids:netd-uuid=$UUID)\" ]"
 check "  isolated network iso is untouched" sh -c "[ -n \"\$(ovn-nbctl --db=unix:$T/central/nb.sock --bare --columns=name find Logical_Switch external_ids:netd-network=iso)\" ]"
+
+# -- a host is lost: its gateway role moves to the next chassis -------------------------
+# OVN hands a gateway over only to a chassis that still sees another one by BFD
+# (with two, the survivor cannot tell the other's loss from its own isolation):
+# host C, a third chassis, is the lowest-priority gateway
+lab_host hostC 172.31.0.13 || not_ok "host C"
+lab_tenant_xml "  <ip address='192.168.53.1' prefix='24'><dhcp><range start='192.168.53.10' end='192.168.53.20'/></dhcp></ip>" |
+	sed "s/<name>tenant</<name>ha</; s/$LAB_TENANT_UUID/5d8a0e4e-8a1c-4d43-9d0b-0c5f0b3a7e04/; s/10.99.0.10/10.99.0.20/;
+	     s|<netd:gateway chassis='hostA' priority='20'/>|&<netd:gateway chassis='hostB' priority='10'/><netd:gateway chassis='hostC' priority='5'/>|" >"$T/ha.xml"
+check "network ha: gateways host A (priority 20), B (10), C (5); defined on A and B" sh -c "
+	NETD_SOCKET=$T/hostA/netd/netd.sock nsenter -t $NS_hostA -n $BIN/netdctl net-create $T/ha.xml >/dev/null &&
+	NETD_SOCKET=$T/hostB/netd/netd.sock nsenter -t $NS_hostB -n $BIN/netdctl net-create $T/ha.xml >/dev/null"
+check "  a guest on host B gets a port" ns_guest gH hostB 52:54:00:53:00:0b ha
+check "  and a lease" dhcp gH
+in_ns gH ip link set g0 mtu 1442
+nsenter -t "$NS_uplink" -n nft -f - <<'NFT'
+table inet ha {
+	counter c_ha { }
+	chain ha_input {
+		type filter hook input priority 0;
+		ip saddr 10.99.0.20 tcp dport 5001 counter name c_ha
+	}
+}
+NFT
+CR=cr-netd-5d8a0e4e-8a1c-4d43-9d0b-0c5f0b3a7e04-lrp-ext
+gateway_is() { # gateway_is HOST: SB binds the network's gateway port to HOST
+	[ "$(sbctl --bare --columns=chassis find Port_Binding "logical_port=$CR")" = \
+		"$(sbctl --bare --columns=_uuid find Chassis "name=$1")" ]
+}
+check "  it reaches the uplink" tcp_retry gH 10.99.0.2 uplink
+check "  through host A, the active gateway (southbound)" gateway_is hostA
+nsenter -t "$NS_uplink" -n nft reset counter inet ha c_ha >/dev/null
+lab_host_down hostA
+ok "host A is lost (its ovs-vswitchd, ovn-controller and netd killed)"
+failover=
+for _ in $(seq 10); do tcp gH 10.99.0.2 uplink && failover=1 && break; sleep 1; done
+check "  guest H reaches the uplink again, through host B now (SNAT 10.99.0.20 seen)" sh -c "[ -n '$failover' ] &&
+	nsenter -t $NS_uplink -n nft list counter inet ha c_ha | grep -Eq 'packets [1-9]'"
+check "  host B holds the gateway port now (southbound)" gateway_is hostB
 
 # -- nothing left behind --------------------------------------------------------------
 lab_stop_all

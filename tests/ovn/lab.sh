@@ -109,20 +109,32 @@ lab_controller_start() {
 }
 hvsctl() { local h=$1; shift; ovs-vsctl --db="unix:$T/$h/ovs/db.sock" --timeout=10 "$@"; }
 
-# lab_uplink HOST: namespace uplink (10.99.0.2/24, "the outside") on HOST's br-ex
+# lab_uplink HOST...: namespace uplink (10.99.0.2/24 on its bridge ub, "the outside"),
+# joined to each HOST's br-ex (the provider network physnet of those hosts' bridge mappings)
 lab_uplink() {
+	local h var
 	new_ns uplink
-	local var="NS_$1"
-	hvsctl "$1" add-br br-ex -- set bridge br-ex datapath_type=netdev || return 1
-	ip link add up-ovn type veth peer name u0 netns "$NS_uplink" || return 1
-	ip link set up-ovn netns "${!var}"
-	in_ns "$1" sysctl -qw net.ipv4.conf.up-ovn.arp_ignore=8
-	in_ns "$1" ip link set up-ovn up
-	in_ns "$1" ethtool -K up-ovn tx off >/dev/null 2>&1
-	hvsctl "$1" add-port br-ex up-ovn || return 1
-	in_ns uplink ip addr add 10.99.0.2/24 dev u0
-	in_ns uplink ip link set u0 up
-	in_ns uplink ethtool -K u0 tx off >/dev/null 2>&1
+	in_ns uplink ip link add ub type bridge || return 1
+	in_ns uplink ip addr add 10.99.0.2/24 dev ub
+	in_ns uplink ip link set ub up
+	for h in "$@"; do
+		var="NS_$h"
+		hvsctl "$h" add-br br-ex -- set bridge br-ex datapath_type=netdev || return 1
+		ip link add up-ovn type veth peer name "u-$h" netns "$NS_uplink" || return 1
+		ip link set up-ovn netns "${!var}"
+		in_ns "$h" sysctl -qw net.ipv4.conf.up-ovn.arp_ignore=8
+		in_ns "$h" ip link set up-ovn up
+		in_ns "$h" ethtool -K up-ovn tx off >/dev/null 2>&1
+		hvsctl "$h" add-port br-ex up-ovn || return 1
+		in_ns uplink ethtool -K "u-$h" tx off >/dev/null 2>&1
+		in_ns uplink ip link set "u-$h" master ub up
+	done
+}
+# lab_host_down HOST: the host is lost (its ovs-vswitchd, ovn-controller and netd gone)
+lab_host_down() {
+	local D=$T/$1/ovs f var="NETD_PID_$1"
+	[ -n "${!var:-}" ] && kill -9 "${!var}" 2>/dev/null && { wait "${!var}"; } 2>/dev/null
+	for f in controller vswitchd ovsdb; do [ -r "$D/$f.pid" ] && kill -9 "$(cat "$D/$f.pid")" 2>/dev/null; done
 }
 
 # lab_stop_all: every daemon of the lab, before the namespaces go
