@@ -120,6 +120,9 @@ struct netd_net {
 	long long restart_at_ms;  /* 0 = no restart pending */
 	long long dnsmasq_started_ms;
 	struct netd_ev dnsmasq_ev;
+	/* an OVN network's autostart: tried after netd listens, again while its NB cannot be reached */
+	long long ovn_start_at_ms; /* 0 = none pending */
+	unsigned ovn_backoff_ms;
 };
 
 static inline bool netd_net_is_active(const struct netd_net *n)

@@ -257,3 +257,43 @@ int netd_ovn_port_secure(struct netd *d, struct netd_net *n, const struct netd_p
 		return r;
 	return nbctl(argv, out, sizeof(out), n->live->name, err);
 }
+
+#define OVN_RETRY_FIRST_MS 5000
+#define OVN_RETRY_MAX_MS 60000
+
+int netd_ovn_tick(struct netd *d)
+{
+	long long now = netd_now_ms(), next = -1;
+
+	for (struct netd_net *n = d->nets; n; n = n->next) {
+		struct nd_err err = { 0 };
+
+		if (!n->ovn_start_at_ms)
+			continue;
+		if (!n->autostart || n->state != NETD_NET_INACTIVE || !n->def) { /* started, or no longer wanted */
+			n->ovn_start_at_ms = 0;
+			n->ovn_backoff_ms = 0;
+			continue;
+		}
+		if (n->ovn_start_at_ms > now) {
+			if (next < 0 || n->ovn_start_at_ms - now < next)
+				next = n->ovn_start_at_ms - now;
+			continue;
+		}
+		if (netd_net_start(d, n, &err) == 0) {
+			if (n->ovn_backoff_ms)
+				netd_log(NETD_LOG_INFO, netd_net_name(n), "OVN: autostarted, its NB answers again");
+			n->ovn_start_at_ms = 0;
+			n->ovn_backoff_ms = 0;
+			continue;
+		}
+		n->ovn_backoff_ms = n->ovn_backoff_ms ? n->ovn_backoff_ms * 2 : OVN_RETRY_FIRST_MS;
+		if (n->ovn_backoff_ms > OVN_RETRY_MAX_MS)
+			n->ovn_backoff_ms = OVN_RETRY_MAX_MS;
+		n->ovn_start_at_ms = now + n->ovn_backoff_ms;
+		netd_log_err(netd_net_name(n), "OVN: autostart failed (trying again)", &err);
+		if (next < 0 || n->ovn_backoff_ms < next)
+			next = n->ovn_backoff_ms;
+	}
+	return (int)next;
+}

@@ -82,3 +82,6 @@ int netd_ovn_remove(struct netd *d, const struct netdef *def, struct nd_err *err
 int netd_ovn_foreign_ports(struct netd *d, const struct netdef *def, unsigned *count, struct nd_err *err);
 /* once OVN's IPAM gave the port its address: port security holds the port to it as well as to its MAC */
 int netd_ovn_port_secure(struct netd *d, struct netd_net *n, const struct netd_port *p, struct nd_err *err);
+/* autostarts of OVN networks (after netd listens; again, backing off, while NB cannot be reached):
+ * ms until the next one is due, or -1 */
+int netd_ovn_tick(struct netd *d);

@@ -27,6 +27,7 @@
 #include "netd/daemon/netd-jobs.h"
 #include "netd/daemon/netd-log.h"
 #include "netd/daemon/netd-net.h"
+#include "netd/daemon/netd-ovn.h"
 #include "netd/daemon/netd-port.h"
 #include "netd/daemon/netd-virt.h"
 
@@ -335,7 +336,9 @@ static void autostart(struct netd *d)
 		struct nd_err err = { 0 };
 
 		next = n->next;
-		if (n->autostart && n->state == NETD_NET_INACTIVE && netd_net_start(d, n, &err) < 0)
+		if (n->autostart && n->state == NETD_NET_INACTIVE && n->def->ovn.present)
+			n->ovn_start_at_ms = netd_now_ms(); /* its NB may be away: netd_ovn_tick, once netd listens */
+		else if (n->autostart && n->state == NETD_NET_INACTIVE && netd_net_start(d, n, &err) < 0)
 			netd_log_err(n->def->name, "autostart failed", &err);
 	}
 }
@@ -351,10 +354,12 @@ static int run(struct netd *d)
 		struct netd_client *ready[MAX_EVENTS];
 		uint32_t ready_ev[MAX_EVENTS];
 		size_t n_ready = 0;
-		int timeout = netd_dnsmasq_tick(d), jobs = netd_jobs_tick(d), n;
+		int timeout = netd_dnsmasq_tick(d), jobs = netd_jobs_tick(d), ovn = netd_ovn_tick(d), n;
 
 		if (jobs >= 0 && (timeout < 0 || jobs < timeout))
 			timeout = jobs;
+		if (ovn >= 0 && (timeout < 0 || ovn < timeout))
+			timeout = ovn;
 
 		n = epoll_wait(d->epfd, evs, MAX_EVENTS, busy ? 0 : timeout);
 		if (n == 0 && busy) {

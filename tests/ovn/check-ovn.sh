@@ -297,11 +297,28 @@ check "  it was another netd (pid $old_netd gone, $NETD_PID_hostA answering)" sh
 check "  the restarted netd has tenant active and guest A's port" sh -c "NETD_SOCKET=$T/hostA/netd/netd.sock nsenter -t $NS_hostA -n $BIN/netdctl net-port-list tenant | grep -q v-gA"
 
 # -- NB, SB and northd stopped: existing guests keep talking -----------------------
+isolated_xml auto 05 54 "$OVN_NB" >"$T/auto.xml"
+check "network auto on host B: defined, autostart, not started" sh -c "
+	NETD_SOCKET=$T/hostB/netd/netd.sock nsenter -t $NS_hostB -n $BIN/netdctl net-define $T/auto.xml >/dev/null &&
+	NETD_SOCKET=$T/hostB/netd/netd.sock nsenter -t $NS_hostB -n $BIN/netdctl net-autostart auto >/dev/null"
 lab_central_stop
 check "central stopped: guest A -> guest B with TCP" tcp_retry gA "$ipB" gB
 check "  and guest B -> uplink through SNAT" tcp_retry gB 10.99.0.2 uplink
+# netd (re)started while its NB is away: it serves at once, and autostarts the OVN network once NB is back
+old_netd=$NETD_PID_hostB
+kill "$old_netd"; wait "$old_netd" 2>/dev/null
+check "netd restarted on host B with NB away: it serves (the OVN autostart waits for NB, not netd)" start_netd_on hostB
+check "  tenant is still active there (adopted, NB not needed)" sh -c "NETD_SOCKET=$T/hostB/netd/netd.sock nsenter -t $NS_hostB -n $BIN/netdctl net-list | grep -Eq '^ *tenant +active'"
+check "  network auto is not (its NB cannot be reached)" sh -c "NETD_SOCKET=$T/hostB/netd/netd.sock nsenter -t $NS_hostB -n $BIN/netdctl net-list --all | grep -Eq '^ *auto +inactive'"
 lab_central_start
 for _ in $(seq 100); do nbctl show >/dev/null 2>&1 && break; sleep 0.1; done
+up=
+for _ in $(seq 80); do
+	hctl hostB net-list | grep -Eq '^ *auto +active' && up=1 && break
+	sleep 0.5
+done
+check "  NB back: auto autostarts on host B (retried with backoff)" test -n "$up"
+check "  and its switch is in NB" sh -c "[ -n \"\$(ovn-nbctl --db=unix:$T/central/nb.sock --bare --columns=name find Logical_Switch external_ids:netd-network=auto)\" ]"
 
 # -- ports leave NB with their host's netd ------------------------------------------
 check "net-port-delete on host B" sh -c "NETD_SOCKET=$T/hostB/netd/netd.sock nsenter -t $NS_hostB -n $BIN/netdctl net-port-delete tenant v-gB"
