@@ -351,7 +351,7 @@ static int cmd_list(int argc, char **argv)
 static int cmd_info(int argc, char **argv)
 {
 	const char *name = positional(argc, argv, 0);
-	json_object *reply, *res;
+	json_object *reply, *res, *ovn;
 
 	if (!name)
 		return fail("usage: netdctl net-info NETWORK");
@@ -372,8 +372,13 @@ static int cmd_info(int argc, char **argv)
 	printf("%-16s%s\n", "Autostart:", flag(res, "autostart") ? "yes" : "no");
 	printf("%-16s%s\n", "Bridge:", str(res, "bridge"));
 	printf("%-16s%s\n", "Forward:", str(res, "forward"));
-	printf("%-16s%s\n", "DHCP/DNS pid:", str(res, "dnsmasq_pid"));
-	printf("%-16s%s\n", "DHCP restarts:", str(res, "dnsmasq_restarts"));
+	if (json_object_object_get_ex(res, "ovn", &ovn)) { /* OVN serves DHCP and DNS: no dnsmasq */
+		printf("%-16s%s\n", "OVN NB:", str(ovn, "nb"));
+		printf("%-16s%s\n", "OVN switch:", str(ovn, "switch"));
+	} else {
+		printf("%-16s%s\n", "DHCP/DNS pid:", str(res, "dnsmasq_pid"));
+		printf("%-16s%s\n", "DHCP restarts:", str(res, "dnsmasq_restarts"));
+	}
 	json_object_put(reply);
 	return 0;
 }

@@ -68,6 +68,15 @@ static json_object *net_summary(const struct netd_net *n)
 	json_object_object_add(o, "forward", json_object_new_string(netdef_forward_to_string(def->forward.mode)));
 	json_object_object_add(o, "bridge", json_object_new_string(n->state != NETD_NET_INACTIVE ? n->bridge :
 					def->bridge.name ? def->bridge.name : ""));
+	if (def->ovn.present) { /* where its objects are */
+		json_object *ovn = json_object_new_object();
+		char sw[48];
+
+		snprintf(sw, sizeof(sw), "netd-%s", uuid);
+		json_object_object_add(ovn, "nb", json_object_new_string(def->ovn.nb));
+		json_object_object_add(ovn, "switch", json_object_new_string(sw));
+		json_object_object_add(o, "ovn", ovn);
+	}
 	return o;
 }
 

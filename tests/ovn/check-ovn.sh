@@ -117,6 +117,10 @@ check "NB: one DHCP_Options (router, lease, MTU 1442 = 1500 - Geneve) and one DN
 check "no dnsmasq and no nftables rules of netd's for an OVN network (OVN serves DHCP, DNS, NAT)" sh -c "
 	! pgrep -x dnsmasq >/dev/null && ! nsenter -t $NS_hostA -n nft list tables | grep -q netd &&
 	! nsenter -t $NS_hostB -n nft list tables | grep -q netd"
+check "netdctl net-info on host B names the NB and the logical switch" sh -c "
+	i=\$(NETD_SOCKET=$T/hostB/netd/netd.sock nsenter -t $NS_hostB -n $BIN/netdctl net-info tenant) &&
+	echo \"\$i\" | grep -q '^OVN NB: *$OVN_NB' && echo \"\$i\" | grep -q '^OVN switch: *netd-$UUID' &&
+	echo \"\$i\" | grep -q '^Bridge: *br-int'"
 check "netdctl net-list on host B: tenant active" sh -c "NETD_SOCKET=$T/hostB/netd/netd.sock nsenter -t $NS_hostB -n $BIN/netdctl net-list | grep -Eq '^ *tenant +active'"
 
 # -- guests ----------------------------------------------------------------------
