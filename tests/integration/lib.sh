@@ -128,11 +128,20 @@ resolves() {
 # ping_from NS ADDR: one ping, 2 s at most
 ping_from() { in_ns "$1" busybox ping -c 1 -W 2 "$2"; }
 # tcp FROM TO_NS TO_ADDR: a line sent over TCP from namespace FROM to a listener in TO_NS arrives
+# listening [NS] PORT: until a TCP listener on PORT is up (in namespace NS, else here), 3 s at most
+listening() {
+	local i
+	for i in $(seq 60); do
+		if [ $# = 2 ]; then in_ns "$1" ss -Hltn "sport = :$2" | grep -q .; else ss -Hltn "sport = :$1" | grep -q .; fi && return 0
+		sleep 0.05
+	done
+	return 1
+}
 tcp() {
 	rm -f "$T/tcp.rx"
 	in_ns "$2" timeout 5 busybox nc -l -p 5001 >"$T/tcp.rx" &
 	local l=$!
-	sleep 0.3
+	listening "$2" 5001
 	echo "hello from $1" | in_ns "$1" timeout 3 busybox nc -w 2 "$3" 5001
 	wait $l 2>/dev/null
 	grep -q "hello from $1" "$T/tcp.rx"
@@ -143,7 +152,7 @@ tcp_from_host() {
 	rm -f "$T/tcpf.rx"
 	in_ns "$1" timeout 5 busybox nc -l -p 5004 >"$T/tcpf.rx" &
 	local l=$!
-	sleep 0.3
+	listening "$1" 5004
 	echo "hello from the host" | timeout 3 busybox nc -w 2 "$2" 5004
 	wait $l 2>/dev/null
 	grep -q "hello from the host" "$T/tcpf.rx"
@@ -153,7 +162,7 @@ tcp_to_host() {
 	rm -f "$T/tcph.rx"
 	timeout 5 busybox nc -l -p 5003 >"$T/tcph.rx" &
 	local l=$!
-	sleep 0.3
+	listening 5003
 	echo "hello from $1" | in_ns "$1" timeout 3 busybox nc -w 2 "$2" 5003
 	wait $l 2>/dev/null
 	grep -q "hello from $1" "$T/tcph.rx"

@@ -56,7 +56,7 @@ tcp() {
 	rm -f "$T/tcp.rx"
 	in_ns "$3" timeout 8 busybox nc -l -p 5001 >"$T/tcp.rx" &
 	local l=$!
-	sleep 0.3
+	for _ in $(seq 60); do in_ns "$3" ss -Hltn "sport = :5001" | grep -q . && break; sleep 0.05; done
 	echo "hello from $1" | in_ns "$1" timeout 6 busybox nc -w 3 "$2" 5001
 	wait $l 2>/dev/null
 	grep -q "hello from $1" "$T/tcp.rx"
