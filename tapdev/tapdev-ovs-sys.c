@@ -99,9 +99,9 @@ int tapdev_ovs_result(const char *argv0, int status, char *out, unsigned timeout
 		return -ENOENT;
 	if (status == 128 + SIGALRM || status == 128 + SIGKILL || strstr(out, "no answer"))
 		/* ovs-vsctl's --timeout: the database took the change, no switch applied it */
-		return nd_err_set(err, -ETIMEDOUT, "ovs-vsctl",
-				  "no answer within %u s: is ovs-vswitchd running? (%s)", timeout_s, argv0);
-	return nd_err_set(err, -EIO, "ovs-vsctl", "%s failed (exit %d): %s%s", argv0, status,
+		return nd_err_set(err, -ETIMEDOUT, argv0,
+				  "no answer within %u s: is ovs-vswitchd running?", timeout_s);
+	return nd_err_set(err, -EIO, argv0, "failed (exit %d): %s%s", status,
 			  out[0] ? out : "no output",
 			  strstr(out, "database connection failed") ? " (is ovsdb-server running?)" : "");
 }

@@ -73,6 +73,7 @@ struct netd {
 	struct netd_client *clients;
 	struct netd_reap *reaping; /* dnsmasqs told to stop, not yet gone */
 	struct netd_job *jobs;     /* children being waited for (ovs-vsctl) */
+	char ovn_chassis[128];     /* this host's OVN system-id, read once ("" = not yet) */
 	struct netd_pending *pending; /* requests whose reply waits for a job */
 	int epfd, listen_fd, sig_fd, lock_fd, reserve_fd;
 	bool quit;

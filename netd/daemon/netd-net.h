@@ -123,6 +123,9 @@ struct netd_net {
 	/* an OVN network's autostart: tried after netd listens, again while its NB cannot be reached */
 	long long ovn_start_at_ms; /* 0 = none pending */
 	unsigned ovn_backoff_ms;
+	/* its DHCP_Options row, looked up by the first port after each start ("" = it has none) */
+	bool ovn_dhcp_known;
+	char ovn_dhcp[37];
 };
 
 static inline bool netd_net_is_active(const struct netd_net *n)

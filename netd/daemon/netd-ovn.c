@@ -123,7 +123,7 @@ static int converge(const struct netd *d, const struct netdef *def, struct nd_er
 int netd_ovn_start(struct netd *d, struct netd_net *n, struct nd_err *err)
 {
 	const char *br = n->live->ovn.integration_bridge ? n->live->ovn.integration_bridge : "br-int";
-	char chassis[128], uuid[37];
+	char uuid[37];
 	int r;
 
 	r = netd_ovs_bridge_run(d, NETD_OVS_BR_EXISTS, br, err);
@@ -133,16 +133,17 @@ int netd_ovn_start(struct netd *d, struct netd_net *n, struct nd_err *err)
 		return nd_err_set(err, -ENODEV, n->live->name, "OVN's integration bridge '%s' is not in this host's Open "
 				  "vSwitch: is ovn-controller running here (external_ids ovn-remote, ovn-encap-type, "
 				  "ovn-encap-ip)?", br);
-	if ((r = netd_ovs_system_id(d, chassis, sizeof(chassis), err)) < 0)
+	if ((r = netd_ovs_system_id(d, d->ovn_chassis, sizeof(d->ovn_chassis), err)) < 0)
 		return r;
 	if ((r = check_ssl(d, n->live, err)) < 0 || (r = converge(d, n->live, err)) < 0)
 		return r;
+	n->ovn_dhcp_known = false;
 	n->ovs = true;
 	n->bridge_created = false;
 	snprintf(n->bridge, sizeof(n->bridge), "%s", br);
 	netdef_uuid_format(n->uuid, uuid);
 	netd_log(NETD_LOG_INFO, n->live->name, "OVN: switch netd-%s in NB %s; ports on %s of chassis %s", uuid,
-		 n->live->ovn.nb, br, chassis);
+		 n->live->ovn.nb, br, d->ovn_chassis);
 	return 0;
 }
 
@@ -150,6 +151,7 @@ int netd_ovn_repair(struct netd *d, struct netd_net *n, char *ret, size_t len, s
 {
 	if (converge(d, n->live, err) < 0)
 		return err->code;
+	n->ovn_dhcp_known = false;
 	snprintf(ret, len, "%s", "");
 	return 0;
 }
@@ -158,16 +160,21 @@ int netd_ovn_port_add(struct netd *d, struct netd_net *n, const struct netd_port
 {
 	struct netd_ovn_tool t;
 	struct netd_ovn_port op = { .lsp = p->iface_id, .mac = p->mac, .ifname = p->name, .vm_name = p->vm_name };
-	char chassis[128], dhcp[37], rows[1][37], **argv, out[2048];
+	char rows[1][37], **argv, out[2048];
 	unsigned n_dhcp;
 	int r;
 
 	tool(d, n->live, &t);
-	if ((r = netd_ovs_system_id(d, chassis, sizeof(chassis), err)) < 0 ||
-	    (r = find_rows(d, n->live, "DHCP_Options", NULL, dhcp, &n_dhcp, rows, 0, err)) < 0)
+	/* what every port needs, asked once (after a netd restart: by the first port) */
+	if (!d->ovn_chassis[0] && (r = netd_ovs_system_id(d, d->ovn_chassis, sizeof(d->ovn_chassis), err)) < 0)
 		return r;
-	op.chassis = chassis;
-	op.dhcp_uuid = n_dhcp ? dhcp : NULL;
+	if (!n->ovn_dhcp_known) {
+		if ((r = find_rows(d, n->live, "DHCP_Options", NULL, n->ovn_dhcp, &n_dhcp, rows, 0, err)) < 0)
+			return r;
+		n->ovn_dhcp_known = true;
+	}
+	op.chassis = d->ovn_chassis;
+	op.dhcp_uuid = n->ovn_dhcp[0] ? n->ovn_dhcp : NULL;
 	if ((r = netd_ovn_argv_port_add(&t, n->live, &op, &argv, err)) < 0)
 		return r;
 	return nbctl(argv, out, sizeof(out), n->live->name, err);

@@ -235,25 +235,25 @@ static int floor_plug(struct netd *d, struct netd_net *n, struct netd_port *p, c
 	return rr;
 }
 
+static bool ovn_port(struct netd *d, const struct netd_port *p)
+{
+	struct netd_net *n = netd_net_find(d, p->network);
+
+	return n && n->live && n->live->ovn.present;
+}
+
 static void port_remove_answering(struct netd *d, struct netd_port *p, bool delete_link, struct netd_pending *pend)
 {
+	struct netd_net *n = delete_link ? netd_net_find(d, p->network) : NULL;
 	char path[4096];
 
-	if (delete_link && p->reserved) { /* a reservation has no device of netd's; on OVN, a logical port */
-		struct netd_net *n = netd_net_find(d, p->network);
-
-		if (n && n->live && n->live->ovn.present)
-			netd_ovn_port_forget(d, n, p);
-	}
-	if (delete_link && !p->reserved) {
+	if (n && n->live && n->live->ovn.present) /* its logical port goes too (a libvirt reservation's as well) */
+		netd_ovn_port_forget(d, n, p);
+	if (delete_link && !p->reserved) { /* a reservation has no device of netd's */
 		struct tapdev_nl *nl = NULL;
-
-		struct netd_net *n = netd_net_find(d, p->network);
 
 		if (p->ovs)
 			ovs_del_spawn(d, p, pend);
-		if (p->ovs && n && n->live && n->live->ovn.present)
-			netd_ovn_port_forget(d, n, p);
 		if (tapdev_nl_open(&nl, NULL) == 0) {
 			floor_unplug(d, p, nl);
 			if (p->existing) {
@@ -673,12 +673,6 @@ static struct netd_port *ovs_add_port(struct netd *d, struct ovs_add *oa)
 	return port_find(d, oa->network, oa->port);
 }
 
-static bool ovn_port(struct netd *d, const struct netd_port *p)
-{
-	struct netd_net *n = netd_net_find(d, p->network);
-
-	return n && n->live && n->live->ovn.present;
-}
 
 /* ovn-controller has installed the port's flows: the fds go out now (not after a sleep) */
 static void ovn_installed_done(struct netd *d, void *ctx, int status, char *out)

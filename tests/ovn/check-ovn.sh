@@ -63,6 +63,10 @@ tcp() {
 }
 # tcp_retry: the first packet to a new tunnel peer is lost (ENVIRONMENT.md): up to 3 tries
 tcp_retry() { for _ in 1 2 3; do tcp "$@" && return 0; done; return 1; }
+# lsp_of COLUMN=VALUE: the logical port's name (none: empty); lsp_gone/lsp_there: until it is (5 s at most)
+lsp_of() { nbctl --bare --columns=name find Logical_Switch_Port "$1"; }
+lsp_gone() { for _ in $(seq 50); do [ -z "$(lsp_of "$1")" ] && return 0; sleep 0.1; done; return 1; }
+lsp_there() { for _ in $(seq 50); do [ -n "$(lsp_of "$1")" ] && return 0; sleep 0.1; done; return 1; }
 
 # -- the lab ---------------------------------------------------------------------
 ip link set lo up
@@ -205,12 +209,7 @@ XML
 		nb get Logical_Switch_Port 0b3f6a3e-1111-4222-8333-944455556666 addresses | grep -q '52:54:00:50:00:44' &&
 		nb get Logical_Switch_Port 0b3f6a3e-1111-4222-8333-944455556666 options | grep -q 'requested-chassis=hostB'"
 	check "virsh net-port-delete (the domain stopped)" timeout 20 virsh -q -c "$V" net-port-delete tenant 0b3f6a3e-1111-4222-8333-944455556666
-	gone=
-	for _ in $(seq 50); do
-		nbctl --bare --columns=name find Logical_Switch_Port name=0b3f6a3e-1111-4222-8333-944455556666 | grep -q . || { gone=1; break; }
-		sleep 0.1
-	done
-	check "  its logical port left NB" test -n "$gone"
+	check "  its logical port left NB" lsp_gone name=0b3f6a3e-1111-4222-8333-944455556666
 else
 	not_ok "virsh is missing (make deps: libvirt-clients)"
 fi
@@ -238,12 +237,7 @@ if [ -r "$GUEST/vmlinux" ] && [ -r "$GUEST/initramfs.cpio" ] && command -v qemu-
 	check "QEMU guest on host B: a lease from OVN's DHCP" console_has qB "GUEST: lease 192.168.50.[1-9][0-9]* gateway 192.168.50.1"
 	check "  its TCP reaches the uplink through SNAT on host A" sh -c "grep -q GUEST-TCP-HELLO '$T/qB.tcp'"
 	check "  netd-launch handed the TAP over after OVN reported the port up" sh -c "grep -q 'OVN logical port .*, up' '$T/hostB/netd/netd.log'"
-	gone=
-	for _ in $(seq 40); do
-		[ -z "$(nbctl --bare --columns=name find Logical_Switch_Port external_ids:netd-port=vnet0)" ] && gone=1 && break
-		sleep 0.1
-	done
-	check "  the QEMU guests' logical ports left NB when QEMU ended" test -n "$gone"
+	check "  the QEMU guests' logical ports left NB when QEMU ended" lsp_gone external_ids:netd-port=vnet0
 else
 	not_ok "no test guest image in $GUEST or no QEMU (make guest; make deps)"
 fi
@@ -283,8 +277,8 @@ for _ in $(seq 100); do NETD_SOCKET=$T/nossl/sock "$BIN/netdctl" net-list >/dev/
 NETD_SOCKET=$T/nossl/sock "$BIN/netdctl" net-create "$T/secure.xml" >"$T/nossl/out" 2>&1
 check "  a netd without --ovn-private-key/--ovn-certificate/--ovn-ca-cert refuses it, saying so" \
 	grep -q "reached over SSL: start netd with --ovn-private-key, --ovn-certificate and --ovn-ca-cert" "$T/nossl/out"
-check "  and a port on it too" sh -c "NETD_SOCKET=$T/hostB/netd/netd.sock nsenter -t $NS_hostB -n $BIN/netdctl net-port-create secure --persistent --name sslp0 >/dev/null &&
-	[ -n \"\$(ovn-nbctl --db=unix:$T/central/nb.sock --bare --columns=name find Logical_Switch_Port external_ids:netd-port=sslp0)\" ]"
+check "  and a port on it too" hctl hostB net-port-create secure --persistent --name sslp0
+check "  in NB" lsp_there external_ids:netd-port=sslp0
 
 # -- netd restarted on host A: traffic goes on ------------------------------------
 in_ns gB timeout 30 busybox nc -l -p 5002 -e cat >/dev/null 2>&1 &
@@ -326,13 +320,8 @@ check "  and its switch is in NB" sh -c "[ -n \"\$(ovn-nbctl --db=unix:$T/centra
 
 # -- ports leave NB with their host's netd ------------------------------------------
 check "net-port-delete on host B" sh -c "NETD_SOCKET=$T/hostB/netd/netd.sock nsenter -t $NS_hostB -n $BIN/netdctl net-port-delete tenant v-gB"
-gone=
-for _ in $(seq 50); do
-	[ -z "$(nbctl --bare --columns=name find Logical_Switch_Port external_ids:netd-port=v-gB)" ] && gone=1 && break
-	sleep 0.1
-done
-check "  its logical port is gone from NB" test -n "$gone"
-check "  guest A's port is still there" sh -c "[ -n \"\$(ovn-nbctl --db=unix:$T/central/nb.sock --bare --columns=name find Logical_Switch_Port external_ids:netd-port=v-gA)\" ]"
+check "  its logical port is gone from NB" lsp_gone external_ids:netd-port=v-gB
+check "  guest A's port is still there" lsp_there external_ids:netd-port=v-gA
 
 # -- taking the network out of NB is an explicit act --------------------------------
 lsps() { nbctl --bare --columns=name find Logical_Switch_Port "external_ids:netd-uuid=$UUID" | grep -c .; }
@@ -346,9 +335,8 @@ check "  the switch and router stay (host B still uses them)" sh -c "[ -n \"\$(o
 check "  guest 7 on host B still reaches the uplink through host A's gateway chassis" tcp_retry g7 10.99.0.2 uplink
 hctl hostA net-ovn-remove tenant >"$T/rm2" 2>&1
 check "net-ovn-remove with host B's port on the switch: refused" grep -q "still has 1 port(s) in OVN" "$T/rm2"
-check "net-start on host A again: guest A's kept port is plugged back (in NB, TCP to guest 7)" sh -c "
-	NETD_SOCKET=$T/hostA/netd/netd.sock nsenter -t $NS_hostA -n $BIN/netdctl net-start tenant >/dev/null &&
-	for i in \$(seq 50); do [ -n \"\$(ovn-nbctl --db=unix:$T/central/nb.sock --bare --columns=name find Logical_Switch_Port external_ids:netd-port=v-gA)\" ] && exit 0; sleep 0.1; done; exit 1"
+check "net-start on host A again" hctl hostA net-start tenant
+check "  guest A's kept port is plugged back (in NB)" lsp_there external_ids:netd-port=v-gA
 check "  guest A -> guest 7 with TCP again" tcp_retry gA 192.168.50.7 g7
 check "net-destroy on host A again" hctl hostA net-destroy tenant
 check "net-destroy on host B" hctl hostB net-destroy tenant
